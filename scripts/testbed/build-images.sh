@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the sandbox images from Debian's archive (no registry is reachable).
+# Each image is skipped when it already exists, so re-runs cost seconds.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${TESTBED_DIR:-/var/cache/phoenix-deploy-testbed}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$cache"
+
+BUILD_IMAGE=local/elixir-build:1.14.0-otp-25-bookworm
+# The tag a phx.gen.release Dockerfile names; it tells the truth about the image's contents.
+BUILD_IMAGE_HEXPM=hexpm/elixir:1.14.0-erlang-25.2.3-debian-bookworm-20250520-slim
+
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# debootstrap_import SUITE INCLUDES TAG
+debootstrap_import() {
+  local suite=$1 include=$2 tag=$3
+  have_image "$tag" && { echo "testbed: image $tag exists"; return 0; }
+  local root
+  root=$(mktemp -d "$cache/rootfs.XXXXXX")
+  echo "testbed: debootstrap $suite -> $tag"
+  debootstrap --variant=minbase --include="$include" "$suite" "$root" "$mirror" >"$root.log" 2>&1 \
+    || { echo "testbed: debootstrap failed, see $root.log" >&2; tail -5 "$root.log" >&2; return 1; }
+  rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*
+  tar -C "$root" -c . | docker import - "$tag" >/dev/null
+  rm -rf "$root" "$root.log"
+}
+
+host_image() {
+  local suite=$1 base=local/debian-host-base:$1 tag=local/phx-host:$1
+  have_image "$tag" && { echo "testbed: image $tag exists"; return 0; }
+  debootstrap_import "$suite" openssh-server,rsync,runit,sudo,procps,curl,ca-certificates "$base"
+  docker build -q --build-arg BASE="$base" -t "$tag" "$here/host" >/dev/null
+  echo "testbed: built $tag"
+}
+
+build_image() {
+  if ! have_image "$BUILD_IMAGE"; then
+    debootstrap_import bookworm elixir,erlang-nox,erlang-dev,git,ca-certificates,rsync,locales "$BUILD_IMAGE"
+  else
+    echo "testbed: image $BUILD_IMAGE exists"
+  fi
+  docker tag "$BUILD_IMAGE" "$BUILD_IMAGE_HEXPM"
+}
+
+# The three are independent and mostly wait on the network: run them together.
+pids=()
+build_image & pids+=($!)
+host_image bookworm & pids+=($!)
+host_image bullseye & pids+=($!)
+status=0
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+exit $status

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Sandbox SSH hosts: containers with sshd, rsync and runit, published only on 127.0.0.1.
+#   hosts.sh start NAME PORT [bookworm|bullseye] [APP]   start (or restart) a host, trust its key
+#   hosts.sh stop NAME...                                 remove hosts
+#   hosts.sh stop-all                                     remove every sandbox host
+#   hosts.sh paths                                        print the key and known_hosts paths
+set -euo pipefail
+dir=${TESTBED_DIR:-/var/cache/phoenix-deploy-testbed}/sandbox
+key=$dir/id_ed25519
+known_hosts=$dir/known_hosts
+mkdir -p "$dir" && chmod 700 "$dir"
+[ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C phoenix-deploy-sandbox -f "$key"
+touch "$known_hosts"
+
+container() { echo "phx-sandbox-$1"; }
+
+trust() { # PORT: replace the known_hosts entry with the host's current key
+  local port=$1 scanned=""
+  for _ in $(seq 1 60); do
+    scanned=$(ssh-keyscan -T 2 -t ed25519 -p "$port" 127.0.0.1 2>/dev/null || true)
+    [ -n "$scanned" ] && break
+    sleep 0.5
+  done
+  [ -n "$scanned" ] || { echo "testbed: sshd on 127.0.0.1:$port did not answer" >&2; return 1; }
+  (
+    flock 9
+    ssh-keygen -q -R "[127.0.0.1]:$port" -f "$known_hosts" >/dev/null 2>&1 || true
+    rm -f "$known_hosts.old"
+    printf '%s\n' "$scanned" >>"$known_hosts"
+  ) 9>"$known_hosts.lock"
+}
+
+case "${1:-}" in
+  start)
+    name=$2 port=$3 suite=${4:-bookworm} app=${5:-hello_phoenix}
+    docker rm -f "$(container "$name")" >/dev/null 2>&1 || true
+    docker run -d --name "$(container "$name")" --hostname "$name" \
+      --label phoenix-deploy.sandbox=1 -p "127.0.0.1:$port:22" \
+      -e AUTHORIZED_KEY="$(cat "$key.pub")" -e APP_NAME="$app" \
+      "local/phx-host:$suite" >/dev/null
+    trust "$port"
+    echo "testbed: host $name ($suite) on 127.0.0.1:$port"
+    ;;
+  stop)
+    shift
+    for name in "$@"; do docker rm -f "$(container "$name")" >/dev/null 2>&1 || true; done
+    ;;
+  stop-all)
+    ids=$(docker ps -aq --filter label=phoenix-deploy.sandbox=1)
+    [ -z "$ids" ] || docker rm -f $ids >/dev/null
+    ;;
+  paths)
+    echo "identity_file=$key"
+    echo "known_hosts=$known_hosts"
+    ;;
+  *)
+    sed -n '2,7p' "$0" >&2
+    exit 2
+    ;;
+esac

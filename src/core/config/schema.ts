@@ -1,0 +1,262 @@
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import type { Finding, SourceRange } from '../findings';
+import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
+import { splitWords } from './words';
+
+type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
+
+// Values that reach a remote shell or a command line are constrained here, then quoted anyway.
+const APP_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
+const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/;
+const ABS_PATH = /^\/[A-Za-z0-9._\/@+-]{0,255}$/;
+const REF_NAME = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,199}$/;
+const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:\/+~-]{0,499}$/;
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const LOCAL_PATH = /^[^\0\n\r]{1,1024}$/;
+
+const at = (where: string, key: string) => (where ? `${where}.${key}` : key);
+
+class Validator {
+  readonly findings: Finding[] = [];
+  constructor(private readonly rangeOf: RangeOf, private readonly file: string) {}
+
+  error(node: Node | null | undefined, message: string, fallback?: Node | null) {
+    const range = this.rangeOf(node) ?? this.rangeOf(fallback) ??
+      { file: this.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    this.findings.push({ ...range, severity: 'error', code: 'config-invalid', message });
+  }
+
+  /** Checks a mapping's keys: unknown ones are errors, required ones must be present. */
+  map(node: unknown, where: string, allowed: readonly string[], required: readonly string[], parent?: Node): YAMLMap | undefined {
+    if (!isMap(node)) {
+      this.error(node as Node, `${where} must be a mapping`, parent);
+      return undefined;
+    }
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined || !allowed.includes(key)) {
+        this.error(pair.key as Node, `unknown key "${key ?? '?'}" in ${where}; expected one of: ${allowed.join(', ')}`);
+      }
+    }
+    for (const key of required) {
+      if (!node.has(key)) this.error(node, `${where} is missing the required key "${key}"`);
+    }
+    return node;
+  }
+
+  get(map: YAMLMap, key: string): Node | undefined {
+    const value = map.get(key, true) as Node | undefined;
+    return value ?? undefined;
+  }
+
+  string(map: YAMLMap, key: string, where: string, pattern?: RegExp, hint?: string): string | undefined {
+    if (!map.has(key)) return undefined;
+    const node = this.get(map, key);
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      this.error(node, `${at(where, key)} must be a string`, map);
+      return undefined;
+    }
+    if (pattern && !pattern.test(node.value)) {
+      this.error(node, `${at(where, key)} ${JSON.stringify(truncate(node.value))} is not valid${hint ? `: ${hint}` : ''}`);
+      return undefined;
+    }
+    return node.value;
+  }
+
+  integer(map: YAMLMap, key: string, where: string, min: number, max: number): number | undefined {
+    if (!map.has(key)) return undefined;
+    const node = this.get(map, key);
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value) || node.value < min || node.value > max) {
+      this.error(node, `${at(where, key)} must be an integer from ${min} to ${max}`, map);
+      return undefined;
+    }
+    return node.value;
+  }
+
+  boolean(map: YAMLMap, key: string, where: string): boolean | undefined {
+    if (!map.has(key)) return undefined;
+    const node = this.get(map, key);
+    if (!isScalar(node) || typeof node.value !== 'boolean') {
+      this.error(node, `${at(where, key)} must be true or false`, map);
+      return undefined;
+    }
+    return node.value;
+  }
+
+  command(map: YAMLMap, key: string, where: string): string[] | false | undefined {
+    if (!map.has(key)) return undefined;
+    const node = this.get(map, key);
+    if (isScalar(node) && node.value === false) return false;
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      this.error(node, `${at(where, key)} must be a command string${key === 'migrate' ? ' or false' : ''}`, map);
+      return undefined;
+    }
+    const words = splitWords(node.value);
+    if (!words.ok) {
+      this.error(node, `${at(where, key)} ${words.error}`);
+      return undefined;
+    }
+    if (words.words[0].startsWith('-')) {
+      this.error(node, `${at(where, key)} must start with a program, not an option`);
+      return undefined;
+    }
+    return words.words;
+  }
+}
+
+export function validateConfig(doc: Document, file: string, rangeOf: RangeOf): { config?: DeployConfig; findings: Finding[] } {
+  const v = new Validator(rangeOf, file);
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    v.error(undefined, `${file} is empty; it needs at least "environments"`);
+    return { findings: v.findings };
+  }
+  const root = v.map(doc.contents, file, ['app', 'repo', 'branch', 'build', 'environments'], ['environments']);
+  if (!root) return { findings: v.findings };
+
+  const app = v.string(root, 'app', '', APP_NAME, 'a release name is lowercase letters, digits and _');
+  const repo = v.string(root, 'repo', '', REMOTE, 'use a git remote name or URL') ?? 'origin';
+  const branch = v.string(root, 'branch', '', REF_NAME, 'a branch name has no spaces or shell characters and does not start with "-"') ?? 'main';
+  if (branch.includes('..')) v.error(v.get(root, 'branch'), 'branch must not contain ".."');
+  const build = readBuild(v, root);
+  const environments: Record<string, EnvironmentConfig> = {};
+  const envsNode = v.get(root, 'environments');
+  if (envsNode !== undefined) {
+    if (!isMap(envsNode) || envsNode.items.length === 0) {
+      v.error(envsNode, 'environments must be a mapping with at least one environment, e.g. production', root);
+    } else {
+      for (const pair of envsNode.items) {
+        const name = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (!ENV_NAME.test(name)) {
+          v.error(pair.key as Node, `environment name ${JSON.stringify(truncate(name))} must be letters, digits, _ or -`);
+          continue;
+        }
+        const env = readEnvironment(v, name, pair.value as Node, pair.key as Node);
+        if (env) environments[name] = env;
+      }
+    }
+  }
+  const config: DeployConfig = { app, repo, branch, build, environments };
+  return { config, findings: v.findings };
+}
+
+function readBuild(v: Validator, root: YAMLMap): BuildConfig {
+  const defaults: BuildConfig = { dockerfile: 'Dockerfile', tool: 'auto', mixEnv: 'prod' };
+  const node = v.get(root, 'build');
+  if (node === undefined) return defaults;
+  const map = v.map(node, 'build', ['dockerfile', 'target', 'tool', 'mix_env', 'network'], []);
+  if (!map) return defaults;
+  const tool = v.string(map, 'tool', 'build', /^(auto|mix|distillery)$/, 'expected auto, mix or distillery') as BuildConfig['tool'] | undefined;
+  const dockerfile = v.string(map, 'dockerfile', 'build', LOCAL_PATH) ?? defaults.dockerfile;
+  if (dockerfile.split(/[\\/]/).includes('..') || dockerfile.startsWith('/')) {
+    v.error(v.get(map, 'dockerfile'), 'build.dockerfile must be a path inside the project');
+  }
+  return {
+    dockerfile,
+    target: v.string(map, 'target', 'build', DOCKER_NAME, 'a Dockerfile stage name'),
+    tool: tool ?? 'auto',
+    mixEnv: v.string(map, 'mix_env', 'build', /^[a-z][a-z0-9_]{0,31}$/, 'a MIX_ENV is lowercase letters, digits and _') ?? 'prod',
+    network: v.string(map, 'network', 'build', DOCKER_NAME, 'a Docker network name'),
+  };
+}
+
+const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'health', 'keep_releases', 'ssh'] as const;
+
+function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
+  const where = `environments.${name}`;
+  const map = v.map(node, where, ENV_KEYS, ['deploy_to', 'hosts', 'restart'], keyNode);
+  if (!map) return undefined;
+  const user = v.string(map, 'user', where, USER_NAME, 'a Unix user name') ?? 'deploy';
+  const deployTo = v.string(map, 'deploy_to', where, ABS_PATH, 'an absolute path of letters, digits and ._/@+-');
+  if (deployTo !== undefined && (deployTo.split('/').includes('..') || deployTo === '/')) {
+    v.error(v.get(map, 'deploy_to'), `${where}.deploy_to must be an absolute path without ".." and not "/"`);
+  }
+  const os = v.string(map, 'os', where, /^[a-z]+-[a-z0-9.]+$/, 'e.g. debian-12, debian-bookworm, ubuntu-22.04, alpine-3.19');
+  const hosts = readHosts(v, map, where, user);
+  const migrate = v.command(map, 'migrate', where);
+  const restart = v.command(map, 'restart', where);
+  if (restart === false) v.error(v.get(map, 'restart'), `${where}.restart must be a command`);
+  const health = readHealth(v, map, where);
+  const keepReleases = v.integer(map, 'keep_releases', where, 2, 100) ?? 5;
+  const sshNode = v.get(map, 'ssh');
+  let ssh = {};
+  if (sshNode !== undefined) {
+    const sshMap = v.map(sshNode, `${where}.ssh`, ['identity_file', 'known_hosts'], []);
+    if (sshMap) {
+      ssh = {
+        identityFile: v.string(sshMap, 'identity_file', `${where}.ssh`, LOCAL_PATH),
+        knownHosts: v.string(sshMap, 'known_hosts', `${where}.ssh`, LOCAL_PATH),
+      };
+    }
+  }
+  if (deployTo === undefined || !hosts || !Array.isArray(restart)) return undefined;
+  return {
+    name, user, deployTo, os, hosts,
+    migrate: Array.isArray(migrate) ? migrate : undefined,
+    restart, health, keepReleases, ssh,
+  };
+}
+
+function readHosts(v: Validator, map: YAMLMap, where: string, defaultUser: string): HostConfig[] | undefined {
+  const node = v.get(map, 'hosts');
+  if (node === undefined) return undefined;
+  if (!isSeq(node) || node.items.length === 0) {
+    v.error(node, `${where}.hosts must be a list with at least one host`, map);
+    return undefined;
+  }
+  const hosts: HostConfig[] = [];
+  node.items.forEach((item, index) => {
+    const at = `${where}.hosts[${index}]`;
+    if (isScalar(item) && typeof item.value === 'string') {
+      const parsed = parseHostPort(item.value);
+      if (!parsed) {
+        v.error(item, `${at} ${JSON.stringify(truncate(item.value))} is not a host name or host:port`);
+        return;
+      }
+      hosts.push({ ...parsed, user: defaultUser, primary: false });
+      return;
+    }
+    const hostMap = v.map(item, at, ['host', 'port', 'user', 'primary'], ['host'], node);
+    if (!hostMap) return;
+    const host = v.string(hostMap, 'host', at, HOST_NAME, 'a host name or IP address');
+    const port = v.integer(hostMap, 'port', at, 1, 65535) ?? 22;
+    const user = v.string(hostMap, 'user', at, USER_NAME, 'a Unix user name') ?? defaultUser;
+    const primary = v.boolean(hostMap, 'primary', at) ?? false;
+    if (host !== undefined) hosts.push({ host, port, user, primary });
+  });
+  if (hosts.length !== node.items.length) return undefined;
+  const primaries = hosts.filter((h) => h.primary).length;
+  if (primaries > 1) v.error(node, `${where}.hosts marks ${primaries} hosts as primary; at most one may be`);
+  if (primaries === 0) hosts[0].primary = true;
+  const seen = new Set<string>();
+  node.items.forEach((item, index) => {
+    const key = `${hosts[index].host}:${hosts[index].port}`;
+    if (seen.has(key)) v.error(item as Node, `${where}.hosts lists ${key} twice`);
+    seen.add(key);
+  });
+  return hosts;
+}
+
+function parseHostPort(value: string): { host: string; port: number } | undefined {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!match || !HOST_NAME.test(match[1])) return undefined;
+  const port = match[2] ? Number(match[2]) : 22;
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1], port };
+}
+
+function readHealth(v: Validator, map: YAMLMap, where: string): HealthConfig | undefined {
+  const node = v.get(map, 'health');
+  if (node === undefined) return undefined;
+  const at = `${where}.health`;
+  const health = v.map(node, at, ['url', 'expect', 'timeout'], ['url'], map);
+  if (!health) return undefined;
+  const url = v.string(health, 'url', at, /^https?:\/\/[^\s]+$/, 'an http:// or https:// URL');
+  if (url === undefined) return undefined;
+  return { url, expect: v.integer(health, 'expect', at, 100, 599) ?? 200, timeout: v.integer(health, 'timeout', at, 1, 3600) ?? 30 };
+}
+
+function truncate(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}

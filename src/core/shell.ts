@@ -1,0 +1,47 @@
+/**
+ * Remote commands are data: argv arrays, joined by operators, turned into shell text only by
+ * `renderCommand`, which quotes every word with `quote`. Nothing else in the project builds shell text.
+ */
+export interface Operator {
+  readonly op: '&&' | '||' | ';' | '|' | '>' | '>>' | '<' | '2>&1' | '2>/dev/null' | '&';
+}
+export type Word = string | Operator;
+export type Command = readonly Word[];
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** POSIX single-quote quoting: the only quoting function in the project. */
+export function quote(word: string): string {
+  if (word.includes('\0')) throw new Error('a command word contains a NUL byte');
+  if (word !== '' && SAFE.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export const and: Operator = { op: '&&' };
+export const or: Operator = { op: '||' };
+export const then: Operator = { op: ';' };
+export const pipe: Operator = { op: '|' };
+export const to: Operator = { op: '>' };
+export const append: Operator = { op: '>>' };
+export const from: Operator = { op: '<' };
+export const mergeStderr: Operator = { op: '2>&1' };
+export const dropStderr: Operator = { op: '2>/dev/null' };
+
+export function renderCommand(command: Command): string {
+  return command.map((w) => (typeof w === 'string' ? quote(w) : w.op)).join(' ');
+}
+
+/** Joins commands with an operator, e.g. join(and, a, b) = a && b. */
+export function join(operator: Operator, ...commands: Command[]): Command {
+  const out: Word[] = [];
+  commands.forEach((c, i) => {
+    if (i > 0) out.push(operator);
+    out.push(...c);
+  });
+  return out;
+}
+
+/** `sh -c '<script>'`: runs a rendered compound command as one word, e.g. for a subshell. */
+export function subshell(command: Command): Command {
+  return ['sh', '-c', renderCommand(command)];
+}
