@@ -1,0 +1,84 @@
+import type { CliContext } from './context';
+import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
+import { renderEvent } from '../core/plan/render';
+import type { EnvironmentConfig } from '../core/config/types';
+import type { DeployResult, HostReleases, RemoteOptions } from '../core/deploy';
+import { interruptSignal } from './signals';
+import { confirm } from './confirm';
+import { formatReleases } from './format';
+import { prospectiveRelease } from './dryRun';
+
+async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig }> {
+  const config = await requireConfig(ctx.cwd);
+  const env = requireEnvironment(config, ctx.env);
+  const deploy = await import('../core/deploy');
+  const options: RemoteOptions = {
+    environment: env,
+    targets: deploy.resolveTargets(env),
+    identity: await deploy.localIdentity(ctx.cwd),
+    agentSocket: process.env.SSH_AUTH_SOCK,
+    passphrase: deploy.passphraseFromEnv(),
+  };
+  return { options, env };
+}
+
+function finish(ctx: CliContext, result: DeployResult): number {
+  if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  for (const w of result.warnings) ctx.stderr(`warning: ${w}\n`);
+  for (const h of result.hosts) ctx.stderr(`${h.host}: current → ${h.current ?? 'none'}${h.bytesSent !== undefined ? ` (${h.bytesSent} bytes sent)` : ''}\n`);
+  return result.ok ? 0 : 1;
+}
+
+const color = () => process.stderr.isTTY === true;
+
+/** `deploy`: build (or reuse) the central branch's release, confirm, then run the deploy plan. */
+export async function runDeployCommand(ctx: CliContext): Promise<number> {
+  const { options, env } = await remoteOptions(ctx);
+  const deploy = await import('../core/deploy');
+  const build = await import('../core/build');
+  const config = await requireConfig(ctx.cwd);
+  if (ctx.dryRun) {
+    const { plan, state } = build.createBuildPlan({ projectDir: ctx.cwd, config });
+    const { describePlan } = await import('../core/plan/runner');
+    const release = await prospectiveRelease(ctx.cwd, config);
+    ctx.stdout(`${describePlan(plan, state)}\n\n${deploy.describeDeploy({ ...options, release })}\n`);
+    return 0;
+  }
+  const signal = interruptSignal(ctx.stderr);
+  const emit = (event: Parameters<typeof renderEvent>[0]) => ctx.stderr(renderEvent(event, color()));
+  const manifest = await build.runBuild({ projectDir: ctx.cwd, config }, emit, signal);
+  const hosts = options.targets.map((t) => t.key).join(', ');
+  const summary = `Deploy ${manifest.id} (commit ${manifest.commit.slice(0, 7)} "${manifest.subject}") to ${env.name}: ${hosts}`;
+  if (!(await confirm(ctx, summary, `Deploy to ${env.name}?`))) return 1;
+  return finish(ctx, await deploy.runDeploy({ ...options, release: manifest }, emit, signal));
+}
+
+export async function runRollbackCommand(ctx: CliContext): Promise<number> {
+  const { options, env } = await remoteOptions(ctx);
+  const deploy = await import('../core/deploy');
+  const target = ctx.to ?? 'the release before the current one';
+  if (!(await confirm(ctx, `Roll back ${env.name} to ${target}`, `Roll back ${env.name}?`))) return 1;
+  const emit = (event: Parameters<typeof renderEvent>[0]) => ctx.stderr(renderEvent(event, color()));
+  return finish(ctx, await deploy.runRollback({ ...options, to: ctx.to }, emit, interruptSignal(ctx.stderr)));
+}
+
+export async function runReleasesCommand(ctx: CliContext): Promise<number> {
+  const { options } = await remoteOptions(ctx);
+  const deploy = await import('../core/deploy');
+  const hosts: HostReleases[] = await deploy.listReleases(options);
+  if (ctx.json) ctx.stdout(`${JSON.stringify({ hosts }, null, 2)}\n`);
+  else ctx.stdout(formatReleases(hosts));
+  return hosts.every((h) => h.ok) ? 0 : 1;
+}
+
+export async function runUnlockCommand(ctx: CliContext): Promise<number> {
+  const { options, env } = await remoteOptions(ctx);
+  const deploy = await import('../core/deploy');
+  if (!(await confirm(ctx, `Remove the deploy lock on every ${env.name} host`, 'Unlock?'))) return 1;
+  const results = await deploy.unlock(options);
+  for (const r of results) {
+    const holder = r.holder ? ` (held by ${r.holder.who ?? '?'} since ${r.holder.when ?? '?'})` : '';
+    ctx.stderr(`${r.host}: ${r.ok ? (r.removed ? `unlocked${holder}` : 'was not locked') : `failed: ${r.error}`}\n`);
+  }
+  return results.every((r) => r.ok) ? 0 : 1;
+}

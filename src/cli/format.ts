@@ -1,0 +1,24 @@
+import type { HostReleases } from '../core/deploy';
+
+/** Human table for `releases`: per host, newest first, current marked. */
+export function formatReleases(hosts: HostReleases[]): string {
+  const out: string[] = [];
+  for (const h of hosts) {
+    const head = `${h.host}${h.primary ? ' (primary)' : ''}`;
+    if (!h.ok) {
+      out.push(`${head}: unreachable: ${h.error ?? 'unknown error'}`, '');
+      continue;
+    }
+    out.push(`${head}: ${h.os ?? 'unknown OS'}${h.glibc ? `, glibc ${h.glibc}` : ''}${h.locked ? `, LOCKED by ${h.lock?.who ?? '?'} since ${h.lock?.when ?? '?'}` : ''}`);
+    if (h.dangling) out.push(`  current → ${h.current} (missing!)`);
+    const releases = [...h.releases].sort((a, b) => b.id.localeCompare(a.id));
+    for (const r of releases) {
+      const by = r.deployedBy ? ` by ${r.deployedBy}${r.deployedAt ? ` at ${r.deployedAt}` : ''}` : '';
+      const what = r.valid ? `${r.version ?? '?'} ${r.commit ?? ''} erts ${r.erts ?? '?'}${by}` : '(not a release id)';
+      out.push(`  ${r.current ? '*' : ' '} ${r.id}  ${what}`);
+    }
+    if (releases.length === 0) out.push('  no releases');
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

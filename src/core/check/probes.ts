@@ -1,0 +1,61 @@
+import type { Finding } from '../findings';
+import { parseDeployConfig } from '../config/load';
+import { describeBuilder, readProjectFiles } from '../versions/check';
+import { imageProbeFindings, probeImage, type ImageProbeResult } from '../probe/image';
+import { builtWith, hostProbeFindings, probeHost } from '../probe/host';
+import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+
+/**
+ * `check --probe`: the real versions of the build image (Docker) and of each host (one SSH round
+ * trip per host). Unreachable hosts and images are reported as such, never as mismatches.
+ */
+export async function runProbes(root: string, env: string, staticFindings: Finding[], log: (line: string) => void): Promise<Finding[]> {
+  const files = await readProjectFiles(root);
+  const builder = describeBuilder(files, { env });
+  let findings = staticFindings;
+  let probe: ImageProbeResult | undefined;
+  if (builder?.image) {
+    try {
+      probe = await probeImage(builder.image);
+      log(`probe: image ${builder.image}: OTP ${probe.otp ?? '?'}, Elixir ${probe.elixir ?? '?'}`);
+      const missingConfig = staticFindings.filter((f) => f.code === 'config-invalid' && f.message.includes('not found'));
+      findings = [...imageProbeFindings(files, probe, { env }), ...missingConfig];
+    } catch (e) {
+      const range = builder.range ?? { file: files.dockerfilePath ?? 'Dockerfile', line: 1, column: 1, endLine: 1, endColumn: 1 };
+      findings = [...findings, { ...range, severity: 'info', code: 'version-unknown', message: `The build image ${builder.image} could not be probed: ${(e as Error).message}` }];
+    }
+  }
+  return [...findings, ...(await probeHosts(files.deployYml, env, builder, probe, log))];
+}
+
+async function probeHosts(deployYml: string | undefined, envName: string, builder: ReturnType<typeof describeBuilder>,
+  probe: ImageProbeResult | undefined, log: (line: string) => void): Promise<Finding[]> {
+  if (deployYml === undefined) return [];
+  const loaded = parseDeployConfig(deployYml);
+  const env = loaded.config?.environments[envName];
+  if (!env) return [];
+  const { resolveTargets, passphraseFromEnv } = await import('../deploy');
+  const { defaultServices } = await import('../deploy/context');
+  const services = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
+  const targets = resolveTargets(env);
+  const built = builtWith(builder, probe);
+  const signal = new AbortController().signal;
+  const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
+    const conn = await services.connect(target, signal);
+    try {
+      return await probeHost({ exec: (command) => conn.exec(command) }, env.deployTo);
+    } finally {
+      await conn.close();
+    }
+  });
+  return results.flatMap((r, i) => {
+    const range = loaded.rangeOf(['environments', envName, 'hosts', i]) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const host = targets[i].key;
+    if (!r.ok) {
+      log(`probe: ${host} unreachable: ${r.error.message}`);
+      return [{ ...range, severity: 'warning' as const, code: 'host-unreachable', message: `Host ${host} could not be probed: ${r.error.message}` }];
+    }
+    log(`probe: ${host}: ${r.value.osRelease?.prettyName ?? 'unknown OS'}`);
+    return hostProbeFindings({ host, range, result: r.value, built });
+  });
+}

@@ -1,0 +1,24 @@
+import { sortFindings } from '../findings';
+import { CONFIG_PATH } from '../config/types';
+import { checkProject, readProjectFiles, type CheckFinding } from '../versions/check';
+
+export interface WorkspaceCheckOptions {
+  env?: string;
+  /** Unsaved editor buffers by project-relative path; they win over the files on disk. */
+  buffers?: ReadonlyMap<string, string>;
+  /** Report a missing config/deploy.yml (the CLI does; the editor shows a welcome view instead). */
+  requireConfig?: boolean;
+}
+
+/** Every static finding for a project: the one entry point the CLI and the editor share. */
+export async function checkWorkspace(root: string, options: WorkspaceCheckOptions = {}): Promise<CheckFinding[]> {
+  const files = await readProjectFiles(root, options.buffers);
+  const findings = checkProject(files, { env: options.env });
+  if (files.deployYml === undefined && options.requireConfig) {
+    findings.push({
+      file: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'config-invalid',
+      message: `${CONFIG_PATH} not found in ${root}; create it (see README "Configuration") or run "Phoenix: Create Deploy Config"`,
+    });
+  }
+  return sortFindings(findings) as CheckFinding[];
+}

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { FindingsStore, registerDiagnostics } from './vscode/diagnostics';
+import { registerQuickFixes } from './vscode/quickFixes';
+import { registerDeployCommands } from './vscode/deployCommands';
+import { registerConfigCommands } from './vscode/configCommands';
+import { registerServersView, type ServersProvider } from './vscode/serversView';
+import { registerBuildCommand } from './vscode/buildCommand';
+import { registerSecretCommands, Secrets } from './vscode/secrets';
+import { Terminals } from './vscode/terminal';
+import { registerHostCommands } from './vscode/hostCommands';
+
+/** What activate() returns: used by the extension-host tests. */
+export interface PhoenixDeployApi {
+  servers: ServersProvider;
+}
+
+/** Wires up the features; each lives in its own file under src/vscode/. */
+export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
+  const log = vscode.window.createOutputChannel('Phoenix Deploy', { log: true });
+  const terminals = new Terminals();
+  const buildProblems = vscode.languages.createDiagnosticCollection('phoenix-deploy-build');
+  const secrets = new Secrets(context);
+  context.subscriptions.push(log, terminals, buildProblems);
+  const jobs = { terminals, log };
+
+  const findings = new FindingsStore();
+  registerDiagnostics(context, findings);
+  registerQuickFixes(context, findings);
+  registerConfigCommands(context);
+  registerSecretCommands(context, secrets);
+  registerBuildCommand(context, jobs, buildProblems);
+  const servers = registerServersView(context, secrets);
+  registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems });
+  registerHostCommands(context);
+  return { servers };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
+import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
+import type { DeployResult } from '../core/deploy';
+import { buildRelease } from './buildCommand';
+import { changesSince } from './changes';
+import { runJob, type JobServices } from './jobs';
+import { pickEnvironment } from './pickers';
+import { remoteOptionsFor } from './remoteOptions';
+import type { Secrets } from './secrets';
+import type { ServerNode } from './serverNodes';
+import type { ServersProvider } from './serversView';
+import { projectRoot, whenTrusted } from './workspace';
+
+export interface DeployServices extends JobServices {
+  secrets: Secrets;
+  servers: ServersProvider;
+  buildProblems: vscode.DiagnosticCollection;
+}
+
+function failIfNotOk(result: DeployResult): DeployResult {
+  if (!result.ok && !result.cancelled) throw new Error(`${result.error ?? 'deploy failed'}${result.failedStep ? ` (step ${result.failedStep})` : ''}`);
+  return result;
+}
+
+async function loadProject(): Promise<{ root: vscode.Uri; config: DeployConfig } | undefined> {
+  const root = await projectRoot();
+  if (!root) return undefined;
+  return { root, config: await requireConfig(root.fsPath) };
+}
+
+/** Build (or reuse) the release, confirm in a modal with what changes, then deploy. */
+async function deploy(services: DeployServices, root: vscode.Uri, config: DeployConfig, env: EnvironmentConfig): Promise<DeployResult | undefined> {
+  const manifest = await buildRelease(services, services.buildProblems, env.name);
+  if (!manifest) return undefined;
+  const hosts = await services.servers.load(env).catch(() => new Map());
+  const primary = [...hosts.values()].find((h) => h.primary && h.ok);
+  const deployed = primary?.releases.find((r: { current: boolean }) => r.current);
+  const changes = await changesSince(root.fsPath, config, deployed?.commit, manifest.commit);
+  const detail = [
+    vscode.l10n.t('Release: {0}', manifest.id),
+    vscode.l10n.t('Commit: {0} {1}', manifest.commit.slice(0, 7), manifest.subject),
+    vscode.l10n.t('Hosts: {0}', env.hosts.map((h) => `${h.host}:${h.port}`).join(', ')),
+    deployed ? vscode.l10n.t('Now running: {0}', deployed.id) : vscode.l10n.t('Now running: nothing deployed yet'),
+    ...(changes.length > 0 ? ['', vscode.l10n.t('Changes:'), ...changes] : []),
+  ].join('\n');
+  const go = vscode.l10n.t('Deploy');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Deploy to {0}?', env.name), { modal: true, detail }, go);
+  if (answer !== go) return undefined;
+  const options = await remoteOptionsFor(root, env, services.secrets);
+  const deployModule = await import('../core/deploy');
+  const result = await runJob(services, env.name, vscode.l10n.t('Deploy {0} to {1}', manifest.id, env.name), async (ctx) =>
+    failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, ctx.emit, ctx.signal)),
+    () => void deploy(services, root, config, env));
+  await services.servers.refresh();
+  return result;
+}
+
+async function rollback(services: DeployServices, node?: ServerNode): Promise<DeployResult | undefined> {
+  const project = await loadProject();
+  if (!project) return undefined;
+  const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Roll back which environment?'));
+  if (!env) return undefined;
+  let to = node?.kind === 'release' ? node.release.id : undefined;
+  if (!to) {
+    const hosts = await services.servers.load(env);
+    const primary = [...hosts.values()].find((h) => h.primary && h.ok);
+    const picked = await vscode.window.showQuickPick(
+      (primary?.releases ?? []).filter((r) => !r.current && r.valid).sort((a, b) => b.id.localeCompare(a.id))
+        .map((r) => ({ label: r.id, description: [r.version, r.commit?.slice(0, 7), r.deployedBy].filter(Boolean).join(' · ') })),
+      { placeHolder: vscode.l10n.t('Roll back {0} to…', env.name) });
+    to = picked?.label;
+  }
+  if (!to) return undefined;
+  const go = vscode.l10n.t('Roll Back');
+  if (await vscode.window.showWarningMessage(vscode.l10n.t('Roll back {0} to {1}?', env.name, to), { modal: true }, go) !== go) return undefined;
+  const options = await remoteOptionsFor(project.root, env, services.secrets);
+  const deployModule = await import('../core/deploy');
+  const target = to;
+  const result = await runJob(services, env.name, vscode.l10n.t('Roll back {0} to {1}', env.name, target), async (ctx) =>
+    failIfNotOk(await deployModule.runRollback({ ...options, to: target }, ctx.emit, ctx.signal)));
+  await services.servers.refresh();
+  return result;
+}
+
+async function unlock(services: DeployServices, node?: ServerNode): Promise<void> {
+  const project = await loadProject();
+  if (!project) return;
+  const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Unlock which environment?'));
+  if (!env) return;
+  const holder = node?.kind === 'host' && node.state?.lock ? ` (${node.state.lock.who ?? '?'} since ${node.state.lock.when ?? '?'})` : '';
+  const go = vscode.l10n.t('Unlock');
+  const question = vscode.l10n.t('Remove the deploy lock on every {0} host{1}? Only do this when no deploy is running.', env.name, holder);
+  if (await vscode.window.showWarningMessage(question, { modal: true }, go) !== go) return;
+  const deployModule = await import('../core/deploy');
+  const results = await deployModule.unlock(await remoteOptionsFor(project.root, env, services.secrets));
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length > 0) void vscode.window.showErrorMessage(failed.map((r) => `${r.host}: ${r.error}`).join('; '));
+  else void vscode.window.showInformationMessage(vscode.l10n.t('Unlocked {0} host(s).', String(results.filter((r) => r.removed).length)));
+  await services.servers.refresh();
+}
+
+export function registerDeployCommands(context: vscode.ExtensionContext, services: DeployServices): void {
+  const trusted = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<unknown>) =>
+    (...args: A) => whenTrusted(what, () => fn(...args));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('phoenixDeploy.deployProduction', trusted(vscode.l10n.t('Deploying'), async () => {
+      const project = await loadProject();
+      if (project) return deploy(services, project.root, project.config, requireEnvironment(project.config, 'production'));
+    })),
+    vscode.commands.registerCommand('phoenixDeploy.deployEnvironment', trusted(vscode.l10n.t('Deploying'), async (node?: ServerNode) => {
+      const project = await loadProject();
+      if (!project) return;
+      const env = node?.kind === 'environment' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Deploy to which environment?'));
+      if (env) return deploy(services, project.root, project.config, env);
+    })),
+    vscode.commands.registerCommand('phoenixDeploy.rollback', trusted(vscode.l10n.t('Rolling back'), (node?: ServerNode) => rollback(services, node))),
+    vscode.commands.registerCommand('phoenixDeploy.unlock', trusted(vscode.l10n.t('Unlocking'), (node?: ServerNode) => unlock(services, node))),
+    vscode.commands.registerCommand('phoenixDeploy.showReleases', async () => {
+      await vscode.commands.executeCommand('phoenixDeploy.servers.focus');
+      await services.servers.refresh();
+    }),
+  );
+}

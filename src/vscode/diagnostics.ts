@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { checkWorkspace } from '../core/check/workspace';
+import type { CheckFinding } from '../core/versions/check';
+import type { SourceRange } from '../core/findings';
+import { projectRoot } from './workspace';
+
+const WATCHED = '{.tool-versions,**/Dockerfile*,mix.exs,rel/config.exs,config/deploy.yml}';
+const SEVERITY: Record<CheckFinding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toRange(r: SourceRange): vscode.Range {
+  return new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, Math.max(r.endColumn - 1, 0));
+}
+
+/** The latest findings, shared by the diagnostics and the quick fixes. */
+export class FindingsStore {
+  root?: vscode.Uri;
+  findings: CheckFinding[] = [];
+  readonly changed = new vscode.EventEmitter<void>();
+}
+
+function toDiagnostic(root: vscode.Uri, f: CheckFinding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(f), f.message, SEVERITY[f.severity]);
+  d.source = 'phoenix-deploy';
+  d.code = f.code;
+  d.relatedInformation = f.related?.map(
+    (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.joinPath(root, r.file), toRange(r)), r.message),
+  );
+  return d;
+}
+
+/** Unsaved editor buffers under the project, so diagnostics follow typing. */
+function unsavedBuffers(root: vscode.Uri): Map<string, string> {
+  const buffers = new Map<string, string>();
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty || doc.uri.scheme !== 'file') continue;
+    buffers.set(path.relative(root.fsPath, doc.uri.fsPath).split(path.sep).join('/'), doc.getText());
+  }
+  return buffers;
+}
+
+/** Keeps diagnostics for the project's version files current: on open, edit (debounced) and file change. */
+export function registerDiagnostics(context: vscode.ExtensionContext, store: FindingsStore): void {
+  const collection = vscode.languages.createDiagnosticCollection('phoenix-deploy');
+  let timer: NodeJS.Timeout | undefined;
+  let generation = 0;
+
+  const refresh = async () => {
+    const root = await projectRoot();
+    if (!root) return;
+    const mine = ++generation;
+    const findings = await checkWorkspace(root.fsPath, { buffers: unsavedBuffers(root) });
+    if (mine !== generation) return; // a newer run superseded this one
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), toDiagnostic(root, f)]);
+    collection.clear();
+    for (const [file, diagnostics] of byFile) collection.set(vscode.Uri.file(path.join(root.fsPath, file)), diagnostics);
+    store.root = root;
+    store.findings = findings;
+    store.changed.fire();
+  };
+  const schedule = (delay: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), delay);
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
+  const isProjectFile = (doc: vscode.TextDocument) =>
+    doc.uri.scheme === 'file' && /(\.tool-versions|Dockerfile[^/]*|mix\.exs|config\.exs|deploy\.yml)$/.test(doc.uri.fsPath);
+  context.subscriptions.push(
+    collection,
+    watcher,
+    store.changed,
+    watcher.onDidChange(() => schedule(100)),
+    watcher.onDidCreate(() => schedule(100)),
+    watcher.onDidDelete(() => schedule(100)),
+    vscode.workspace.onDidChangeTextDocument((e) => isProjectFile(e.document) && e.contentChanges.length > 0 && schedule(250)),
+    vscode.workspace.onDidSaveTextDocument((doc) => isProjectFile(doc) && schedule(50)),
+    vscode.workspace.onDidCloseTextDocument((doc) => isProjectFile(doc) && schedule(50)),
+    vscode.commands.registerCommand('phoenixDeploy.checkVersions', async () => {
+      await refresh();
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return store.findings.length;
+    }),
+    { dispose: () => clearTimeout(timer) },
+  );
+  schedule(0);
+}

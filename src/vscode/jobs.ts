@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { EventSink, PlanEvent } from '../core/plan/types';
+import { renderEvent } from '../core/plan/render';
+import type { Terminals } from './terminal';
+
+export interface JobContext {
+  emit: EventSink;
+  signal: AbortSignal;
+  log: vscode.LogOutputChannel;
+}
+
+export interface JobServices {
+  terminals: Terminals;
+  log: vscode.LogOutputChannel;
+}
+
+/**
+ * Runs build/deploy work: output in the environment's terminal, the current step in a
+ * cancellable progress notification, details in the log. Errors end in an actionable message.
+ */
+export async function runJob<T>(
+  services: JobServices, terminalKey: string, title: string, work: (ctx: JobContext) => Promise<T>, retry?: () => unknown,
+): Promise<T | undefined> {
+  const { terminal, pty } = services.terminals.get(terminalKey);
+  terminal.show(true);
+  const controller = new AbortController();
+  pty.job = controller;
+  pty.write(`\n$ ${title}\n`);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        const emit = (event: PlanEvent) => {
+          pty.write(renderEvent(event, true));
+          logEvent(services.log, event);
+          if (event.type === 'step-start') progress.report({ message: `${event.index + 1}/${event.total} ${event.title}` });
+        };
+        return work({ emit, signal: controller.signal, log: services.log });
+      },
+    );
+  } catch (e) {
+    const error = e as Error & { detail?: { file?: string; line?: number } };
+    services.log.error(`${title}: ${error.message}`);
+    void showJobError(title, error, services.log, retry);
+    return undefined;
+  } finally {
+    if (pty.job === controller) pty.job = undefined;
+  }
+}
+
+function logEvent(log: vscode.LogOutputChannel, event: PlanEvent): void {
+  if (event.type === 'output') log.trace(event.text.trimEnd());
+  else if (event.type === 'note') (event.level === 'warning' ? log.warn : log.info).call(log, event.message);
+  else log.info(renderEvent(event).trimEnd());
+}
+
+async function showJobError(title: string, error: Error & { detail?: { file?: string; line?: number } }, log: vscode.LogOutputChannel, retry?: () => unknown) {
+  if (error.name === 'CancelledError') return;
+  const openFile = vscode.l10n.t('Open File');
+  const showLog = vscode.l10n.t('Show Log');
+  const again = vscode.l10n.t('Retry');
+  const buttons = [...(error.detail?.file ? [openFile] : []), showLog, ...(retry ? [again] : [])];
+  const choice = await vscode.window.showErrorMessage(`${title}: ${error.message}`, ...buttons);
+  if (choice === showLog) log.show();
+  if (choice === again) retry?.();
+  if (choice === openFile && error.detail?.file) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) return;
+    const line = Math.max((error.detail.line ?? 1) - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, error.detail.file), { selection: new vscode.Range(line, 0, line, 0) });
+  }
+}

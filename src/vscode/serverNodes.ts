@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { EnvironmentConfig } from '../core/config/types';
+import type { HostReleases, ReleaseInfo } from '../core/deploy';
+
+export type ServerNode =
+  | { kind: 'environment'; env: EnvironmentConfig }
+  | { kind: 'host'; env: EnvironmentConfig; key: string; primary: boolean; state?: HostReleases }
+  | { kind: 'release'; env: EnvironmentConfig; host: string; release: ReleaseInfo; role: 'current' | 'previous' | 'other' }
+  | { kind: 'message'; text: string; icon: string };
+
+/** current, the one before it (the default rollback target), or another release. */
+export function releaseNodes(env: EnvironmentConfig, host: HostReleases): ServerNode[] {
+  const sorted = [...host.releases].sort((a, b) => b.id.localeCompare(a.id));
+  const currentIndex = sorted.findIndex((r) => r.current);
+  return sorted.map((release, i) => ({
+    kind: 'release', env, host: host.host, release,
+    role: release.current ? 'current' : currentIndex >= 0 && i === currentIndex + 1 ? 'previous' : 'other',
+  }));
+}
+
+export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {
+  const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.contextValue = 'environment';
+  item.iconPath = new vscode.ThemeIcon('cloud');
+  item.description = env.deployTo;
+  item.tooltip = new vscode.MarkdownString(`**${env.name}**\n\n\`${env.deployTo}\` on ${env.hosts.length} host(s)`);
+  return item;
+}
+
+export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.TreeItem {
+  const s = node.state;
+  const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
+  item.contextValue = s?.locked ? 'host.locked' : 'host';
+  const current = s?.releases.find((r) => r.current);
+  if (!s) {
+    item.iconPath = new vscode.ThemeIcon('server');
+    item.description = node.primary ? vscode.l10n.t('primary · not loaded') : vscode.l10n.t('not loaded');
+  } else if (!s.ok) {
+    item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.red'));
+    item.description = vscode.l10n.t('unreachable');
+  } else {
+    const color = s.locked ? 'charts.yellow' : s.dangling || !current ? 'charts.orange' : 'charts.green';
+    item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(color));
+    item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'),
+      s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') : undefined].filter(Boolean).join(' · ');
+  }
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${node.key}**${node.primary ? ' (primary)' : ''}\n\n`);
+  if (s && !s.ok) md.appendMarkdown(`Unreachable: ${escape(s.error ?? '')}\n\n`);
+  if (s?.ok) {
+    md.appendMarkdown(`- OS: ${escape(s.os ?? 'unknown')}${s.glibc ? `, glibc ${escape(s.glibc)}` : ''}\n`);
+    md.appendMarkdown(`- current: ${current ? `\`${current.id}\` (ERTS ${escape(current.erts ?? '?')})` : s.dangling ? `missing target ${escape(s.current ?? '')}` : 'none'}\n`);
+    if (s.locked) md.appendMarkdown(`- locked by ${escape(s.lock?.who ?? '?')} since ${escape(s.lock?.when ?? '?')}\n`);
+  }
+  item.tooltip = md;
+  return item;
+}
+
+export function releaseItem(node: Extract<ServerNode, { kind: 'release' }>): vscode.TreeItem {
+  const r = node.release;
+  const item = new vscode.TreeItem(r.id, vscode.TreeItemCollapsibleState.None);
+  item.contextValue = `release:${node.role}`;
+  item.iconPath = new vscode.ThemeIcon(node.role === 'current' ? 'pass-filled' : r.valid ? 'package' : 'question',
+    node.role === 'current' ? new vscode.ThemeColor('charts.green') : undefined);
+  const by = r.deployedBy ? vscode.l10n.t('by {0}', r.deployedBy) : undefined;
+  item.description = [node.role === 'current' ? vscode.l10n.t('current') : undefined, r.valid ? r.version : vscode.l10n.t('unreadable name'), r.commit?.slice(0, 7), by]
+    .filter(Boolean).join(' · ');
+  item.tooltip = new vscode.MarkdownString(
+    `**${escape(r.id)}**${node.role === 'current' ? ' (current)' : ''}\n\n- version ${escape(r.version ?? '?')}, ERTS ${escape(r.erts ?? '?')}\n` +
+    `- commit ${escape(r.commit ?? '?')}\n- deployed ${r.deployedBy ? `by ${escape(r.deployedBy)}` : ''} ${r.deployedAt ? `at ${escape(r.deployedAt)}` : ''}`);
+  return item;
+}
+
+export function messageItem(node: Extract<ServerNode, { kind: 'message' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text);
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  return item;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { loadConfigFile } from '../core/project/loadConfig';
+import type { EnvironmentConfig } from '../core/config/types';
+import type { HostReleases } from '../core/deploy';
+import { environmentItem, hostItem, messageItem, releaseItem, releaseNodes, type ServerNode } from './serverNodes';
+import { remoteOptionsFor } from './remoteOptions';
+import type { Secrets } from './secrets';
+import { projectRoot } from './workspace';
+
+/**
+ * The Servers tree: environment → host → releases. Host state is loaded on demand (one SSH round
+ * trip per host, hosts in parallel) and only refreshed when asked; never in a loop.
+ */
+export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
+  private readonly changed = new vscode.EventEmitter<ServerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly hostStates = new Map<string, Map<string, HostReleases>>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private debounce?: NodeJS.Timeout;
+
+  constructor(private readonly secrets: Secrets) {}
+
+  /** Debounced: a burst of refresh requests costs one round of SSH. */
+  refresh(): Promise<void> {
+    clearTimeout(this.debounce);
+    return new Promise((resolve) => {
+      this.debounce = setTimeout(() => {
+        this.hostStates.clear();
+        this.loading.clear();
+        this.changed.fire(undefined);
+        resolve();
+      }, 200);
+    });
+  }
+
+  /** Loads (once) every host of an environment. */
+  async load(env: EnvironmentConfig): Promise<Map<string, HostReleases>> {
+    let pending = this.loading.get(env.name);
+    if (!pending) {
+      pending = (async () => {
+        const root = await projectRoot();
+        if (!root) return;
+        const deploy = await import('../core/deploy');
+        const hosts = await deploy.listReleases(await remoteOptionsFor(root, env, this.secrets));
+        this.hostStates.set(env.name, new Map(hosts.map((h) => [h.host, h])));
+      })();
+      this.loading.set(env.name, pending);
+    }
+    await pending;
+    return this.hostStates.get(env.name) ?? new Map();
+  }
+
+  async getChildren(node?: ServerNode): Promise<ServerNode[]> {
+    if (!node) {
+      const root = await projectRoot();
+      if (!root) return [];
+      const loaded = await loadConfigFile(root.fsPath);
+      if (!loaded.config) {
+        return loaded.findings.filter((f) => f.severity === 'error').slice(0, 3)
+          .map((f) => ({ kind: 'message', text: `${f.file}:${f.line}: ${f.message}`, icon: 'warning' }));
+      }
+      return Object.values(loaded.config.environments).map((env) => ({ kind: 'environment', env }));
+    }
+    if (node.kind === 'environment') {
+      const deploy = await import('../core/deploy');
+      const states = await this.load(node.env).catch(() => new Map<string, HostReleases>());
+      return deploy.resolveTargets(node.env).map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, state: states.get(t.key) }));
+    }
+    if (node.kind === 'host') {
+      if (!node.state) return [{ kind: 'message', text: vscode.l10n.t('Not loaded: use Refresh'), icon: 'info' }];
+      if (!node.state.ok) return [{ kind: 'message', text: node.state.error ?? vscode.l10n.t('unreachable'), icon: 'error' }];
+      const releases = releaseNodes(node.env, node.state);
+      return releases.length > 0 ? releases : [{ kind: 'message', text: vscode.l10n.t('No releases yet'), icon: 'info' }];
+    }
+    return [];
+  }
+
+  getTreeItem(node: ServerNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'environment': return environmentItem(node.env);
+      case 'host': return hostItem(node);
+      case 'release': return releaseItem(node);
+      case 'message': return messageItem(node);
+    }
+  }
+}
+
+export function registerServersView(context: vscode.ExtensionContext, secrets: Secrets): ServersProvider {
+  const provider = new ServersProvider(secrets);
+  context.subscriptions.push(
+    vscode.window.createTreeView('phoenixDeploy.servers', { treeDataProvider: provider, showCollapseAll: true }),
+    vscode.commands.registerCommand('phoenixDeploy.refreshServers', () => provider.refresh()),
+  );
+  return provider;
+}

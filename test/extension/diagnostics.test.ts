@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import * as assert from 'node:assert/strict';
+
+function folder(): vscode.Uri {
+  return vscode.workspace.workspaceFolders![0].uri;
+}
+
+async function waitForDiagnostics(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'phoenix-deploy');
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`diagnostics never matched; last: ${JSON.stringify(current.map((d) => [d.code, d.message]))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('version diagnostics and quick fixes in real VS Code', () => {
+  const toolVersions = () => vscode.Uri.joinPath(folder(), '.tool-versions');
+  const dockerfile = () => vscode.Uri.joinPath(folder(), 'Dockerfile');
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows no findings for the consistent example project', async () => {
+    await vscode.commands.executeCommand('phoenixDeploy.checkVersions');
+    assert.deepEqual(vscode.languages.getDiagnostics(toolVersions()).filter((d) => d.source === 'phoenix-deploy'), []);
+  });
+
+  it('flags an erlang mismatch while typing, on both sides, and clears it when undone', async () => {
+    const editor = await vscode.window.showTextDocument(toolVersions());
+    const line = editor.document.lineAt(0);
+    await editor.edit((e) => e.replace(line.range, 'erlang 26.2.5'));
+    const onToolVersions = await waitForDiagnostics(toolVersions(), (d) => d.some((x) => x.code === 'erlang-mismatch'));
+    const mismatch = onToolVersions.find((d) => d.code === 'erlang-mismatch')!;
+    assert.equal(mismatch.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(mismatch.range.start.line, 0);
+    assert.ok(mismatch.relatedInformation?.some((r) => r.location.uri.fsPath === dockerfile().fsPath), 'points at the Dockerfile');
+    await waitForDiagnostics(dockerfile(), (d) => d.some((x) => x.code === 'erlang-mismatch'));
+
+    await editor.edit((e) => e.replace(editor.document.lineAt(0).range, 'erlang 25.2.3'));
+    await waitForDiagnostics(toolVersions(), (d) => d.length === 0);
+  });
+
+  it('applies the preferred quick fix: the Dockerfile follows .tool-versions', async () => {
+    const editor = await vscode.window.showTextDocument(toolVersions());
+    await editor.edit((e) => e.replace(editor.document.lineAt(0).range, 'erlang 25.3.2'));
+    const [diagnostic] = (await waitForDiagnostics(toolVersions(), (d) => d.some((x) => x.code === 'erlang-mismatch')))
+      .filter((d) => d.code === 'erlang-mismatch');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', toolVersions(), diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(preferred.title, 'Use OTP 25.3.2 in Dockerfile');
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit!));
+    const dockerText = (await vscode.workspace.openTextDocument(dockerfile())).getText();
+    assert.match(dockerText, /ARG OTP_VERSION=25\.3\.2/);
+    await waitForDiagnostics(toolVersions(), (d) => !d.some((x) => x.code === 'erlang-mismatch'));
+    // put the Dockerfile back for the other tests
+    const doc = await vscode.workspace.openTextDocument(dockerfile());
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});

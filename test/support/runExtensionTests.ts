@@ -1,0 +1,51 @@
+import { readFile, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { launchChromium } from './browser';
+import { startCodeServer, workbenchUrl } from './codeServer';
+import { REPO_ROOT, RESULTS_DIR } from './paths';
+import { writeLayerResult, type LayerResult } from './results';
+import { copyExample } from './workspace';
+
+const TIMEOUT_MS = 15 * 60_000;
+
+/** Opens code-server's workbench with extensionTestsPath and waits for the tests to report. */
+export async function runExtensionTests(): Promise<LayerResult> {
+  const resultsFile = path.join(RESULTS_DIR, 'extension.json');
+  await rm(resultsFile, { force: true });
+  const workspace = await copyExample();
+  const server = await startCodeServer({
+    settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false },
+    env: { PHOENIX_TEST_RESULTS: resultsFile },
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      // Mocha's spec reporter runs in the extension host; its lines reach the page console.
+      const text = m.text().replace(/^%c\s*\w+\s*color: #\w+\s*/, '');
+      if (/✔|passing|failing|^\s*\d+\) /.test(text)) process.stdout.write(`  ${text.replace(/%[sd] ?/g, '')}\n`);
+    });
+    const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    const testsPath = path.join(REPO_ROOT, 'out', 'test', 'extension', 'index.js');
+    await page.goto(workbenchUrl(server, workspace, REPO_ROOT, testsPath));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<number>((r) => (timer = setTimeout(() => r(-1), TIMEOUT_MS)));
+    const code = await Promise.race([exited, timedOut]).finally(() => clearTimeout(timer));
+    const result = await readFile(resultsFile, 'utf8').then((t) => JSON.parse(t) as LayerResult, () => undefined);
+    if (result) return result;
+    const why = code === -1 ? 'timed out' : `exited with ${code} without writing results`;
+    return { layer: 'extension', passed: 0, failed: 1, failures: [{ title: 'extension host', error: `${why}\n${server.output().slice(-3000)}` }] };
+  } finally {
+    await browser.close();
+    await server.stop();
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runExtensionTests().then(async (r) => {
+    await writeLayerResult(path.join(RESULTS_DIR, 'extension.json'), r);
+    console.log(`extension: ${r.passed} passed, ${r.failed} failed`);
+    process.exitCode = r.failed > 0 ? 1 : 0;
+  });
+}
