@@ -8,6 +8,9 @@ import { registerBuildCommand } from './vscode/buildCommand';
 import { registerSecretCommands, Secrets } from './vscode/secrets';
 import { Terminals } from './vscode/terminal';
 import { registerHostCommands } from './vscode/hostCommands';
+import { registerCreateConfig } from './vscode/createConfig';
+import { registerContextKeys } from './vscode/contextKeys';
+import { registerStatusBar } from './vscode/statusBar';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
@@ -26,12 +29,15 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   const findings = new FindingsStore();
   registerDiagnostics(context, findings);
   registerQuickFixes(context, findings);
+  registerContextKeys(context, findings);
   registerConfigCommands(context);
+  registerCreateConfig(context);
   registerSecretCommands(context, secrets);
   registerBuildCommand(context, jobs, buildProblems);
   const servers = registerServersView(context, secrets);
   registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems });
   registerHostCommands(context);
+  registerStatusBar(context, findings, servers);
   return { servers };
 }
 

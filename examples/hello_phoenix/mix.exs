@@ -18,7 +18,8 @@ defmodule HelloPhoenix.MixProject do
   def application do
     [
       mod: {HelloPhoenix.Application, []},
-      extra_applications: [:logger, :inets]
+      # :crypto brings a NIF linked to libcrypto, as every real Phoenix app has.
+      extra_applications: [:logger, :inets, :crypto]
     ]
   end
 end

@@ -27,11 +27,17 @@ debootstrap_import() {
   rm -rf "$root" "$root.log"
 }
 
+# The host layer is rebuilt whenever its files change (their hash is a label on the image).
+host_hash=$(cat "$here"/host/* | sha256sum | cut -c1-16)
+
 host_image() {
   local suite=$1 base=local/debian-host-base:$1 tag=local/phx-host:$1
-  have_image "$tag" && { echo "testbed: image $tag exists"; return 0; }
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$tag" 2>/dev/null)" = "$host_hash" ]; then
+    echo "testbed: image $tag exists"
+    return 0
+  fi
   debootstrap_import "$suite" openssh-server,rsync,runit,sudo,procps,curl,ca-certificates "$base"
-  docker build -q --build-arg BASE="$base" -t "$tag" "$here/host" >/dev/null
+  docker build -q --label "phoenix-deploy.hash=$host_hash" --build-arg BASE="$base" -t "$tag" "$here/host" >/dev/null
   echo "testbed: built $tag"
 }
 

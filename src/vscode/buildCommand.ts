@@ -18,6 +18,7 @@ export async function buildRelease(services: JobServices, problems: vscode.Diagn
       if (event.type === 'output') output += event.text;
       emit(event);
     }, signal), retry);
+  if (manifest) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.built', true);
   if (!manifest) publishCompileProblems(root, problems, build.parseCompileDiagnostics(output, { containerDir: '/app', projectDir: '' }));
   return manifest;
 }

@@ -52,6 +52,7 @@ async function deploy(services: DeployServices, root: vscode.Uri, config: Deploy
   const result = await runJob(services, env.name, vscode.l10n.t('Deploy {0} to {1}', manifest.id, env.name), async (ctx) =>
     failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, ctx.emit, ctx.signal)),
     () => void deploy(services, root, config, env));
+  if (result?.ok) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.deployed', true);
   await services.servers.refresh();
   return result;
 }

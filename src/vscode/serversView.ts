@@ -14,6 +14,9 @@ import { projectRoot } from './workspace';
 export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
   private readonly changed = new vscode.EventEmitter<ServerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly loaded = new vscode.EventEmitter<{ env: string; hosts: Map<string, HostReleases> }>();
+  /** Fires when an environment's hosts have been read (for the status bar). */
+  readonly onDidLoad = this.loaded.event;
   private readonly hostStates = new Map<string, Map<string, HostReleases>>();
   private readonly loading = new Map<string, Promise<void>>();
   private debounce?: NodeJS.Timeout;
@@ -42,7 +45,9 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
         if (!root) return;
         const deploy = await import('../core/deploy');
         const hosts = await deploy.listReleases(await remoteOptionsFor(root, env, this.secrets));
-        this.hostStates.set(env.name, new Map(hosts.map((h) => [h.host, h])));
+        const states = new Map(hosts.map((h) => [h.host, h]));
+        this.hostStates.set(env.name, states);
+        this.loaded.fire({ env: env.name, hosts: states });
       })();
       this.loading.set(env.name, pending);
     }
@@ -52,6 +57,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
 
   async getChildren(node?: ServerNode): Promise<ServerNode[]> {
     if (!node) {
+      void vscode.commands.executeCommand('phoenixDeploy.checkDocker');
       const root = await projectRoot();
       if (!root) return [];
       const loaded = await loadConfigFile(root.fsPath);

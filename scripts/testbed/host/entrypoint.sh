@@ -12,6 +12,8 @@ if [ ! -d "/etc/service/$app" ]; then
   mkdir -p "/etc/sv/$app"
   printf '#!/bin/sh\nexec /usr/local/lib/app-run.sh %s %s\n' "$app" "$deploy_to" > "/etc/sv/$app/run"
   chmod +x "/etc/sv/$app/run"
+  # Down until a deploy restarts it, so runit does not race the first deploy's restart.
+  touch "/etc/sv/$app/down"
   ln -s "/etc/sv/$app" "/etc/service/$app"
 fi
 exec runsvdir -P /etc/service

@@ -1,0 +1,85 @@
+/** The local side of a deploy: who is deploying, where the hosts really are, and the real services. */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir, hostname, userInfo } from 'node:os';
+import type { EnvironmentConfig } from '../config/types';
+import { connectSsh } from '../ssh/connection';
+import type { PassphraseProvider } from '../ssh/auth';
+import { runRsync } from '../ssh/rsync';
+import { rsyncOverConnection, type RsyncTransport } from '../ssh/upload';
+import { parseSshConfig } from '../ssh/sshConfig';
+import { resolveTarget, type ResolvedTarget } from '../ssh/target';
+import type { DeployIdentity, DeployServices } from './types';
+
+/** `Jane.Doe@Example.com` → `jane.doe_example.com`: safe as one path component. */
+export function sanitizeDeveloper(who: string): string {
+  const s = who.toLowerCase().replace(/[^a-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 64);
+  return s === '' || /^\.+$/.test(s) ? 'developer' : s;
+}
+
+function gitEmail(cwd?: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['config', 'user.email'], { cwd, timeout: 5000 }, (err, stdout) => resolve(err ? undefined : stdout.trim() || undefined));
+  });
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+export async function localIdentity(projectDir?: string): Promise<DeployIdentity> {
+  const who = (await gitEmail(projectDir)) ?? osUser();
+  return { who, developer: sanitizeDeveloper(who), localHost: hostname(), pid: process.pid };
+}
+
+/** Resolves every host of an environment, primary first, reading ~/.ssh/config if present. */
+export function resolveTargets(environment: EnvironmentConfig, home = homedir()): ResolvedTarget[] {
+  let text = '';
+  try {
+    text = readFileSync(`${home}/.ssh/config`, 'utf8');
+  } catch {
+    // no ~/.ssh/config: deploy.yml and OpenSSH defaults only
+  }
+  const ctx = { home, localUser: osUser(), sshConfig: parseSshConfig(text), exists: (p: string) => existsSync(p) };
+  const targets = environment.hosts.map((h) => resolveTarget(h, environment.ssh, ctx));
+  return [...targets.filter((t) => t.primary), ...targets.filter((t) => !t.primary)];
+}
+
+/** The CLI's passphrase source; the editor passes one backed by SecretStorage instead. */
+export function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): PassphraseProvider {
+  return async () => env.PHOENIX_DEPLOY_KEY_PASSPHRASE;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function defaultServices(opts: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport }): DeployServices {
+  return {
+    connect: (t, signal) => connectSsh(t.target, {
+      knownHostsFile: t.knownHostsFile,
+      identityFile: t.identityFile,
+      agentSocket: opts.agentSocket ?? process.env.SSH_AUTH_SOCK, // the agent first, as OpenSSH does
+      passphrase: opts.passphrase,
+      signal,
+    }),
+    upload: (run, o) => (opts.rsyncTransport !== 'openssh' && o.connection ? rsyncOverConnection(run, o.connection, o) : runRsync(run, o)),
+    now: () => new Date(),
+    sleep,
+  };
+}

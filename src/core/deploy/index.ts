@@ -1,0 +1,9 @@
+/** The deploy engine's public surface for the CLI and the extension. */
+export { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
+export { describeDeploy, describeRollback, runDeploy, runRollback } from './run';
+export { listReleases, unlock, type HostReleases, type ReleaseInfo, type UnlockResult } from './releases';
+export { localIdentity, passphraseFromEnv, resolveTargets, sanitizeDeveloper } from './context';
+export { LockHeldError } from './steps/lock';
+export type {
+  DeployIdentity, DeployOptions, DeployResult, DeployServices, HealthReport, HostResult, ReleaseToDeploy, RemoteOptions, RollbackOptions,
+} from './types';

@@ -1,0 +1,89 @@
+/** Deploy and rollback as plans of named steps; `describePlan` prints them for --dry-run. */
+import type { Plan, Step } from '../plan/types';
+import { checkReleaseId, remotePaths } from '../remote/paths';
+import { defaultServices } from './context';
+import { cleanupStep } from './steps/cleanup';
+import { connectStep } from './steps/connect';
+import { finishRun } from './steps/finish';
+import { healthStep } from './steps/health';
+import { lockStep } from './steps/lock';
+import { migrateStep } from './steps/migrate';
+import { compatStep, prepareStep } from './steps/prepare';
+import { recordStep } from './steps/record';
+import { selectStep } from './steps/select';
+import { restartStep, switchStep } from './steps/switch';
+import { uploadStep } from './steps/upload';
+import type { DeployOptions, DeployState, RemoteOptions, RollbackOptions } from './types';
+
+export interface PlanAndState {
+  plan: Plan<DeployState>;
+  state: DeployState;
+}
+
+/** Times each step into state.durations, so deploys.log can carry them. */
+function timed(step: Step<DeployState>): Step<DeployState> {
+  return {
+    ...step,
+    async run(ctx, state) {
+      const started = Date.now();
+      try {
+        await step.run(ctx, state);
+      } finally {
+        state.durations[step.name] = Date.now() - started;
+      }
+    },
+  };
+}
+
+function baseState(kind: DeployState['kind'], options: RemoteOptions, healthIntervalMs?: number): DeployState {
+  if (options.targets.length === 0) throw new Error('no hosts to deploy to');
+  const services = { ...defaultServices(options), ...options.services };
+  return {
+    kind,
+    environment: options.environment,
+    paths: remotePaths(options.environment.deployTo),
+    identity: options.identity,
+    services,
+    hosts: options.targets.map((target) => ({ target, releases: [], locked: false, prepared: false, switched: false })),
+    sharedFiles: [],
+    rsyncTransport: options.rsyncTransport ?? 'tunnel',
+    healthIntervalMs: healthIntervalMs ?? 1000,
+    startedAt: services.now(),
+    durations: {},
+    recorded: false,
+    rolledBack: false,
+    warnings: [],
+  };
+}
+
+export function createDeployPlan(options: DeployOptions): PlanAndState {
+  checkReleaseId(options.release.id);
+  const state = baseState('deploy', options, options.healthIntervalMs);
+  state.release = options.release;
+  state.sharedFiles = options.sharedFiles ?? [];
+  for (const h of state.hosts) h.release = options.release.id;
+  const steps = [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, switchStep, restartStep, healthStep, recordStep, cleanupStep];
+  return {
+    state,
+    plan: {
+      title: `Deploy ${options.release.id} to ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})`,
+      steps: steps.map(timed),
+      finally: (s, outcome) => finishRun(s, outcome),
+    },
+  };
+}
+
+export function createRollbackPlan(options: RollbackOptions): PlanAndState {
+  if (options.to !== undefined) checkReleaseId(options.to);
+  const state = baseState('rollback', options, options.healthIntervalMs);
+  state.rollbackTo = options.to;
+  const steps = [connectStep, lockStep, selectStep, switchStep, restartStep, healthStep, recordStep];
+  return {
+    state,
+    plan: {
+      title: `Roll back ${options.environment.name} to ${options.to ?? 'the previous release'} (${state.hosts.map((h) => h.target.key).join(', ')})`,
+      steps: steps.map(timed),
+      finally: (s, outcome) => finishRun(s, outcome),
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** Entry points the CLI and the extension call: run a plan, get a result fit for --json. */
+import { describePlan, runPlan, type RunResult } from '../plan/runner';
+import type { EventSink } from '../plan/types';
+import { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
+import type { DeployOptions, DeployResult, DeployState, RollbackOptions } from './types';
+
+export function resultOf(state: DeployState, run: RunResult): DeployResult {
+  const { outcome } = run;
+  const targets = new Set(state.hosts.map((h) => h.release));
+  return {
+    kind: state.kind,
+    ok: outcome.ok,
+    cancelled: !outcome.ok && outcome.cancelled,
+    error: outcome.ok ? undefined : outcome.error.message,
+    failedStep: outcome.ok ? undefined : outcome.step,
+    release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
+    rolledBack: state.rolledBack,
+    durations: { ...state.durations },
+    hosts: state.hosts.map((h) => ({
+      host: h.target.key,
+      primary: h.target.primary,
+      previous: h.previous,
+      current: h.switched ? h.release : h.rolledBackTo ?? h.previous,
+      bytesSent: h.bytesSent,
+      health: h.health,
+      cleaned: h.cleaned,
+    })),
+    warnings: [...state.warnings],
+  };
+}
+
+async function execute(made: PlanAndState, emit: EventSink, signal: AbortSignal): Promise<DeployResult> {
+  const run = await runPlan(made.plan, made.state, emit, signal);
+  return resultOf(made.state, run);
+}
+
+export function runDeploy(options: DeployOptions, emit: EventSink, signal: AbortSignal): Promise<DeployResult> {
+  return execute(createDeployPlan(options), emit, signal);
+}
+
+export function runRollback(options: RollbackOptions, emit: EventSink, signal: AbortSignal): Promise<DeployResult> {
+  return execute(createRollbackPlan(options), emit, signal);
+}
+
+/** --dry-run: every step, host and exact command, touching nothing. */
+export function describeDeploy(options: DeployOptions): string {
+  const { plan, state } = createDeployPlan(options);
+  return describePlan(plan, state);
+}
+
+export function describeRollback(options: RollbackOptions): string {
+  const { plan, state } = createRollbackPlan(options);
+  return describePlan(plan, state);
+}

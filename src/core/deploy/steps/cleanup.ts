@@ -1,0 +1,34 @@
+import type { Step } from '../../plan/types';
+import { cleanupCommand, selectForCleanup } from '../../remote/cleanup';
+import { onHosts, runOn } from '../hosts';
+import type { DeployState, HostState } from '../types';
+import { perHost } from './describe';
+
+function toDelete(state: DeployState, h: HostState): string[] {
+  const current = h.release!;
+  return selectForCleanup({
+    releases: [...h.releases, current],
+    current,
+    keep: state.environment.keepReleases,
+    protect: h.previous ? [h.previous] : [],
+  });
+}
+
+/** Keeps keep_releases releases; never the current one or the rollback target. */
+export const cleanupStep: Step<DeployState> = {
+  name: 'cleanup',
+  title: 'Remove old releases',
+  finishOnCancel: true,
+  describe: (state) => perHost(state, (h) => [cleanupCommand(state.paths, toDelete(state, h)) ?? `keep the newest ${state.environment.keepReleases} releases (decided after lock)`]),
+  async run(ctx, state) {
+    // The deploy has succeeded by now: a failed cleanup is a warning, not a failed deploy.
+    await onHosts(state.hosts, async (h) => {
+      const ids = toDelete(state, h);
+      const command = cleanupCommand(state.paths, ids);
+      if (!command) return;
+      await runOn(h, command, ctx, 'removing old releases');
+      h.cleaned = ids;
+      ctx.note(`removed ${ids.join(', ')}`, 'info', h.target.key);
+    }).catch((e: Error) => ctx.note(`cleanup: ${e.message}`, 'warning'));
+  },
+};

@@ -1,0 +1,16 @@
+/** --dry-run text: each host's exact commands, rendered by shell.ts. */
+import type { StepDescription } from '../../plan/types';
+import { renderCommand, type Command } from '../../shell';
+import type { DeployState, HostState } from '../types';
+
+export function perHost(state: DeployState, commands: (h: HostState) => Array<Command | string | undefined>, hosts = state.hosts): StepDescription[] {
+  return hosts.map((h) => ({
+    host: h.target.key,
+    commands: commands(h).flatMap((c) => (c === undefined ? [] : [typeof c === 'string' ? c : renderCommand(c)])),
+  }));
+}
+
+/** The release a host switches to, or a placeholder in a dry run that has not looked yet. */
+export function releaseOf(h: HostState): string {
+  return h.release ?? '<release before current>';
+}

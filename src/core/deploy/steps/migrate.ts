@@ -1,0 +1,32 @@
+import { UserError, type Step } from '../../plan/types';
+import { migrateCommand } from '../../remote/release';
+import { tail } from '../hosts';
+import type { DeployState } from '../types';
+import { perHost } from './describe';
+
+/** Once, on the primary, in the new release with shared/env loaded. A failure stops the deploy before the switch. */
+export const migrateStep: Step<DeployState> = {
+  name: 'migrate',
+  title: 'Run migrations (primary host)',
+  describe: (state) => {
+    const migrate = state.environment.migrate;
+    return migrate ? perHost(state, () => [migrateCommand(state.paths, state.release!.id, migrate)], state.hosts.slice(0, 1)) : [];
+  },
+  async run(ctx, state) {
+    const migrate = state.environment.migrate;
+    if (!migrate) {
+      ctx.note('no migrate command configured; skipped');
+      return;
+    }
+    const h = state.hosts[0];
+    const result = await h.conn!.exec(migrateCommand(state.paths, state.release!.id, migrate), {
+      signal: ctx.signal,
+      onStdout: (t) => ctx.output(t, h.target.key),
+      onStderr: (t) => ctx.output(t, h.target.key),
+    });
+    if (result.code !== 0) {
+      const output = tail(`${result.stdout}${result.stderr}`.trim(), 2000);
+      throw new UserError(`migration failed on ${h.target.key} (exit ${result.code}); nothing was switched and the new release is removed.\n${output}`, { host: h.target.key });
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import { UserError, type Step } from '../../plan/types';
+import { and, join } from '../../shell';
+import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote/compat';
+import { linkSharedCommand, prepareCommand } from '../../remote/release';
+import { onHosts, runOn } from '../hosts';
+import type { DeployState } from '../types';
+import { perHost } from './describe';
+
+function prepareCommands(state: DeployState) {
+  const id = state.release!.id;
+  const link = linkSharedCommand(state.paths, id, state.sharedFiles);
+  const copy = prepareCommand(state.paths, state.identity.developer, id);
+  return link ? join(and, copy, link) : copy;
+}
+
+/** releases/<id> as a hard-linked copy of the cache, with shared files linked in. */
+export const prepareStep: Step<DeployState> = {
+  name: 'prepare',
+  title: 'Prepare release directory (cp -al)',
+  describe: (state) => perHost(state, () => [prepareCommands(state)]),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      if (h.releases.includes(state.release!.id)) {
+        throw new UserError(`release ${state.release!.id} already exists on ${h.target.key}; build a new release (ids are unique per build)`, { host: h.target.key });
+      }
+      h.prepared = true; // set first: a half-made dir is still removed on failure
+      await runOn(h, prepareCommands(state), ctx, 'preparing the release');
+    });
+  },
+};
+
+/** ldd on the host over ERTS and NIFs: a release that cannot run there never gets switched to. */
+export const compatStep: Step<DeployState> = {
+  name: 'compat',
+  title: 'Check native libraries on each host (ldd)',
+  describe: (state) => perHost(state, () => [lddCommand(state.paths, state.release!.id)]),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const result = await h.conn!.exec(lddCommand(state.paths, state.release!.id), { signal: ctx.signal });
+      // ldd exits non-zero for scripts ("not a dynamic executable"), so the text decides, not the code.
+      const problems = parseLddOutput(`${result.stdout}\n${result.stderr}`);
+      if (problems.length > 0) throw new UserError(describeCompatProblems(h.target.key, problems), { host: h.target.key });
+      if (result.code !== 0 && result.stdout.trim() === '') {
+        ctx.note(`ldd could not check this host: ${result.stderr.trim().slice(0, 300)}`, 'warning', h.target.key);
+      }
+    });
+  },
+};

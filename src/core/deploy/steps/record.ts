@@ -1,0 +1,45 @@
+import type { PlanOutcome, Step, StepContext } from '../../plan/types';
+import { recordCommand, type DeployOutcome, type DeployRecord } from '../../remote/log';
+import { onHosts } from '../hosts';
+import type { DeployState, HostState } from '../types';
+import { perHost, releaseOf } from './describe';
+
+export function recordFor(state: DeployState, h: HostState, outcome: DeployOutcome, error?: string): DeployRecord {
+  const id = h.release ?? state.release?.id ?? state.rollbackTo ?? 'unknown';
+  return {
+    kind: state.kind,
+    id,
+    commit: state.release?.commit ?? /-([0-9a-f]{7,40})$/.exec(id)?.[1] ?? '',
+    who: state.identity.who,
+    when: state.startedAt.toISOString(),
+    outcome,
+    durations: { ...state.durations },
+    previous: h.previous,
+    error: error?.split('\n')[0].slice(0, 500),
+  };
+}
+
+export async function writeRecords(state: DeployState, ctx: StepContext | undefined, outcome: DeployOutcome, error?: string): Promise<void> {
+  const signal = ctx?.signal ?? new AbortController().signal;
+  await onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
+    const result = await h.conn!.exec(recordCommand(state.paths, recordFor(state, h, outcome, error)), { signal });
+    if (result.code !== 0) ctx?.note(`could not write ${state.paths.log}: ${result.stderr.trim()}`, 'warning', h.target.key);
+  });
+  state.recorded = true;
+}
+
+export function outcomeOf(state: DeployState, outcome: PlanOutcome): DeployOutcome {
+  if (outcome.ok) return 'success';
+  if (state.rolledBack) return 'rolled-back';
+  return outcome.cancelled ? 'cancelled' : 'failed';
+}
+
+/** One JSON line per host in deploys.log. Failures are recorded too, by the plan's `finally`. */
+export const recordStep: Step<DeployState> = {
+  name: 'record',
+  title: 'Record in deploys.log',
+  finishOnCancel: true,
+  describe: (state) => perHost(state, (h) => [recordCommand(state.paths, { ...recordFor(state, h, 'success'), id: releaseOf(h) })]),
+  run: (ctx, state) => writeRecords(state, ctx, 'success'),
+};
+

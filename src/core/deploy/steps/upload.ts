@@ -1,0 +1,36 @@
+import type { Step } from '../../plan/types';
+import { renderCommand } from '../../shell';
+import { rsyncArgs, type RsyncRun } from '../../ssh/rsync';
+import { TUNNEL_RSH_PLACEHOLDER } from '../../ssh/upload';
+import { onHosts } from '../hosts';
+import type { DeployState, HostState } from '../types';
+import { perHost } from './describe';
+
+function rsyncRun(state: DeployState, h: HostState): RsyncRun {
+  const t = h.target;
+  return {
+    source: state.release!.path,
+    remoteDir: state.paths.cache(state.identity.developer),
+    endpoint: { host: t.target.host, port: t.target.port, user: t.target.user, identityFile: t.identityFile, knownHostsFile: t.knownHostsFile },
+  };
+}
+
+/** rsync into the per-developer cache: only changed content travels (checksums, not mtimes). */
+export const uploadStep: Step<DeployState> = {
+  name: 'upload',
+  title: 'Upload release (rsync)',
+  describe: (state) => perHost(state, (h) => {
+    const tunnel = state.rsyncTransport === 'tunnel';
+    const args = rsyncArgs({ ...rsyncRun(state, h), rsh: tunnel ? TUNNEL_RSH_PLACEHOLDER : undefined });
+    return [`(local) ${renderCommand(['rsync', ...args])}${tunnel ? '  # -e forwards over the verified ssh2 connection' : ''}`];
+  }),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn });
+      h.bytesSent = stats.bytesSent;
+      const total = state.release!.bytes ?? stats.totalFileSize;
+      const share = total > 0 ? ` (${((100 * stats.bytesSent) / total).toFixed(1)}% of ${total} bytes)` : '';
+      ctx.note(`sent ${stats.bytesSent} bytes${share}`, 'info', h.target.key);
+    });
+  },
+};

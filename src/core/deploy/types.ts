@@ -1,0 +1,142 @@
+/** Inputs, per-run state and results of deploys and rollbacks. */
+import type { EnvironmentConfig } from '../config/types';
+import type { PassphraseProvider } from '../ssh/auth';
+import type { SshConnection } from '../ssh/connection';
+import type { RsyncRun, RsyncStats } from '../ssh/rsync';
+import type { RsyncTransport } from '../ssh/upload';
+import type { ResolvedTarget } from '../ssh/target';
+import type { RemotePaths } from '../remote/paths';
+
+/** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
+export interface ReleaseToDeploy {
+  /** e.g. `20261126T112400Z-0.1.0-abc1234`. */
+  id: string;
+  app: string;
+  version: string;
+  commit: string;
+  /** Absolute path of the local release directory (`_build/prod/rel/<app>`). */
+  path: string;
+  subject?: string;
+  erts?: string;
+  bytes?: number;
+}
+
+/** Who is deploying, for the lock, deploys.log and the per-developer cache. */
+export interface DeployIdentity {
+  /** git user.email or the OS user. */
+  who: string;
+  /** `who`, sanitised to [a-z0-9._-]: the cache directory name. */
+  developer: string;
+  /** This machine's host name. */
+  localHost: string;
+  pid: number;
+}
+
+/** Side effects, injectable for tests. */
+export interface DeployServices {
+  connect(target: ResolvedTarget, signal: AbortSignal): Promise<SshConnection>;
+  /** rsync to a host; `connection` is that host's open ssh2 connection (for the tunnel transport). */
+  upload(run: RsyncRun, opts: { signal?: AbortSignal; onOutput?(text: string): void; connection?: SshConnection }): Promise<RsyncStats>;
+  now(): Date;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface RemoteOptions {
+  environment: EnvironmentConfig;
+  /** Resolved hosts (see resolveTargets); the primary is first. */
+  targets: ResolvedTarget[];
+  identity: DeployIdentity;
+  /** Default: SSH_AUTH_SOCK. */
+  agentSocket?: string;
+  passphrase?: PassphraseProvider;
+  /** `tunnel` (default): rsync through our ssh2 connection; `openssh`: rsync's own ssh with the same checks. */
+  rsyncTransport?: RsyncTransport;
+  services?: Partial<DeployServices>;
+}
+
+export interface DeployOptions extends RemoteOptions {
+  release: ReleaseToDeploy;
+  /** Paths under shared/ linked into each release (default none). */
+  sharedFiles?: string[];
+  /** Pause between health polls (default 1000 ms). */
+  healthIntervalMs?: number;
+}
+
+export interface RollbackOptions extends RemoteOptions {
+  /** Release id to return to; default: the release before the one `current` points at. */
+  to?: string;
+  healthIntervalMs?: number;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  attempts: number;
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+export interface HostState {
+  target: ResolvedTarget;
+  conn?: SshConnection;
+  /** The release to switch to (deploy: the new one; rollback: chosen per host). */
+  release?: string;
+  /** The release `current` pointed at when we took the lock. */
+  previous?: string;
+  /** Release ids on the host when we took the lock. */
+  releases: string[];
+  locked: boolean;
+  prepared: boolean;
+  switched: boolean;
+  bytesSent?: number;
+  health?: HealthReport;
+  rolledBackTo?: string;
+  cleaned?: string[];
+}
+
+export interface DeployState {
+  kind: 'deploy' | 'rollback';
+  environment: EnvironmentConfig;
+  paths: RemotePaths;
+  identity: DeployIdentity;
+  services: DeployServices;
+  /** Primary first. */
+  hosts: HostState[];
+  release?: ReleaseToDeploy;
+  rollbackTo?: string;
+  sharedFiles: string[];
+  rsyncTransport: RsyncTransport;
+  healthIntervalMs: number;
+  startedAt: Date;
+  durations: Record<string, number>;
+  recorded: boolean;
+  rolledBack: boolean;
+  /** Problems while cleaning up (e.g. a lock that could not be removed). */
+  warnings: string[];
+}
+
+export interface HostResult {
+  host: string;
+  primary: boolean;
+  previous?: string;
+  /** What `current` points at when the run ended, as far as we know. */
+  current?: string;
+  bytesSent?: number;
+  health?: HealthReport;
+  cleaned?: string[];
+}
+
+/** Suitable for --json. */
+export interface DeployResult {
+  kind: 'deploy' | 'rollback';
+  ok: boolean;
+  cancelled: boolean;
+  error?: string;
+  failedStep?: string;
+  /** The release deployed, or the rollback target when every host went to the same one. */
+  release?: string;
+  rolledBack: boolean;
+  durations: Record<string, number>;
+  hosts: HostResult[];
+  warnings: string[];
+}

@@ -1,0 +1,167 @@
+/**
+ * One verified SSH connection per host (ssh2, loaded lazily so importing core stays cheap).
+ * The host key is checked against known_hosts before authentication; unknown, changed and
+ * revoked keys are refusals with an actionable message.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import { UserError } from '../plan/types';
+import { renderCommand, type Command } from '../shell';
+import { makeAuthHandler, type AuthLog, type PassphraseProvider } from './auth';
+import { abortError, execOnClient, type ExecOptions, type ExecResult } from './exec';
+import { httpGetOverStream, parseHttpUrl, type HttpResponse } from './http';
+import type { RemoteChannel } from './tunnel';
+import { hostKeyRefusal, knownKeyTypes, parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KnownHostEntry } from './knownHosts';
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+}
+
+export interface ConnectOptions {
+  /** The known_hosts file checked, and named in refusals. */
+  knownHostsFile: string;
+  /** More files read if present (e.g. /etc/ssh/ssh_known_hosts). */
+  extraKnownHostsFiles?: string[];
+  identityFile?: string;
+  /** Defaults to nothing; callers pass process.env.SSH_AUTH_SOCK. */
+  agentSocket?: string;
+  passphrase?: PassphraseProvider;
+  readyTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface SshConnection {
+  readonly target: SshTarget;
+  /** `user@host:port`, for messages. */
+  readonly name: string;
+  /** The verified host key's `SHA256:` fingerprint. */
+  readonly fingerprint: string;
+  exec(command: Command | string, options?: ExecOptions): Promise<ExecResult>;
+  /** GET from the host's side through a forwarded channel. */
+  httpGet(url: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
+  /** A raw exec channel (stdin/stdout/stderr streams), e.g. for the rsync tunnel. */
+  channel(command: Command): Promise<RemoteChannel>;
+  close(): Promise<void>;
+}
+
+export class HostKeyError extends UserError {
+  constructor(message: string, readonly verdict: HostKeyVerdict, host: string) {
+    super(message, { host });
+    this.name = 'HostKeyError';
+  }
+}
+
+export function targetName(t: SshTarget): string {
+  return `${t.user}@${t.host}:${t.port}`;
+}
+
+async function readKnownHosts(files: string[]): Promise<KnownHostEntry[]> {
+  const all: KnownHostEntry[] = [];
+  for (const file of files) {
+    try {
+      all.push(...parseKnownHosts(await readFile(file, 'utf8')));
+    } catch {
+      // a missing file simply trusts nothing
+    }
+  }
+  return all;
+}
+
+const HOST_KEY_ALGOS: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+const DEFAULT_HOST_KEY_ORDER = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'];
+
+export async function connectSsh(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
+  const { signal } = options;
+  if (signal?.aborted) throw abortError();
+  const entries = await readKnownHosts([options.knownHostsFile, ...(options.extraKnownHostsFiles ?? [])]);
+  const ssh2 = await import('ssh2');
+  const client: Client = new ssh2.Client();
+  const name = targetName(target);
+  const host = target.host.replace(/^\[(.*)\]$/, '$1');
+  let verdict: HostKeyVerdict | undefined;
+  const log: AuthLog = { tried: [], problems: [] };
+  // Ask for a key type known_hosts has, as OpenSSH does, so a known host is not "unknown" by algorithm.
+  const preferred = knownKeyTypes(entries, target.host, target.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => done(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const done = (error?: Error) => {
+      if (settled) return; // errors after `ready` belong to the operation that hits them
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        client.end();
+        reject(error);
+      } else {
+        resolve();
+      }
+    };
+    client.once('ready', () => done());
+    client.on('error', (e: Error & { level?: string }) => done(explain(e, name, verdict, target, options, log)));
+    client.connect({
+      host,
+      port: target.port,
+      username: target.user,
+      readyTimeout: options.readyTimeoutMs ?? 20000,
+      keepaliveInterval: 15000,
+      // An exact list: ssh2's `prepend` ignores names already in its defaults.
+      algorithms: preferred.length > 0 ? { serverHostKey: [...new Set([...preferred, ...DEFAULT_HOST_KEY_ORDER])] as never } : undefined,
+      hostVerifier: (key: Buffer) => {
+        verdict = verifyHostKey(entries, target.host, target.port, key);
+        return verdict.status === 'trusted';
+      },
+      authHandler: makeAuthHandler(
+        { username: target.user, agentSocket: options.agentSocket, identityFile: options.identityFile, passphrase: options.passphrase },
+        (data, passphrase) => ssh2.utils.parseKey(data, passphrase),
+        log,
+      ),
+    });
+  });
+  return {
+    target,
+    name,
+    fingerprint: verdict?.fingerprint ?? '',
+    exec: (command, execOptions) => execOnClient(client, command, execOptions),
+    httpGet: (url, o = {}) => httpGet(client, url, o.timeoutMs ?? 5000, o.signal),
+    channel: (command) => new Promise<RemoteChannel>((resolve, reject) => {
+      client.exec(renderCommand(command), (err, ch) => (err ? reject(err) : resolve(ch as unknown as RemoteChannel)));
+    }),
+    close: () => new Promise<void>((resolve) => {
+      client.once('close', () => resolve());
+      client.end();
+      setTimeout(resolve, 2000).unref();
+    }),
+  };
+}
+
+function explain(e: Error & { level?: string }, name: string, verdict: HostKeyVerdict | undefined, target: SshTarget,
+  options: ConnectOptions, log: AuthLog): Error {
+  if (verdict && verdict.status !== 'trusted') {
+    return new HostKeyError(hostKeyRefusal(verdict, target.host, target.port, options.knownHostsFile), verdict, name);
+  }
+  if (e.level === 'client-authentication') {
+    const tried = log.tried.length > 0 ? log.tried.join(', ') : 'nothing (no ssh-agent and no identity_file)';
+    const problems = log.problems.length > 0 ? ` (${log.problems.join('; ')})` : '';
+    return new UserError(`${name} refused authentication; tried ${tried}${problems}`, { host: name });
+  }
+  if (e.level === 'client-timeout') return new UserError(`${name} did not complete the SSH handshake in time`, { host: name });
+  return new UserError(`cannot connect to ${name}: ${e.message}`, { host: name });
+}
+
+function httpGet(client: Client, url: string, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse> {
+  const target = parseHttpUrl(url);
+  return new Promise<Duplex>((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, target.host, target.port, (err, channel) => (err ? reject(err) : resolve(channel)));
+  }).then((channel) => httpGetOverStream(channel, target, timeoutMs, signal));
+}

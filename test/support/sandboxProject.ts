@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
+import { copyExample } from './workspace';
+
+export interface SandboxHost {
+  name: string;
+  port: number;
+  suite?: 'bookworm' | 'bullseye';
+  primary?: boolean;
+}
+
+export interface SandboxProject {
+  dir: string;
+  central: string;
+  hosts: SandboxHost[];
+  /** Runs the bundled CLI in the project; returns stdout. */
+  cli(...args: string[]): string;
+  /** Commits a change and pushes it to the central repository. */
+  commitAndPush(file: string, content: string, message: string): void;
+  cleanup(): Promise<void>;
+}
+
+const HOSTS_SH = path.join(REPO_ROOT, 'scripts', 'testbed', 'hosts.sh');
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args], { cwd, stdio: 'pipe' });
+
+/**
+ * A copy of the example app that is a working copy of a local bare "central" repository, with
+ * config/deploy.yml pointed at freshly started sandbox hosts on 127.0.0.1.
+ */
+export async function createSandboxProject(hosts: SandboxHost[], prefix = 'phx-sandbox-'): Promise<SandboxProject> {
+  const dir = await copyExample(prefix);
+  const central = `${dir}.central.git`;
+  for (const h of hosts) execFileSync('bash', [HOSTS_SH, 'start', h.name, String(h.port), h.suite ?? 'bookworm', 'hello_phoenix'], { stdio: 'pipe' });
+  const configPath = path.join(dir, 'config', 'deploy.yml');
+  const hostLines = hosts.map((h) => `      - { host: 127.0.0.1, port: ${h.port}${h.primary ? ', primary: true' : ''} }`).join('\n');
+  const config = (await readFile(configPath, 'utf8')).replace(/    hosts:\n(      - .*\n)+/, `    hosts:\n${hostLines}\n`);
+  await writeFile(configPath, config);
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', central]);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'Example app');
+  git(dir, 'remote', 'add', 'origin', central);
+  git(dir, 'push', '-q', 'origin', 'main');
+  return {
+    dir, central, hosts,
+    cli: (...args) => execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args, '--cwd', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    commitAndPush: (file, content, message) => {
+      execFileSync('bash', ['-c', 'cat > "$1"', 'sh', path.join(dir, file)], { input: content });
+      git(dir, 'commit', '-qam', message);
+      git(dir, 'push', '-q', 'origin', 'main');
+    },
+    cleanup: async () => {
+      execFileSync('bash', [HOSTS_SH, 'stop', ...hosts.map((h) => h.name)], { stdio: 'pipe' });
+      await rm(dir, { recursive: true, force: true });
+      await rm(central, { recursive: true, force: true });
+    },
+  };
+}

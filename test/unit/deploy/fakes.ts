@@ -1,0 +1,100 @@
+/** Fake hosts for plan tests: record every rendered command, answer from a small script. */
+import type { EnvironmentConfig } from '../../../src/core/config/types';
+import type { DeployIdentity, DeployOptions, DeployServices } from '../../../src/core/deploy/types';
+import { renderCommand, type Command } from '../../../src/core/shell';
+import type { SshConnection } from '../../../src/core/ssh/connection';
+import type { ExecResult } from '../../../src/core/ssh/exec';
+import type { ResolvedTarget } from '../../../src/core/ssh/target';
+
+export const ID0 = '20260101T000000Z-0.1.0-aaaaaaa';
+export const ID1 = '20260102T000000Z-0.1.0-bbbbbbb';
+export const NEW = '20260103T000000Z-0.2.0-ccccccc';
+
+export interface FakeHost {
+  key: string;
+  current?: string;
+  releases: string[];
+  lockHeld?: boolean;
+  migrateExit?: number;
+  lddOutput?: string;
+  health?: number;
+  commands: string[];
+  closed: boolean;
+}
+
+export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
+  return { key, current: ID1, releases: [ID0, ID1], commands: [], closed: false, ...init };
+}
+
+function answer(h: FakeHost, text: string): ExecResult {
+  const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+  if (text.includes('mkdir -- /opt/app/deploy.lock')) return h.lockHeld ? { code: 1, stdout: '', stderr: 'mkdir: File exists' } : ok();
+  if (text.startsWith('test -d /opt/app/deploy.lock')) return ok('{"who":"other@x","host":"laptop","pid":9,"when":"t","release":"r"}\n');
+  if (text.includes('@@phoenix-deploy:end')) {
+    const M = '@@phoenix-deploy:';
+    const cur = h.current ? [`releases/${h.current}`, `${M}current-ok`] : [];
+    return ok([`${M}current`, ...cur, `${M}releases`, ...h.releases.map((r) => `${r}\t13.1.5 0.1.0`), `${M}lock`, `${M}log`, `${M}end`].join('\n'));
+  }
+  if (text.includes('bin/migrate')) return { code: h.migrateExit ?? 0, stdout: 'migrating\n', stderr: h.migrateExit ? 'boom\n' : '' };
+  if (text.includes('-exec ldd')) return { code: 1, stdout: h.lddOutput ?? '', stderr: '' };
+  const sw = /ln -sfn -- releases\/(\S+) /.exec(text);
+  if (sw) h.current = sw[1];
+  return ok();
+}
+
+export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnection {
+  return {
+    target: target.target,
+    name: h.key,
+    fingerprint: 'SHA256:fake',
+    async exec(command: Command | string, opts = {}) {
+      if (opts.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      const text = typeof command === 'string' ? command : renderCommand(command);
+      h.commands.push(text);
+      const r = answer(h, text);
+      if (r.stdout) opts.onStdout?.(r.stdout);
+      return r;
+    },
+    async channel() {
+      throw new Error('no channels on fake hosts');
+    },
+    async httpGet() {
+      return { status: h.health ?? 200, body: `ok ${h.current}` };
+    },
+    async close() {
+      h.closed = true;
+    },
+  };
+}
+
+export function environment(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+  return {
+    name: 'production', user: 'deploy', deployTo: '/opt/app',
+    hosts: hosts.map((h, i) => ({ host: h.key, port: 22, user: 'deploy', primary: i === 0 })),
+    migrate: ['bin/migrate'], restart: ['sudo', 'sv', 'restart', 'app'],
+    health: { url: 'http://127.0.0.1:4000/health', expect: 200, timeout: 1 }, keepReleases: 2, ssh: {}, ...overrides,
+  };
+}
+
+export const identity: DeployIdentity = { who: 'me@example.com', developer: 'me_example.com', localHost: 'laptop', pid: 1 };
+
+export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, services: Partial<DeployServices> = {}): DeployOptions {
+  const env = environment(hosts, overrides);
+  const targets: ResolvedTarget[] = hosts.map((h, i) => ({
+    key: `${h.key}:22`, target: { host: h.key, port: 22, user: 'deploy' }, primary: i === 0, knownHostsFile: '/kh', identityFile: '/id',
+  }));
+  let clock = Date.parse('2026-01-03T00:00:00Z');
+  return {
+    environment: env, targets, identity, healthIntervalMs: 250,
+    release: { id: NEW, app: 'app', version: '0.2.0', commit: 'ccccccc', path: '/local/rel' },
+    services: {
+      connect: async (t) => fakeConnection(hosts.find((h) => h.key === t.target.host)!, t),
+      upload: async () => ({ bytesSent: 1000, bytesReceived: 10, totalFileSize: 100000, filesTransferred: 2 }),
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      ...services,
+    },
+  };
+}
