@@ -58,13 +58,15 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
 
 export function releaseItem(node: Extract<ServerNode, { kind: 'release' }>): vscode.TreeItem {
   const r = node.release;
-  const item = new vscode.TreeItem(r.id, vscode.TreeItemCollapsibleState.None);
+  // Version and commit first: they are what a person scans for; the id follows in the description.
+  const label = r.valid ? `${r.version ?? '?'} · ${r.commit?.slice(0, 7) ?? '?'}` : r.id;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.contextValue = `release:${node.role}`;
   item.iconPath = new vscode.ThemeIcon(node.role === 'current' ? 'pass-filled' : r.valid ? 'package' : 'question',
     node.role === 'current' ? new vscode.ThemeColor('charts.green') : undefined);
-  const by = r.deployedBy ? vscode.l10n.t('by {0}', r.deployedBy) : undefined;
-  item.description = [node.role === 'current' ? vscode.l10n.t('current') : undefined, r.valid ? r.version : vscode.l10n.t('unreadable name'), r.commit?.slice(0, 7), by]
-    .filter(Boolean).join(' · ');
+  const when = r.deployedAt ? r.deployedAt.replace('T', ' ').slice(0, 16) : undefined;
+  item.description = [node.role === 'current' ? vscode.l10n.t('current') : undefined, r.valid ? undefined : vscode.l10n.t('unreadable name'),
+    r.deployedBy, when, r.valid ? r.id : undefined].filter(Boolean).join(' · ');
   item.tooltip = new vscode.MarkdownString(
     `**${escape(r.id)}**${node.role === 'current' ? ' (current)' : ''}\n\n- version ${escape(r.version ?? '?')}, ERTS ${escape(r.erts ?? '?')}\n` +
     `- commit ${escape(r.commit ?? '?')}\n- deployed ${r.deployedBy ? `by ${escape(r.deployedBy)}` : ''} ${r.deployedAt ? `at ${escape(r.deployedAt)}` : ''}`);

@@ -20,20 +20,23 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
   private readonly hostStates = new Map<string, Map<string, HostReleases>>();
   private readonly loading = new Map<string, Promise<void>>();
   private debounce?: NodeJS.Timeout;
+  private pendingRefresh?: Promise<void>;
+  private resolveRefresh?: () => void;
 
   constructor(private readonly secrets: Secrets) {}
 
-  /** Debounced: a burst of refresh requests costs one round of SSH. */
+  /** Debounced: a burst of refresh requests costs one round of SSH; every caller waits for it. */
   refresh(): Promise<void> {
     clearTimeout(this.debounce);
-    return new Promise((resolve) => {
-      this.debounce = setTimeout(() => {
-        this.hostStates.clear();
-        this.loading.clear();
-        this.changed.fire(undefined);
-        resolve();
-      }, 200);
-    });
+    this.pendingRefresh ??= new Promise((resolve) => (this.resolveRefresh = resolve));
+    this.debounce = setTimeout(() => {
+      this.hostStates.clear();
+      this.loading.clear();
+      this.changed.fire(undefined);
+      this.resolveRefresh?.();
+      this.pendingRefresh = undefined;
+    }, 200);
+    return this.pendingRefresh;
   }
 
   /** Loads (once) every host of an environment. */

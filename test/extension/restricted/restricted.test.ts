@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import * as assert from 'node:assert/strict';
+
+describe('Restricted Mode (untrusted workspace)', () => {
+  it('really runs untrusted, with the extension active', async () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    const ext = vscode.extensions.getExtension('phoenix-deploy.phoenix-deploy')!;
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  it('still shows version diagnostics (they only read files)', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const toolVersions = vscode.Uri.joinPath(folder, '.tool-versions');
+    const editor = await vscode.window.showTextDocument(toolVersions);
+    await editor.edit((e) => e.replace(editor.document.lineAt(0).range, 'erlang 26.2.5'));
+    const deadline = Date.now() + 15_000;
+    while (!vscode.languages.getDiagnostics(toolVersions).some((d) => d.code === 'erlang-mismatch')) {
+      if (Date.now() > deadline) assert.fail('no erlang-mismatch diagnostic in Restricted Mode');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('refuses to deploy, build, roll back or unlock, and starts nothing', async () => {
+    const before = vscode.window.terminals.length;
+    for (const command of ['phoenixDeploy.deployProduction', 'phoenixDeploy.buildRelease', 'phoenixDeploy.rollback', 'phoenixDeploy.unlock']) {
+      assert.equal(await vscode.commands.executeCommand(command), undefined, command);
+    }
+    assert.equal(vscode.window.terminals.length, before, 'no build or deploy terminal was opened');
+  });
+
+  it('declares the deploy command disabled until the workspace is trusted', () => {
+    const ext = vscode.extensions.getExtension('phoenix-deploy.phoenix-deploy')!;
+    const commands = ext.packageJSON.contributes.commands as Array<{ command: string; enablement?: string }>;
+    for (const id of ['phoenixDeploy.deployProduction', 'phoenixDeploy.buildRelease', 'phoenixDeploy.rollback', 'phoenixDeploy.unlock']) {
+      assert.equal(commands.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    }
+    assert.equal(ext.packageJSON.capabilities.untrustedWorkspaces.supported, 'limited');
+  });
+});
