@@ -3,6 +3,7 @@ import { requireConfig } from '../core/project/loadConfig';
 import type { Manifest } from '../core/build';
 import { runJob, type JobServices } from './jobs';
 import { projectRoot, whenTrusted } from './workspace';
+import { dockerSocketPath } from './contextKeys';
 
 /** Builds the release of the central branch in a container; compile errors go to the Problems panel. */
 export async function buildRelease(services: JobServices, problems: vscode.DiagnosticCollection, terminalKey = 'build', force = false): Promise<Manifest | undefined> {
@@ -10,11 +11,12 @@ export async function buildRelease(services: JobServices, problems: vscode.Diagn
   if (!root) return undefined;
   const config = await requireConfig(root.fsPath);
   const build = await import('../core/build');
+  const { connectDocker } = await import('../core/docker/client');
   let output = '';
   problems.clear();
   const retry = () => void buildRelease(services, problems, terminalKey, force);
   const manifest = await runJob(services, terminalKey, vscode.l10n.t('Build release'), ({ emit, signal }) =>
-    build.runBuild({ projectDir: root.fsPath, config, force }, (event) => {
+    build.runBuild({ projectDir: root.fsPath, config, force, connect: () => connectDocker({ socketPath: dockerSocketPath() }) }, (event) => {
       if (event.type === 'output') output += event.text;
       emit(event);
     }, signal), retry);

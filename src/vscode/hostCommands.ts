@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServerNode } from './serverNodes';
+import { resolveBinary } from '../core/tools/binaries';
 
 type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
@@ -9,7 +10,13 @@ async function openSshTerminal(node?: HostNode): Promise<void> {
   const deploy = await import('../core/deploy');
   const target = deploy.resolveTargets(node.env).find((t) => t.key === node.key);
   if (!target) return;
-  const ssh = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('sshPath') || 'ssh';
+  let ssh: string;
+  try {
+    ssh = await resolveBinary('ssh', vscode.workspace.getConfiguration('phoenixDeploy').get<string>('sshPath'), 'phoenixDeploy.sshPath');
+  } catch (e) {
+    void vscode.window.showErrorMessage((e as Error).message);
+    return;
+  }
   // argv straight to the ssh binary: no shell ever parses these values.
   const args = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${target.knownHostsFile}`, '-p', String(target.target.port),
     ...(target.identityFile ? ['-i', target.identityFile] : []), '--', `${target.target.user}@${target.target.host}`];

@@ -1,16 +1,26 @@
 import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { RemoteOptions } from '../core/deploy';
+import { resolveBinary } from '../core/tools/binaries';
 import type { Secrets } from './secrets';
 
 /** SSH options for an environment: the agent first, then the identity file with a stored passphrase. */
 export async function remoteOptionsFor(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
   const deploy = await import('../core/deploy');
+  const { defaultServices } = await import('../core/deploy/context');
+  const passphrase = (file: string) => secrets.passphrase(file);
+  const agentSocket = process.env.SSH_AUTH_SOCK;
+  const base = defaultServices({ agentSocket, passphrase });
+  const rsyncSetting = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('rsyncPath');
   return {
     environment: env,
     targets: deploy.resolveTargets(env),
     identity: await deploy.localIdentity(root.fsPath),
-    agentSocket: process.env.SSH_AUTH_SOCK,
-    passphrase: (file) => secrets.passphrase(file),
+    agentSocket,
+    passphrase,
+    services: {
+      // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
+      upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options),
+    },
   };
 }
