@@ -42,5 +42,8 @@ export function registerBuildCommand(context: vscode.ExtensionContext, services:
   context.subscriptions.push(
     vscode.commands.registerCommand('phoenixDeploy.buildRelease', () =>
       whenTrusted(vscode.l10n.t('Building'), () => buildRelease(services, problems))),
+    // Rebuilds even if the commit's release is stored (the CLI's --force).
+    vscode.commands.registerCommand('phoenixDeploy.buildRelease.force', () =>
+      whenTrusted(vscode.l10n.t('Building'), () => buildRelease(services, problems, 'build', true))),
   );
 }
