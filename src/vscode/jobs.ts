@@ -60,14 +60,36 @@ async function showJobError(title: string, error: Error & { detail?: { file?: st
   const openFile = vscode.l10n.t('Open File');
   const showLog = vscode.l10n.t('Show Log');
   const again = vscode.l10n.t('Retry');
-  const buttons = [...(error.detail?.file ? [openFile] : []), showLog, ...(retry ? [again] : [])];
+  const trust = vscode.l10n.t('Trust Host…');
+  const { parseUnknownHost } = await import('../core/ssh/trust');
+  const unknownHost = parseUnknownHost(error.message);
+  const buttons = [...(unknownHost ? [trust] : []), ...(error.detail?.file ? [openFile] : []), showLog, ...(retry ? [again] : [])];
   const choice = await vscode.window.showErrorMessage(`${title}: ${error.message}`, ...buttons);
   if (choice === showLog) log.show();
+  if (choice === trust && unknownHost && (await confirmAndTrust(unknownHost, log))) retry?.();
   if (choice === again) retry?.();
   if (choice === openFile && error.detail?.file) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!folder) return;
     const line = Math.max((error.detail.line ?? 1) - 1, 0);
     await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, error.detail.file), { selection: new vscode.Range(line, 0, line, 0) });
+  }
+}
+
+/** Shows the fingerprint in a modal; on "Trust", adds the key (re-fetched and checked) to known_hosts. */
+async function confirmAndTrust(host: import('../core/ssh/trust').UnknownHost, log: vscode.LogOutputChannel): Promise<boolean> {
+  const accept = vscode.l10n.t('Trust and Add to known_hosts');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Trust {0}:{1}?', host.host, String(host.port)),
+    { modal: true, detail: vscode.l10n.t('It presented {0} key {1}. Compare this fingerprint with the one the host\'s owner gives you before trusting it. The key will be added to {2}.', host.keyType, host.fingerprint, host.knownHostsFile) },
+    accept);
+  if (answer !== accept) return false;
+  try {
+    await (await import('../core/ssh/trust')).trustHostKey(host);
+    log.info(`added ${host.host}:${host.port} (${host.fingerprint}) to ${host.knownHostsFile}`);
+    return true;
+  } catch (e) {
+    void vscode.window.showErrorMessage((e as Error).message);
+    return false;
   }
 }
