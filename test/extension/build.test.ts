@@ -26,3 +26,30 @@ describe('Build Release in the editor', () => {
     assert.equal(runningBuildContainers(), '', 'no build container is left running');
   });
 });
+
+describe('compile errors from the build container', () => {
+  const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args], { cwd: folder(), stdio: 'pipe' });
+
+  it('land in the Problems panel at the project file and line', async () => {
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'lib', 'hello_phoenix', 'greeting.ex');
+    const original = (await vscode.workspace.fs.readFile(file)).toString();
+    const broken = original.replace('def message, do: "hello"', 'def message, do: "hello" +');
+    assert.notEqual(broken, original);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(broken));
+    git('commit', '-qam', 'Break the build');
+    git('push', '-q', 'origin', 'main');
+    try {
+      assert.equal(await vscode.commands.executeCommand('phoenixDeploy.buildRelease'), undefined);
+      const problems = vscode.languages.getDiagnostics(file).filter((d) => d.source === 'mix compile (build container)');
+      assert.equal(problems.length >= 1, true, 'a compile problem on greeting.ex');
+      assert.equal(problems[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.ok(problems[0].range.start.line >= 2 && problems[0].range.start.line <= 4, `line ${problems[0].range.start.line + 1}`);
+    } finally {
+      await vscode.workspace.fs.writeFile(file, Buffer.from(original));
+      git('commit', '-qam', 'Fix the build');
+      git('push', '-q', 'origin', 'main');
+    }
+  });
+});
