@@ -4,6 +4,7 @@
 #   hosts.sh stop NAME...                                 remove hosts
 #   hosts.sh stop-all                                     remove every sandbox host
 #   hosts.sh paths                                        print the key and known_hosts paths
+# HOST_DOCKER_ARGS adds `docker run` options to `start` (e.g. a small --tmpfs for deploy_to).
 set -euo pipefail
 dir=${TESTBED_DIR:-/var/cache/phoenix-deploy-testbed}/sandbox
 key=$dir/id_ed25519
@@ -37,7 +38,7 @@ case "${1:-}" in
     docker run -d --name "$(container "$name")" --hostname "$name" \
       --label phoenix-deploy.sandbox=1 -p "127.0.0.1:$port:22" \
       -e AUTHORIZED_KEY="$(cat "$key.pub")" -e APP_NAME="$app" \
-      "local/phx-host:$suite" >/dev/null
+      ${HOST_DOCKER_ARGS:-} "local/phx-host:$suite" >/dev/null
     trust "$port"
     echo "testbed: host $name ($suite) on 127.0.0.1:$port"
     ;;
@@ -54,7 +55,7 @@ case "${1:-}" in
     echo "known_hosts=$known_hosts"
     ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac

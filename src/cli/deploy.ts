@@ -25,7 +25,14 @@ async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions;
 function finish(ctx: CliContext, result: DeployResult): number {
   if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
   for (const w of result.warnings) ctx.stderr(`warning: ${w}\n`);
-  for (const h of result.hosts) ctx.stderr(`${h.host}: current → ${h.current ?? 'none'}${h.bytesSent !== undefined ? ` (${h.bytesSent} bytes sent)` : ''}\n`);
+  for (const h of result.hosts) {
+    const notes = [
+      h.bytesSent !== undefined ? `${h.bytesSent} bytes sent` : '',
+      h.confirmed ? '' : h.unreachable ? `unconfirmed: ${h.unreachable}` : 'unconfirmed',
+      h.lockLeft ? 'deploy lock still held' : '',
+    ].filter((n) => n !== '');
+    ctx.stderr(`${h.host}: current → ${h.current ?? 'none'}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
+  }
   return result.ok ? 0 : 1;
 }
 
@@ -76,8 +83,9 @@ export async function runUnlockCommand(ctx: CliContext): Promise<number> {
   const deploy = await import('../core/deploy');
   if (!(await confirm(ctx, `Remove the deploy lock on every ${env.name} host`, 'Unlock?'))) return 1;
   const results = await deploy.unlock(options);
+  const { describeHolder } = await import('../core/remote/lock');
   for (const r of results) {
-    const holder = r.holder ? ` (held by ${r.holder.who ?? '?'} since ${r.holder.when ?? '?'})` : '';
+    const holder = r.holder ? ` (held by ${describeHolder(r.holder)}${r.stale ? `; ${r.stale}` : ''})` : '';
     ctx.stderr(`${r.host}: ${r.ok ? (r.removed ? `unlocked${holder}` : 'was not locked') : `failed: ${r.error}`}\n`);
   }
   return results.every((r) => r.ok) ? 0 : 1;

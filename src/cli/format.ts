@@ -1,4 +1,5 @@
 import type { HostReleases } from '../core/deploy';
+import { describeHolder } from '../core/remote/lock';
 
 /** Human table for `releases`: per host, newest first, current marked. */
 export function formatReleases(hosts: HostReleases[]): string {
@@ -9,8 +10,11 @@ export function formatReleases(hosts: HostReleases[]): string {
       out.push(`${head}: unreachable: ${h.error ?? 'unknown error'}`, '');
       continue;
     }
-    out.push(`${head}: ${h.os ?? 'unknown OS'}${h.glibc ? `, glibc ${h.glibc}` : ''}${h.locked ? `, LOCKED by ${h.lock?.who ?? '?'} since ${h.lock?.when ?? '?'}` : ''}`);
-    if (h.dangling) out.push(`  current → ${h.current} (missing!)`);
+    out.push(`${head}: ${h.os ?? 'unknown OS'}${h.glibc ? `, glibc ${h.glibc}` : ''}${h.locked ? `, LOCKED by ${describeHolder(h.lock)}` : ''}`);
+    if (h.lockStale) out.push(`  lock is ${h.lockStale}; clear it with \`phoenix-deploy unlock\``);
+    if (h.dangling) out.push(`  current → ${h.current ?? h.currentTarget} (missing!)`);
+    else if (h.currentTarget) out.push(`  current → ${h.currentTarget} (not a release directory)`);
+    for (const u of h.unreadable ?? []) out.push(`  ? ${u}`);
     const releases = [...h.releases].sort((a, b) => b.id.localeCompare(a.id));
     for (const r of releases) {
       const by = r.deployedBy ? ` by ${r.deployedBy}${r.deployedAt ? ` at ${r.deployedAt}` : ''}` : '';

@@ -161,7 +161,7 @@ function readBuild(v: Validator, root: YAMLMap): BuildConfig {
   };
 }
 
-const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'health', 'keep_releases', 'ssh'] as const;
+const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh'] as const;
 
 function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
   const where = `environments.${name}`;
@@ -177,6 +177,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   const migrate = v.command(map, 'migrate', where);
   const restart = v.command(map, 'restart', where);
   if (restart === false) v.error(v.get(map, 'restart'), `${where}.restart must be a command`);
+  const restartTimeout = v.integer(map, 'restart_timeout', where, 1, 3600);
   const health = readHealth(v, map, where);
   const keepReleases = v.integer(map, 'keep_releases', where, 2, 100) ?? 5;
   const sshNode = v.get(map, 'ssh');
@@ -194,7 +195,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   return {
     name, user, deployTo, os, hosts,
     migrate: Array.isArray(migrate) ? migrate : undefined,
-    restart, health, keepReleases, ssh,
+    restart, ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
   };
 }
 
@@ -254,6 +255,10 @@ function readHealth(v: Validator, map: YAMLMap, where: string): HealthConfig | u
   if (!health) return undefined;
   const url = v.string(health, 'url', at, /^https?:\/\/[^\s]+$/, 'an http:// or https:// URL');
   if (url === undefined) return undefined;
+  if (!URL.canParse(url)) {
+    v.error(v.get(health, 'url'), `${at}.url ${JSON.stringify(truncate(url))} is not a valid URL`);
+    return undefined;
+  }
   return { url, expect: v.integer(health, 'expect', at, 100, 599) ?? 200, timeout: v.integer(health, 'timeout', at, 1, 3600) ?? 30 };
 }
 

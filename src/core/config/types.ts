@@ -30,6 +30,8 @@ export interface EnvironmentConfig {
   migrate?: string[];
   /** argv that restarts the app on each host. */
   restart: string[];
+  /** Seconds the restart command may take; past it, it counts as a failed health check (default 120). */
+  restartTimeout?: number;
   health?: HealthConfig;
   keepReleases: number;
   ssh: SshConfig;

@@ -83,3 +83,13 @@ export function defaultServices(opts: { agentSocket?: string; passphrase?: Passp
     sleep,
   };
 }
+
+/** Is a process with this pid running on this machine? (EPERM: it exists, owned by someone else.) */
+export function pidRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

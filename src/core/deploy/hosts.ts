@@ -1,9 +1,39 @@
 /** Running work on hosts: bounded parallelism, primary first when order matters, errors named by host. */
 import { UserError, type StepContext } from '../plan/types';
 import type { Command } from '../shell';
+import { ConnectionLostError, type SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
-import type { HostState } from './types';
+import type { DeployState, HostState } from './types';
+
+/** A command that did not finish within its time bound; it was signalled and abandoned. */
+export class CommandTimeoutError extends UserError {
+  constructor(message: string, host: string) {
+    super(message, { host });
+    this.name = 'CommandTimeoutError';
+  }
+}
+
+/**
+ * The host's connection, reopened once if the transport was lost. Only recovery paths use it
+ * (rollback, recording, removing an unused release, unlocking, reading back `current`): a step
+ * whose connection died fails, and is never silently retried.
+ */
+export async function liveConnection(h: HostState, state: DeployState, signal: AbortSignal): Promise<SshConnection> {
+  if (h.conn && h.conn.isAlive?.() !== false) return h.conn;
+  if (h.unreachable) throw new Error(h.unreachable);
+  const lost = h.conn;
+  h.conn = undefined;
+  await lost?.close().catch(() => undefined);
+  try {
+    h.conn = await state.services.connect(h.target, signal);
+  } catch (e) {
+    h.unreachable = `cannot reconnect to ${h.target.key}: ${(e as Error).message}`;
+    throw new Error(h.unreachable);
+  }
+  h.reconnected = true;
+  return h.conn;
+}
 
 export class HostsError extends UserError {
   constructor(readonly failures: Array<{ host: string; error: Error }>) {
@@ -28,17 +58,32 @@ export async function primaryFirst(hosts: readonly HostState[], fn: (h: HostStat
   await onHosts(hosts.slice(1), fn);
 }
 
-/** Runs a command on a host and fails on a non-zero exit with the tail of its stderr. */
-export async function runOn(h: HostState, command: Command, ctx: StepContext, what: string, stream = false): Promise<ExecResult> {
+/**
+ * Runs a command on a host and fails on a non-zero exit with the tail of its stderr. With
+ * `timeoutMs`, a command still running after that long is signalled, abandoned, and reported as a
+ * CommandTimeoutError; a lost connection is a ConnectionLostError naming the host and `what`.
+ */
+export async function runOn(h: HostState, command: Command, ctx: StepContext, what: string, stream = false, timeoutMs?: number): Promise<ExecResult> {
   if (!h.conn) throw new Error(`${h.target.key}: not connected`);
-  const result = await h.conn.exec(command, {
-    signal: ctx.signal,
-    onStdout: stream ? (t) => ctx.output(t, h.target.key) : undefined,
-    onStderr: stream ? (t) => ctx.output(t, h.target.key) : undefined,
-  });
+  const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
+  let result: ExecResult;
+  try {
+    result = await h.conn.exec(command, {
+      signal: timeout ? AbortSignal.any([ctx.signal, timeout]) : ctx.signal,
+      onStdout: stream ? (t) => ctx.output(t, h.target.key) : undefined,
+      onStderr: stream ? (t) => ctx.output(t, h.target.key) : undefined,
+    });
+  } catch (e) {
+    if (timeout?.aborted && !ctx.signal.aborted) {
+      throw new CommandTimeoutError(`${what} did not finish within ${timeoutMs! / 1000}s on ${h.target.key}; it was stopped`, h.target.key);
+    }
+    if (e instanceof ConnectionLostError) throw new ConnectionLostError(h.target.key, what);
+    throw e;
+  }
   if (result.code !== 0) {
     const detail = tail(result.stderr.trim() || result.stdout.trim(), 1500);
-    throw new UserError(`${what} failed on ${h.target.key} (exit ${result.code})${detail ? `: ${detail}` : ''}`, { host: h.target.key });
+    throw Object.assign(new UserError(`${what} failed on ${h.target.key} (exit ${result.code})${detail ? `: ${detail}` : ''}`, { host: h.target.key }),
+      { exitCode: result.code });
   }
   return result;
 }

@@ -1,13 +1,13 @@
 /** `releases` and `unlock`: one connection and one round trip per host, unreachable hosts reported, not fatal. */
 import { parseReleaseId } from '../release/id';
 import { inspectCommand, parseInspection, type HostInspection } from '../remote/inspect';
-import { parseLockHolder, readLockCommand, unlockCommand, type LockHolder } from '../remote/lock';
+import { parseLockHolder, readLockCommand, staleLockReason, unlockCommand, type LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import { remotePaths, type RemotePaths } from '../remote/paths';
 import type { SshConnection } from '../ssh/connection';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
-import { defaultServices } from './context';
+import { defaultServices, pidRunning } from './context';
 import type { RemoteOptions } from './types';
 
 export interface ReleaseInfo {
@@ -32,10 +32,16 @@ export interface HostReleases {
   current?: string;
   /** `current` points at something that does not exist. */
   dangling?: boolean;
+  /** Where `current` points when that is not a directory under releases/ (shown, never guessed). */
+  currentTarget?: string;
   releases: ReleaseInfo[];
   lock?: Partial<LockHolder>;
   locked: boolean;
+  /** Why the lock is stale, when it provably is (taken here by a process that is gone). */
+  lockStale?: string;
   recent: DeployRecord[];
+  /** What could not be read: torn deploys.log lines, directories that are not releases, a cut-off answer. */
+  unreadable?: string[];
 }
 
 export interface UnlockResult {
@@ -43,6 +49,8 @@ export interface UnlockResult {
   ok: boolean;
   removed: boolean;
   holder?: Partial<LockHolder>;
+  /** Set when the removed lock was provably stale. */
+  stale?: string;
   error?: string;
 }
 
@@ -62,7 +70,7 @@ async function withHosts<R>(options: RemoteOptions, fn: (conn: SshConnection, pa
   return results.map((r, i) => (r.ok ? r.value : onError(options.targets[i], r.error)));
 }
 
-export function toHostReleases(t: ResolvedTarget, inspection: HostInspection): HostReleases {
+export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, localHost = ''): HostReleases {
   const current = inspection.current?.release;
   const successes = inspection.log.filter((r) => r.outcome === 'success');
   const releases = inspection.releases.map((r): ReleaseInfo => {
@@ -78,6 +86,14 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection): H
       deployedAt: deployed?.when,
     };
   });
+  const unreadable: string[] = [];
+  const odd = inspection.releases.filter((r) => !r.valid).map((r) => r.name);
+  if (odd.length > 0) unreadable.push(`releases/ holds ${odd.length} director${odd.length === 1 ? 'y' : 'ies'} that are not release ids (left untouched): ${odd.slice(0, 5).join(', ')}${odd.length > 5 ? ', …' : ''}`);
+  if (inspection.unreadableLogLines > 0) unreadable.push(`deploys.log has ${inspection.unreadableLogLines} line(s) that are not deploy records (skipped)`);
+  if (inspection.lock && !inspection.lock.holder) unreadable.push('deploy.lock has no readable holder.json');
+  if (inspection.current && current === undefined) unreadable.push(`current points at ${inspection.current.target}, which is not a directory under releases/`);
+  if (!inspection.complete) unreadable.push('the host\'s answer was cut short; what is shown may be incomplete');
+  const holder = inspection.lock?.holder;
   return {
     host: t.key,
     primary: t.primary,
@@ -86,10 +102,13 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection): H
     glibc: inspection.glibc,
     current,
     dangling: inspection.current?.dangling,
+    currentTarget: inspection.current && current === undefined ? inspection.current.target : undefined,
     releases,
-    lock: inspection.lock?.holder,
+    lock: holder,
     locked: inspection.lock !== undefined,
+    lockStale: inspection.lock ? staleLockReason(holder, localHost, pidRunning) : undefined,
     recent: inspection.log.slice(-10),
+    unreadable: unreadable.length > 0 ? unreadable : undefined,
   };
 }
 
@@ -97,7 +116,7 @@ export function listReleases(options: RemoteOptions, signal?: AbortSignal): Prom
   return withHosts(options, async (conn, paths, t): Promise<HostReleases> => {
     const result = await conn.exec(inspectCommand(paths), { signal });
     if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
-    return toHostReleases(t, parseInspection(result.stdout));
+    return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost);
   }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [] }), signal);
 }
 
@@ -108,6 +127,7 @@ export function unlock(options: RemoteOptions, signal?: AbortSignal): Promise<Un
     if (held.code !== 0) return { host: t.key, ok: true, removed: false };
     const removed = await conn.exec(unlockCommand(paths), { signal });
     if (removed.code !== 0) throw new Error(removed.stderr.trim());
-    return { host: t.key, ok: true, removed: true, holder: parseLockHolder(held.stdout) };
+    const holder = parseLockHolder(held.stdout);
+    return { host: t.key, ok: true, removed: true, holder, stale: staleLockReason(holder, options.identity.localHost, pidRunning) };
   }, (t, e) => ({ host: t.key, ok: false, removed: false, error: e.message }), signal);
 }

@@ -7,24 +7,39 @@ import type { DeployOptions, DeployResult, DeployState, RollbackOptions } from '
 export function resultOf(state: DeployState, run: RunResult): DeployResult {
   const { outcome } = run;
   const targets = new Set(state.hosts.map((h) => h.release));
+  const hosts = state.hosts.map((h) => {
+    const confirmed = h.observedCurrent !== undefined;
+    return {
+      host: h.target.key,
+      primary: h.target.primary,
+      previous: h.previous,
+      // Read back from the host when we could; otherwise our last knowledge of it.
+      current: confirmed ? h.observedCurrent ?? undefined : h.switched || h.switchUncertain ? h.release : h.rolledBackTo ?? h.previous,
+      confirmed,
+      unreachable: h.unreachable,
+      lockLeft: h.locked || undefined,
+      error: h.error,
+      bytesSent: h.bytesSent,
+      health: h.health,
+      cleaned: h.cleaned,
+    };
+  });
+  // After a failure, say where every host stands, so a partial switch is never a surprise.
+  const moved = state.hosts.some((h) => h.switched || h.switchUncertain || h.rolledBackTo || h.unreachable);
+  const mixed = new Set(hosts.map((h) => h.current ?? '')).size > 1;
+  const where = !outcome.ok && (moved || mixed)
+    ? `\nHosts now: ${hosts.map((h) => `${h.host} → ${h.current ?? 'none'}${h.confirmed ? '' : ` (unconfirmed${h.unreachable ? ': unreachable' : ''})`}`).join('; ')}`
+    : '';
   return {
     kind: state.kind,
     ok: outcome.ok,
     cancelled: !outcome.ok && outcome.cancelled,
-    error: outcome.ok ? undefined : outcome.error.message,
+    error: outcome.ok ? undefined : `${outcome.error.message}${where}`,
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
     rolledBack: state.rolledBack,
     durations: { ...state.durations },
-    hosts: state.hosts.map((h) => ({
-      host: h.target.key,
-      primary: h.target.primary,
-      previous: h.previous,
-      current: h.switched ? h.release : h.rolledBackTo ?? h.previous,
-      bytesSent: h.bytesSent,
-      health: h.health,
-      cleaned: h.cleaned,
-    })),
+    hosts,
     warnings: [...state.warnings],
   };
 }

@@ -58,7 +58,7 @@ export interface DeployOptions extends RemoteOptions {
   release: ReleaseToDeploy;
   /** Paths under shared/ linked into each release (default none). */
   sharedFiles?: string[];
-  /** Pause between health polls (default 1000 ms). */
+  /** Longest pause between health polls (default 1000 ms); the first polls come every 100 ms (see healthPause). */
   healthIntervalMs?: number;
 }
 
@@ -92,6 +92,16 @@ export interface HostState {
   health?: HealthReport;
   rolledBackTo?: string;
   cleaned?: string[];
+  /** The switch command was sent but its result was lost with the connection. */
+  switchUncertain?: boolean;
+  /** A lost connection was reopened for rollback or cleanup. */
+  reconnected?: boolean;
+  /** Why the host could not be reached again after its connection was lost. */
+  unreachable?: string;
+  /** What `current` pointed at when the run ended, read back from the host (null: no `current`). */
+  observedCurrent?: string | null;
+  /** This host's own failure, for the per-host report. */
+  error?: string;
 }
 
 export interface DeployState {
@@ -119,8 +129,16 @@ export interface HostResult {
   host: string;
   primary: boolean;
   previous?: string;
-  /** What `current` points at when the run ended, as far as we know. */
+  /** What `current` points at when the run ended: read back from the host when `confirmed`. */
   current?: string;
+  /** True when `current` was read from the host at the end; false: last known state only. */
+  confirmed: boolean;
+  /** The host could not be reached at the end (its lock may still be held). */
+  unreachable?: string;
+  /** The run's lock on this host could not be released. */
+  lockLeft?: boolean;
+  /** What went wrong on this host, if anything. */
+  error?: string;
   bytesSent?: number;
   health?: HealthReport;
   cleaned?: string[];

@@ -57,7 +57,7 @@ interface TarHeader {
 }
 interface TarFs {
   pack(cwd: string, options: { entries: string[]; map?: (header: TarHeader) => TarHeader }): NodeJS.ReadableStream;
-  extract(cwd: string, options?: { strip?: number; chown?: boolean }): NodeJS.WritableStream;
+  extract(cwd: string, options?: { strip?: number; chown?: boolean; ignore?: TarIgnore }): NodeJS.WritableStream;
 }
 
 /** tar-fs (dockerode's own dependency), loaded when first needed. */
@@ -74,9 +74,12 @@ export function packFiles(dir: string, files: string[]): NodeJS.ReadableStream {
   });
 }
 
-/** Writes a tar stream into `dir`, dropping its first `strip` path components. */
-export async function extractTar(tar: NodeJS.ReadableStream, dir: string, strip: number, signal?: AbortSignal): Promise<void> {
-  const target = loadTarFs().extract(dir, { strip, chown: false });
+/** tar-fs's entry filter: the entry's full target path and header; true skips the entry. */
+export type TarIgnore = (name: string, header: { type?: string | null; mode?: number; size?: number }) => boolean;
+
+/** Writes a tar stream into `dir`, dropping its first `strip` path components; `ignore` skips entries. */
+export async function extractTar(tar: NodeJS.ReadableStream, dir: string, strip: number, signal?: AbortSignal, ignore?: TarIgnore): Promise<void> {
+  const target = loadTarFs().extract(dir, { strip, chown: false, ignore });
   await pipeline(tar, target, { signal });
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseDeployConfig, type LoadedConfig } from '../config/load';
 import { CONFIG_PATH, type EnvironmentConfig, type DeployConfig } from '../config/types';
@@ -8,7 +8,10 @@ import { UserError } from '../plan/types';
 export async function loadConfigFile(root: string): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = await readFile(path.join(root, CONFIG_PATH), 'utf8');
+    const file = path.join(root, CONFIG_PATH);
+    // A FIFO or a device would block the read or never end it.
+    if (!(await stat(file)).isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'EFTYPE' });
+    text = await readFile(file, 'utf8');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     const message = missing

@@ -12,7 +12,8 @@ import type { RemotePaths } from './paths';
 const M = '@@phoenix-deploy:';
 
 // A constant script; deploy_to arrives as $1. Names pass through `tr` so a newline or tab in a
-// directory name cannot forge lines.
+// directory name cannot forge lines. Per release it forks once (head); `tr` only for odd names or
+// contents, so listing 100 releases stays cheap on a busy host.
 const SCRIPT = String.raw`d=$1
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._+:/@-' '?'; echo; }
 echo '${M}host'; uname -n 2>/dev/null
@@ -21,7 +22,7 @@ echo '${M}glibc'; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | h
 echo '${M}current'
 if [ -L "$d/current" ]; then safe "$(readlink "$d/current")"; if [ -e "$d/current" ]; then echo '${M}current-ok'; fi; fi
 echo '${M}releases'
-for r in "$d"/releases/*; do [ -d "$r" ] || continue; n=$(safe "$(basename "$r")"); e=$(head -c 200 "$r/releases/start_erl.data" 2>/dev/null | tr -c 'A-Za-z0-9._+ -' ' '); printf '%s\t%s\n' "$n" "$e"; done
+if cd "$d/releases" 2>/dev/null; then for n in *; do [ -d "./$n" ] || continue; s=$n; case $n in *[!A-Za-z0-9._+:@-]*) s=$(safe "$n") ;; esac; e=$(head -c 200 "./$n/releases/start_erl.data" 2>/dev/null); case $e in *[!A-Za-z0-9._+\ -]*) e=$(printf '%s' "$e" | tr -c 'A-Za-z0-9._+ -' ' ') ;; esac; printf '%s\t%s\n' "$s" "$e"; done; fi
 echo '${M}lock'
 if [ -d "$d/deploy.lock" ]; then echo '${M}locked'; head -c 4096 "$d/deploy.lock/holder.json" 2>/dev/null; echo; fi
 echo '${M}log'; tail -n 100 "$d/deploys.log" 2>/dev/null
@@ -49,6 +50,8 @@ export interface HostInspection {
   releases: InspectedRelease[];
   lock?: { holder?: Partial<LockHolder> };
   log: DeployRecord[];
+  /** Non-empty deploys.log lines (of the last 100) that are not a deploy record: torn or foreign lines. */
+  unreadableLogLines: number;
   /** False when the end marker never arrived (output cut short). */
   complete: boolean;
 }
@@ -91,6 +94,7 @@ export function parseInspection(text: string): HostInspection {
     releases.push({ name, valid: isReleaseId(name), erts: erts || undefined, version: version || undefined });
   }
   releases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const log = parseDeployLog(get('log').join('\n'));
   return {
     hostname: get('host').find((l) => l.trim() !== '')?.trim(),
     os: { id: osFields.get('ID'), versionId: osFields.get('VERSION_ID'), codename: osFields.get('VERSION_CODENAME'), prettyName: osFields.get('PRETTY_NAME') },
@@ -98,7 +102,8 @@ export function parseInspection(text: string): HostInspection {
     current,
     releases,
     lock: sections.has('locked') ? { holder: parseLockHolder(get('locked').join('\n')) } : undefined,
-    log: parseDeployLog(get('log').join('\n')),
+    log,
+    unreadableLogLines: get('log').filter((l) => l.trim() !== '').length - log.length,
     complete: sections.has('end'),
   };
 }

@@ -65,3 +65,13 @@ export function describeHolder(holder: Partial<LockHolder> | undefined): string 
   if (holder.release) parts.push(`${holder.kind ?? 'deploying'} ${holder.release}`);
   return parts.join(' ');
 }
+
+/**
+ * Why a held lock is stale, if we can tell: it was taken on this machine by a process that no
+ * longer runs (killed, crashed, machine rebooted). Locks from other machines are never judged.
+ */
+export function staleLockReason(holder: Partial<LockHolder> | undefined, localHost: string, isRunning: (pid: number) => boolean): string | undefined {
+  if (!holder || holder.host !== localHost || holder.pid === undefined || !Number.isInteger(holder.pid) || holder.pid <= 0) return undefined;
+  if (isRunning(holder.pid)) return undefined;
+  return `stale: it was taken on this machine (${localHost}) by pid ${holder.pid}, which is no longer running`;
+}

@@ -61,8 +61,67 @@ export function switchCommand(paths: RemotePaths, id: string): Command {
   );
 }
 
-/** The configured restart, run from deploy_to. */
-export function restartCommand(paths: RemotePaths, restart: readonly string[]): Command {
+/**
+ * The configured restart, run from deploy_to. With `timeoutSeconds`, coreutils `timeout` bounds it
+ * on the host and kills its whole process group when it hangs (exit 124), so nothing lingers there.
+ */
+export function restartCommand(paths: RemotePaths, restart: readonly string[], timeoutSeconds?: number): Command {
   if (restart.length === 0) throw new Error('empty restart command');
-  return join(and, ['cd', '--', paths.root], [...restart]);
+  const bound = timeoutSeconds !== undefined ? ['timeout', '-k', '5', String(timeoutSeconds)] : [];
+  return join(and, ['cd', '--', paths.root], [...bound, ...restart]);
+}
+
+const CURRENT_MARK = '@@phoenix-deploy:current=';
+
+/** Prints where `current` points, behind a marker so shell noise or an empty answer is never a value. */
+export function readCurrentCommand(paths: RemotePaths): Command {
+  return ['sh', '-c', `printf '${CURRENT_MARK}%s\\n' "$(readlink -- "$1" 2>/dev/null)"`, 'sh', paths.current];
+}
+
+/** The release name `current` points at; null when there is no `current`; undefined when unknown. */
+export function parseCurrent(stdout: string): string | null | undefined {
+  const line = stdout.split('\n').find((l) => l.startsWith(CURRENT_MARK));
+  if (line === undefined) return undefined;
+  const target = line.slice(CURRENT_MARK.length).trim();
+  if (target === '') return null;
+  return /(?:^|\/)releases\/([^/]+)\/?$/.exec(target)?.[1] ?? target;
+}
+
+/**
+ * Removes a release that never went live, unless `current` resolves to it (a switch whose result
+ * was lost may have happened after all): the running release is never deleted.
+ */
+export function removeUnusedReleaseCommand(paths: RemotePaths, id: string): Command {
+  const dir = paths.release(id);
+  return join(and,
+    ['sh', '-c', '[ "$(readlink -f -- "$1")" != "$(readlink -f -- "$2")" ] || { echo "kept $2: current points at it" >&2; exit 3; }', 'sh', paths.current, dir],
+    ['rm', '-rf', '--', dir]);
+}
+
+/**
+ * After a failed upload that filled the disk: removes the cache files no release shares (link
+ * count 1: what this upload wrote, and rsync's temporary files), freeing the space it took. Files
+ * hard-linked into releases cost nothing and stay, so the next upload still sends only changes.
+ */
+export function cleanPartialUploadCommand(paths: RemotePaths, developer: string): Command {
+  return ['find', paths.cache(developer), '-xdev', '-type', 'f', '-links', '1', '-delete'];
+}
+
+/** `df -Pk` of deploy_to: the filesystem, its size and what is left, for a disk-full report. */
+export function diskSpaceCommand(paths: RemotePaths): Command {
+  return ['df', '-Pk', '--', paths.root];
+}
+
+export interface DiskSpace {
+  filesystem: string;
+  mount: string;
+  sizeKb: number;
+  availableKb: number;
+}
+
+export function parseDiskSpace(stdout: string): DiskSpace | undefined {
+  const line = stdout.trim().split('\n').slice(1).join(' ').trim();
+  const f = line.split(/\s+/);
+  if (f.length < 6 || !/^\d+$/.test(f[1]) || !/^\d+$/.test(f[3])) return undefined;
+  return { filesystem: f[0], sizeKb: Number(f[1]), availableKb: Number(f[3]), mount: f.slice(5).join(' ') };
 }

@@ -45,6 +45,16 @@ export interface SshConnection {
   /** A raw exec channel (stdin/stdout/stderr streams), e.g. for the rsync tunnel. */
   channel(command: Command): Promise<RemoteChannel>;
   close(): Promise<void>;
+  /** False once the transport has closed (cut, reset, keepalive timeout or close()). Absent: assume alive. */
+  isAlive?(): boolean;
+}
+
+/** The SSH transport died under a command: its outcome on the host is unknown. */
+export class ConnectionLostError extends UserError {
+  constructor(readonly connection: string, during?: string) {
+    super(`the SSH connection to ${connection} was lost${during ? ` during ${during}` : ''}`, { host: connection });
+    this.name = 'ConnectionLostError';
+  }
 }
 
 export class HostKeyError extends UserError {
@@ -128,16 +138,34 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
       ),
     });
   });
+  let alive = true;
+  client.on('close', () => (alive = false)); // before ssh2 fails the open channels, so exec sees it
+  client.on('end', () => (alive = false));
+  const lost = (e: unknown) => {
+    throw !alive && (e as Error)?.name !== 'AbortError' ? new ConnectionLostError(name) : e;
+  };
   return {
     target,
     name,
     fingerprint: verdict?.fingerprint ?? '',
-    exec: (command, execOptions) => execOnClient(client, command, execOptions),
-    httpGet: (url, o = {}) => httpGet(client, url, o.timeoutMs ?? 5000, o.signal),
+    isAlive: () => alive,
+    exec: async (command, execOptions) => {
+      if (!alive) throw new ConnectionLostError(name);
+      const result = await execOnClient(client, command, execOptions).catch(lost);
+      // A channel closed without an exit status because the transport died: not an exit code.
+      if (result.code === -1 && result.signal === undefined && !alive) throw new ConnectionLostError(name);
+      return result;
+    },
+    httpGet: (url, o = {}) => httpGet(client, url, o.timeoutMs ?? 5000, o.signal).catch(lost),
     channel: (command) => new Promise<RemoteChannel>((resolve, reject) => {
+      if (!alive) return reject(new ConnectionLostError(name));
       client.exec(renderCommand(command), (err, ch) => (err ? reject(err) : resolve(ch as unknown as RemoteChannel)));
     }),
     close: () => new Promise<void>((resolve) => {
+      if (!alive) {
+        client.end();
+        return resolve();
+      }
       client.once('close', () => resolve());
       client.end();
       setTimeout(resolve, 2000).unref();

@@ -28,7 +28,10 @@ export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
 
 function answer(h: FakeHost, text: string): ExecResult {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
-  if (text.includes('mkdir -- /opt/app/deploy.lock')) return h.lockHeld ? { code: 1, stdout: '', stderr: 'mkdir: File exists' } : ok();
+  if (text.includes('mkdir -- /opt/app/deploy.lock')) {
+    if (h.lockHeld) return { code: 1, stdout: '', stderr: 'mkdir: File exists' };
+    if (!text.includes('@@phoenix-deploy:end')) return ok(); // the lock alone; with it, the host is inspected in the same round trip
+  }
   if (text.startsWith('test -d /opt/app/deploy.lock')) return ok('{"who":"other@x","host":"laptop","pid":9,"when":"t","release":"r"}\n');
   if (text.includes('@@phoenix-deploy:end')) {
     const M = '@@phoenix-deploy:';

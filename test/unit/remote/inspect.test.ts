@@ -56,7 +56,7 @@ describe('inspect output parsing', () => {
     assert.deepEqual(empty.releases, []);
     const junk = parseInspection('\u0000\u0001 binary junk\n\n\r\n');
     assert.deepEqual(junk, { hostname: undefined, os: { id: undefined, versionId: undefined, codename: undefined, prettyName: undefined },
-      glibc: undefined, current: undefined, releases: [], lock: undefined, log: [], complete: false });
+      glibc: undefined, current: undefined, releases: [], lock: undefined, log: [], unreadableLogLines: 0, complete: false });
   });
 
   it('does not take a current link outside releases/ for a release', () => {

@@ -5,7 +5,8 @@ import { extractTar } from '../../docker/context';
 import { UserError, type Step } from '../../plan/types';
 import { makeReleaseId } from '../../release/id';
 import { renderCommand } from '../../shell';
-import { inspectRelease, makeStagingDir, MANIFEST_FILE, publishStagedRelease, RELEASE_SUBDIR, releasesDir } from '../store';
+import { linkUnchanged, parseSha256sums, reuseFilter } from '../reuse';
+import { inspectRelease, listStoredReleases, makeStagingDir, MANIFEST_FILE, publishStagedRelease, RELEASE_SUBDIR, releasesDir } from '../store';
 import type { BuildState, Manifest } from '../types';
 
 // Reads the full OTP version (e.g. 25.2.3); otp_release alone is only the major.
@@ -23,7 +24,8 @@ export const collectStep: Step<BuildState> = {
     return [{
       host: 'local',
       commands: [
-        `docker cp <container>:/app/_build/${mixEnv}/rel/${app} ${path.join(releasesDir(state.cacheRoot), '.staging-*', RELEASE_SUBDIR)}`,
+        `docker cp <container>:/app/_build/${mixEnv}/rel/${app} ${path.join(releasesDir(state.cacheRoot), '.staging-*', RELEASE_SUBDIR)}` +
+          '   # files unchanged since the previous stored release (sha256 in the container) are hard-linked from it instead',
         `verify bin/${app}, releases/start_erl.data, erts-*/; write manifest.json; rename to ${path.join(releasesDir(state.cacheRoot), '<release-id>')}`,
       ],
     }];
@@ -40,6 +42,25 @@ export const collectStep: Step<BuildState> = {
     state.stagingDir = await makeStagingDir(state.cacheRoot);
     const stagedRelease = path.join(state.stagingDir, RELEASE_SUBDIR);
     await fs.mkdir(stagedRelease);
+    // The same build image has the same OTP: read it from the previous release's manifest, else from the container.
+    const prev = (await listStoredReleases(state.cacheRoot)).find((m) => m.app === app);
+    const knownOtp = prev && prev.builderImageId === state.builderImageId && prev.otp && prev.otp !== 'unknown' ? prev.otp : undefined;
+    const otpRead = knownOtp !== undefined ? Promise.resolve(knownOtp) : readOtpVersion(container, ctx.signal);
+    otpRead.catch(() => undefined); // awaited below; meanwhile a failure must not be an unhandled rejection
+    // Files the previous release has unchanged are hard-linked from it instead of written again (see reuse.ts).
+    let linked = new Set<string>();
+    if (prev) {
+      try {
+        linked = await linkUnchanged(prev.path, stagedRelease, await containerSums(container, containerRelease, ctx.signal));
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        await fs.rm(stagedRelease, { recursive: true, force: true });
+        await fs.mkdir(stagedRelease);
+        linked = new Set();
+        ctx.note(`could not compare with ${prev.id} (${(e as Error).message.split('\n')[0]}); copying the whole release`, 'info');
+      }
+    }
+    // Only now: Docker holds the container while an archive streams, so no exec may wait on it before it is read.
     let tar: NodeJS.ReadableStream;
     try {
       tar = await getTar(container, containerRelease);
@@ -48,9 +69,10 @@ export const collectStep: Step<BuildState> = {
       throw new UserError(`\`${state.tool?.command.join(' ')}\` succeeded but there is no release at ${containerRelease} in the build ` +
         `container. Check the release name (app: in config/deploy.yml${config.app ? ` is ${config.app}` : ''}, releases: in mix.exs).`);
     }
-    ctx.output(`Copying ${containerRelease} out of the container\n`);
+    ctx.output(`Copying ${containerRelease} out of the container` +
+      `${linked.size > 0 ? ` (${linked.size} unchanged files hard-linked from ${prev!.id})` : ''}\n`);
     // The container reads its OTP version while this process writes the release to disk.
-    const [otp] = await Promise.all([readOtpVersion(container, ctx.signal), extractTar(tar, stagedRelease, 1, ctx.signal)]);
+    const [otp] = await Promise.all([otpRead, extractTar(tar, stagedRelease, 1, ctx.signal, linked.size > 0 ? reuseFilter(stagedRelease, linked) : undefined)]);
 
     // include_erts: false was refused before the build, so every release must carry ERTS.
     const facts = await inspectRelease(stagedRelease, app, true);
@@ -72,6 +94,14 @@ export const collectStep: Step<BuildState> = {
       `Stored at ${manifest.path}\n`);
   },
 };
+
+/** sha256 of every file of the release inside the container, by relative path. */
+async function containerSums(container: Container, dir: string, signal: AbortSignal): Promise<Map<string, string>> {
+  let text = '';
+  const result = await execIn(container, ['sh', '-c', 'cd "$1" && find . -type f -exec sha256sum {} +', 'sh', dir], { signal, output: (t) => { text += t; } });
+  if (result.exitCode !== 0) throw new Error(`sha256sum in the build container exited ${result.exitCode}`);
+  return parseSha256sums(text);
+}
 
 async function readOtpVersion(container: Container, signal: AbortSignal): Promise<string> {
   let text = '';

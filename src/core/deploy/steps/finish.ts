@@ -1,14 +1,18 @@
 import type { PlanOutcome, StepContext } from '../../plan/types';
 import { unlockCommand } from '../../remote/lock';
-import { removeReleaseCommand } from '../../remote/release';
+import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
+import { join, then } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
-import { onHosts } from '../hosts';
-import type { DeployState } from '../types';
+import { liveConnection, onHosts } from '../hosts';
+import type { DeployState, HostState } from '../types';
 import { outcomeOf, writeRecords } from './record';
+import { readBackCurrent } from './switch';
 
 /**
- * The plan's `finally`, on every exit path: record a failure, remove a release that never went
- * live, release our locks (only ours), close connections. Each part runs even if another fails.
+ * The plan's `finally`, on every exit path: reconnect to hosts whose connection was lost, record a
+ * failure, remove a release that never went live (never the one `current` points at), read back
+ * what `current` is, release our locks (only ours), close connections. Each part runs even if
+ * another fails; a lock that cannot be released is reported with what to do.
  */
 export async function finishRun(state: DeployState, outcome: PlanOutcome, note?: StepContext['note']): Promise<void> {
   const ctx: StepContext | undefined = note ? { signal: new AbortController().signal, output: () => undefined, note } : undefined;
@@ -21,21 +25,38 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
       problems.push(`${what}: ${(e as Error).message}`);
     }
   };
-  if (!state.recorded && state.hosts.some((h) => h.locked)) {
+  const touched = (h: HostState) => h.locked || h.prepared || h.switched || h.switchUncertain === true;
+  // A cut connection must not leave a lock or a half-made release behind: reopen it once.
+  await onHosts(state.hosts.filter((h) => touched(h) && h.conn), async (h) => {
+    await liveConnection(h, state, signal);
+  }).catch(() => undefined);
+  const live = (h: HostState) => h.conn !== undefined && h.conn.isAlive?.() !== false && !h.unreachable;
+  if (!state.recorded && state.hosts.some((h) => h.locked && live(h))) {
     await attempt('recording', () => writeRecords(state, ctx, outcomeOf(state, outcome), outcome.ok ? undefined : outcome.error.message));
   }
   if (state.kind === 'deploy' && state.release) {
     const id = state.release.id;
-    const leftovers = state.hosts.filter((h) => h.prepared && !h.switched && h.previous !== id && h.conn);
+    const leftovers = state.hosts.filter((h) => h.prepared && !h.switched && h.previous !== id && live(h));
     await attempt('removing the unused release', () => onHosts(leftovers, async (h) => {
-      await h.conn!.exec(removeReleaseCommand(state.paths, id), { signal });
+      await h.conn!.exec(removeUnusedReleaseCommand(state.paths, id), { signal });
     }));
   }
-  await attempt('unlocking', () => onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
-    const result = await h.conn!.exec(unlockCommand(state.paths), { signal });
+  // The truth for the report, read while the lock is still ours; then the unlock, in the same round trip.
+  await onHosts(state.hosts.filter((h) => !h.locked && live(h)), async (h) => {
+    const now = await readBackCurrent(h, state, signal);
+    if (now !== undefined) h.observedCurrent = now;
+  }).catch(() => undefined);
+  await attempt('unlocking', () => onHosts(state.hosts.filter((h) => h.locked && live(h)), async (h) => {
+    const result = await h.conn!.exec(join(then, readCurrentCommand(state.paths), unlockCommand(state.paths)), { signal });
+    const now = parseCurrent(result.stdout);
+    if (now !== undefined) h.observedCurrent = now;
     if (result.code !== 0) throw new Error(result.stderr.trim());
     h.locked = false;
   }));
+  for (const h of state.hosts.filter((x) => x.locked && !live(x))) {
+    problems.push(`the deploy lock on ${h.target.key} could not be released (${h.unreachable ?? 'connection lost'}); ` +
+      'once the host is reachable, check it with `phoenix-deploy releases` and clear it with `phoenix-deploy unlock`');
+  }
   await closeSessions(state.hosts.flatMap((h) => (h.conn ? [h.conn] : [])));
   state.warnings.push(...problems);
   if (problems.length > 0) throw new Error(problems.join('\n'));

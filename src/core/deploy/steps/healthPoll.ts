@@ -1,6 +1,19 @@
 import type { HealthConfig } from '../../config/types';
 import type { DeployState, HealthReport, HostState } from '../types';
 
+/** Pause between the first health polls; it doubles every 10 polls, up to healthIntervalMs. */
+export const FIRST_HEALTH_PAUSE_MS = 100;
+
+/**
+ * The pause after the `attempt`-th poll: 100 ms for the first 10, 200 ms for the next 10, then
+ * 400, 800… up to `intervalMs`. An app usually answers within a second or two of its restart, so
+ * a fixed 1 s interval would cost up to a second per deploy; a slow boot backs off.
+ */
+export function healthPause(attempt: number, intervalMs: number): number {
+  const doublings = Math.min(20, Math.floor(Math.max(0, attempt - 1) / 10));
+  return Math.min(intervalMs, FIRST_HEALTH_PAUSE_MS * 2 ** doublings);
+}
+
 /** Polls the health URL from the host's side until it answers `expect` or `timeout` seconds pass. */
 export async function pollHealth(h: HostState, health: HealthConfig, state: DeployState, signal: AbortSignal): Promise<HealthReport> {
   const now = () => state.services.now().getTime(); // injectable clock: tests need no real waiting
@@ -24,8 +37,9 @@ export async function pollHealth(h: HostState, health: HealthConfig, state: Depl
       report.status = undefined;
       report.body = undefined;
     }
-    if (now() + state.healthIntervalMs > deadline) return report;
-    await state.services.sleep(state.healthIntervalMs, signal);
+    const pause = healthPause(report.attempts, state.healthIntervalMs);
+    if (now() + pause > deadline) return report;
+    await state.services.sleep(pause, signal);
   }
 }
 

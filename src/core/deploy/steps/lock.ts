@@ -1,15 +1,19 @@
 import { UserError, type Step, type StepContext } from '../../plan/types';
-import { and, join } from '../../shell';
+import { and, join, renderCommand, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
-import { describeHolder, lockCommand, parseLockHolder, readLockCommand, type LockHolder } from '../../remote/lock';
+import { describeHolder, lockCommand, parseLockHolder, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand } from '../../remote/release';
-import { primaryFirst, runOn } from '../hosts';
+import { seedCommand, versionedDirs } from '../../remote/seed';
+import { pidRunning } from '../context';
+import { primaryFirst, tail } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 
 export class LockHeldError extends UserError {
-  constructor(host: string, readonly holder: Partial<LockHolder> | undefined) {
-    super(`${host} is locked by ${describeHolder(holder)}. Wait for that deploy, or run \`phoenix-deploy unlock\` if it is gone.`, { host });
+  constructor(host: string, readonly holder: Partial<LockHolder> | undefined, readonly stale?: string) {
+    super(stale
+      ? `${host} is locked by ${describeHolder(holder)}; ${stale}. Clear it with \`phoenix-deploy unlock\`, then deploy again.`
+      : `${host} is locked by ${describeHolder(holder)}. Wait for that deploy, or run \`phoenix-deploy unlock\` if it is gone.`, { host });
     this.name = 'LockHeldError';
   }
 }
@@ -25,31 +29,56 @@ export function holderFor(state: DeployState): LockHolder {
   };
 }
 
+const TAKEN = '@@phoenix-deploy:lock-taken';
+
+/** After the lock: the directories a deploy needs, the cache seeded for renamed versions, then what is on the host now. */
+function lookCommand(state: DeployState): Command {
+  if (state.kind !== 'deploy') return inspectCommand(state.paths);
+  const seed = state.release ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
+  return join(and, setupCommand(state.paths, state.identity.developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
+}
+
 async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
   const conn = h.conn!;
-  const result = await conn.exec(lockCommand(state.paths, holderFor(state)), { signal: ctx.signal });
-  if (result.code !== 0) {
-    const held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });
-    if (held.code === 0) throw new LockHeldError(h.target.key, parseLockHolder(held.stdout));
+  // One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held.
+  const result = await conn.exec(join(and, lockCommand(state.paths, holderFor(state)), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
+  const taken = result.code === 0 || result.stdout.includes(TAKEN);
+  if (!taken) {
+    let held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });
+    if (held.code === 0 && !parseLockHolder(held.stdout)) {
+      // A deploy that won the race by a hair may not have written holder.json yet.
+      await state.services.sleep(300, ctx.signal);
+      held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });
+    }
+    if (held.code === 0) {
+      const holder = parseLockHolder(held.stdout);
+      throw new LockHeldError(h.target.key, holder, staleLockReason(holder, state.identity.localHost, pidRunning));
+    }
     throw new UserError(`cannot create ${state.paths.lock} on ${h.target.key}: ${result.stderr.trim()}`, { host: h.target.key });
   }
   h.locked = true;
-  // Same round trip: the directories a deploy needs, then what is on the host now.
-  const look = state.kind === 'deploy'
-    ? join(and, setupCommand(state.paths, state.identity.developer), inspectCommand(state.paths))
-    : inspectCommand(state.paths);
-  const inspection = parseInspection((await runOn(h, look, ctx, 'inspecting the host')).stdout);
+  if (result.code !== 0) {
+    const detail = tail(result.stderr.trim(), 1500);
+    throw new UserError(`inspecting the host failed on ${h.target.key} (exit ${result.code})${detail ? `: ${detail}` : ''}`, { host: h.target.key });
+  }
+  for (const line of result.stdout.split('\n')) if (line.startsWith('seeded ')) ctx.note(`cache: ${line}`, 'info', h.target.key);
+  const inspection = parseInspection(result.stdout);
   h.previous = inspection.current?.dangling ? undefined : inspection.current?.release;
   h.releases = inspection.releases.filter((r) => r.valid).map((r) => r.name);
   if (inspection.current?.dangling) ctx.note(`current points at missing ${inspection.current.target}`, 'warning', h.target.key);
 }
 
-/** mkdir-based lock on every host, primary first so racing deploys collide there. */
+/** mkdir-based lock on every host, primary first so racing deploys collide there; one round trip per host. */
 export const lockStep: Step<DeployState> = {
   name: 'lock',
   title: 'Take the deploy lock',
-  describe: (state) => perHost(state, () => [lockCommand(state.paths, holderFor(state)),
-    ...(state.kind === 'deploy' ? [setupCommand(state.paths, state.identity.developer)] : []),
-    `(read-only, one round trip) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]),
+  describe: (state) => {
+    const seed = state.kind === 'deploy' && state.release
+      ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
+    return perHost(state, () => [`(one round trip) ${renderCommand(lockCommand(state.paths, holderFor(state)))}`,
+      ...(state.kind === 'deploy' ? [setupCommand(state.paths, state.identity.developer)] : []),
+      ...(seed ? [`(seed the cache: hard-link each new versioned dir from its previous version) ${renderCommand(seed)}`] : []),
+      `(read-only) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]);
+  },
   run: (ctx, state) => primaryFirst(state.hosts, (h) => lockHost(h, state, ctx)),
 };

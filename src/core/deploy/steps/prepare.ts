@@ -1,7 +1,7 @@
 import { UserError, type Step } from '../../plan/types';
 import { and, join } from '../../shell';
 import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote/compat';
-import { linkSharedCommand, prepareCommand } from '../../remote/release';
+import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { onHosts, runOn } from '../hosts';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
@@ -20,8 +20,15 @@ export const prepareStep: Step<DeployState> = {
   describe: (state) => perHost(state, () => [prepareCommands(state)]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      if (h.releases.includes(state.release!.id)) {
-        throw new UserError(`release ${state.release!.id} already exists on ${h.target.key}; build a new release (ids are unique per build)`, { host: h.target.key });
+      const id = state.release!.id;
+      if (h.releases.includes(id)) {
+        // The same build again (a re-run after a failure): converge instead of refusing.
+        if (h.previous === id) {
+          ctx.note(`${id} is already current here; keeping it`, 'info', h.target.key);
+          return;
+        }
+        ctx.note(`${id} was left over by an interrupted deploy; preparing it afresh`, 'warning', h.target.key);
+        await runOn(h, removeUnusedReleaseCommand(state.paths, id), ctx, 'removing the leftover release');
       }
       h.prepared = true; // set first: a half-made dir is still removed on failure
       await runOn(h, prepareCommands(state), ctx, 'preparing the release');

@@ -1,6 +1,6 @@
 import type { PlanOutcome, Step, StepContext } from '../../plan/types';
 import { recordCommand, type DeployOutcome, type DeployRecord } from '../../remote/log';
-import { onHosts } from '../hosts';
+import { liveConnection, onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
 
@@ -21,9 +21,15 @@ export function recordFor(state: DeployState, h: HostState, outcome: DeployOutco
 
 export async function writeRecords(state: DeployState, ctx: StepContext | undefined, outcome: DeployOutcome, error?: string): Promise<void> {
   const signal = ctx?.signal ?? new AbortController().signal;
+  // A record is history, not the deploy: a host that cannot take it is a warning, never a failure.
   await onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
-    const result = await h.conn!.exec(recordCommand(state.paths, recordFor(state, h, outcome, error)), { signal });
-    if (result.code !== 0) ctx?.note(`could not write ${state.paths.log}: ${result.stderr.trim()}`, 'warning', h.target.key);
+    try {
+      const conn = await liveConnection(h, state, signal);
+      const result = await conn.exec(recordCommand(state.paths, recordFor(state, h, outcome, error)), { signal });
+      if (result.code !== 0) ctx?.note(`could not write ${state.paths.log}: ${result.stderr.trim()}`, 'warning', h.target.key);
+    } catch (e) {
+      ctx?.note(`could not write ${state.paths.log}: ${(e as Error).message}`, 'warning', h.target.key);
+    }
   });
   state.recorded = true;
 }

@@ -1,28 +1,68 @@
-import type { Step, StepContext } from '../../plan/types';
-import { restartCommand, switchCommand } from '../../remote/release';
-import { onHosts, primaryFirst, runOn } from '../hosts';
+import { UserError, type Step, type StepContext } from '../../plan/types';
+import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
+import { ConnectionLostError } from '../../ssh/connection';
+import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
 import { pollHealth } from './healthPoll';
 
+/** Default bound on the restart command (seconds), when `restart_timeout` is not set. */
+export const DEFAULT_RESTART_TIMEOUT = 120;
+
+const restartSeconds = (state: DeployState) => state.environment.restartTimeout ?? DEFAULT_RESTART_TIMEOUT;
+
+/**
+ * Runs the restart bounded twice: `timeout` on the host kills a hung restart's process group
+ * (exit 124), and a local bound a little later covers a host that stopped answering altogether.
+ */
+async function restartOn(h: HostState, state: DeployState, ctx: StepContext, what: string, stream = false): Promise<void> {
+  const seconds = restartSeconds(state);
+  try {
+    await runOn(h, restartCommand(state.paths, state.environment.restart, seconds), ctx, what, stream, (seconds + 10) * 1000);
+  } catch (e) {
+    if ((e as { exitCode?: number }).exitCode === 124) {
+      throw new CommandTimeoutError(`${what} did not finish within ${seconds}s on ${h.target.key}; it was stopped`, h.target.key);
+    }
+    throw e;
+  }
+}
+
+/** Reads `current` back from the host: the release name, null when absent, undefined when unknown. */
+export async function readBackCurrent(h: HostState, state: DeployState, signal: AbortSignal): Promise<string | null | undefined> {
+  const result = await h.conn!.exec(readCurrentCommand(state.paths), { signal });
+  return parseCurrent(result.stdout);
+}
+
 /**
  * Puts every switched host back on the release it ran before, and restarts it. Used when a switch,
- * restart or health check fails. Never throws: the original failure is what the user needs to see.
+ * restart or health check fails. A host whose connection was lost is reconnected first, and a host
+ * whose switch result was lost is asked what `current` is before anything is touched. Never
+ * throws: the original failure is what the user needs to see.
  */
 export async function rollBackSwitched(state: DeployState, ctx: StepContext): Promise<void> {
-  const switched = state.hosts.filter((h) => h.switched);
+  const switched = state.hosts.filter((h) => h.switched || h.switchUncertain);
   if (switched.length === 0) return;
   await onHosts(switched, async (h) => {
-    if (!h.previous) {
-      ctx.note('no earlier release to return to; the new release stays current', 'warning', h.target.key);
-      return;
-    }
     try {
+      await liveConnection(h, state, ctx.signal);
+      if (h.switchUncertain && !h.switched) {
+        const now = await readBackCurrent(h, state, ctx.signal);
+        if (now !== undefined && now !== h.release) {
+          h.switchUncertain = false; // the switch never happened: nothing to undo, no restart
+          return;
+        }
+        h.switched = true;
+      }
+      if (!h.previous) {
+        ctx.note('no earlier release to return to; the new release stays current', 'warning', h.target.key);
+        return;
+      }
       await runOn(h, switchCommand(state.paths, h.previous), ctx, 'switching back');
       h.switched = false;
+      h.switchUncertain = false;
       h.rolledBackTo = h.previous;
       state.rolledBack = true;
-      await runOn(h, restartCommand(state.paths, state.environment.restart), ctx, 'restarting after switching back');
+      await restartOn(h, state, ctx, 'restarting after switching back');
       ctx.note(`rolled back to ${h.previous}`, 'warning', h.target.key);
       const health = state.environment.health;
       if (health) {
@@ -35,8 +75,30 @@ export async function rollBackSwitched(state: DeployState, ctx: StepContext): Pr
   }).catch(() => undefined);
 }
 
+/**
+ * Before rolling back hosts whose restart just succeeded, lets the new release finish booting (until
+ * healthy, or the health timeout): a second restart issued while the first is still starting can be
+ * dropped by the supervisor (runit does), which would leave the new release running behind a
+ * `current` that says the old one.
+ */
+async function settleRestarted(state: DeployState, ctx: StepContext): Promise<void> {
+  const health = state.environment.health;
+  const restarted = state.hosts.filter((h) => h.switched && !h.error && h.conn?.isAlive?.() !== false);
+  if (!health || restarted.length === 0) return;
+  await onHosts(restarted, async (h) => {
+    await pollHealth(h, health, state, ctx.signal);
+  }).catch(() => undefined);
+}
+
 async function switchHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
-  await runOn(h, switchCommand(state.paths, h.release!), ctx, 'switching current');
+  try {
+    await runOn(h, switchCommand(state.paths, h.release!), ctx, 'switching current');
+  } catch (e) {
+    // The rename may have happened before the connection died: find out before rolling back.
+    if (e instanceof ConnectionLostError) h.switchUncertain = true;
+    h.error = (e as Error).message;
+    throw e;
+  }
   h.switched = true;
 }
 
@@ -56,19 +118,35 @@ export const switchStep: Step<DeployState> = {
   },
 };
 
+/**
+ * Restart, bounded by `restart_timeout`: a restart that hangs counts as a failed health check.
+ * Every host restarts at once (they all switched already): one host's restart time, not the sum of
+ * the primary's and the rest's, so fan-out stays flat.
+ */
 export const restartStep: Step<DeployState> = {
   name: 'restart',
   title: 'Restart the app',
   finishOnCancel: true,
-  describe: (state) => perHost(state, () => [restartCommand(state.paths, state.environment.restart)]),
+  describe: (state) => perHost(state, () => [restartCommand(state.paths, state.environment.restart, restartSeconds(state))]),
   async run(ctx, state) {
     try {
-      await primaryFirst(state.hosts, async (h) => {
-        await runOn(h, restartCommand(state.paths, state.environment.restart), ctx, 'restart', true);
+      await onHosts(state.hosts, async (h) => {
+        try {
+          await restartOn(h, state, ctx, 'restart', true);
+        } catch (e) {
+          h.error = (e as Error).message;
+          throw e;
+        }
       });
     } catch (e) {
+      await settleRestarted(state, ctx);
       await rollBackSwitched(state, ctx);
-      throw e;
+      const hung = e instanceof CommandTimeoutError || (e instanceof HostsError && e.failures.some((f) => f.error instanceof CommandTimeoutError));
+      if (!hung) throw e;
+      // A restart that never returns is no better than an app that never gets healthy.
+      throw new UserError(`${e.message}; treated as a failed health check.${state.rolledBack ? ' Rolled back automatically.' : ''}`,
+        { host: state.hosts.find((h) => h.error)?.target.key });
     }
   },
 };
+

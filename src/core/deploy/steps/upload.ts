@@ -5,6 +5,7 @@ import { TUNNEL_RSH_PLACEHOLDER } from '../../ssh/upload';
 import { onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
+import { explainUploadFailure } from './uploadFailure';
 
 function rsyncRun(state: DeployState, h: HostState): RsyncRun {
   const t = h.target;
@@ -26,7 +27,8 @@ export const uploadStep: Step<DeployState> = {
   }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn });
+      const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
+        .catch(async (e: Error) => { throw await explainUploadFailure(e, h, state, ctx); });
       h.bytesSent = stats.bytesSent;
       const total = state.release!.bytes ?? stats.totalFileSize;
       const share = total > 0 ? ` (${((100 * stats.bytesSent) / total).toFixed(1)}% of ${total} bytes)` : '';
