@@ -42,7 +42,8 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
     const color = s.locked ? 'charts.yellow' : s.dangling || !current ? 'charts.orange' : 'charts.green';
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(color));
     item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'),
-      s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') : undefined].filter(Boolean).join(' · ');
+      s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') + (s.lockStale ? vscode.l10n.t(' (stale)') : '') : undefined,
+      s.unreadable?.length ? vscode.l10n.t('{0} unreadable', String(s.unreadable.length)) : undefined].filter(Boolean).join(' · ');
   }
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${node.key}**${node.primary ? ' (primary)' : ''}\n\n`);
@@ -50,7 +51,9 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
   if (s?.ok) {
     md.appendMarkdown(`- OS: ${escape(s.os ?? 'unknown')}${s.glibc ? `, glibc ${escape(s.glibc)}` : ''}\n`);
     md.appendMarkdown(`- current: ${current ? `\`${current.id}\` (ERTS ${escape(current.erts ?? '?')})` : s.dangling ? `missing target ${escape(s.current ?? '')}` : 'none'}\n`);
-    if (s.locked) md.appendMarkdown(`- locked by ${escape(s.lock?.who ?? '?')} since ${escape(s.lock?.when ?? '?')}\n`);
+    if (s.locked) md.appendMarkdown(`- locked by ${escape(s.lock?.who ?? '?')} since ${escape(s.lock?.when ?? '?')}${s.lockStale ? ` (stale: ${escape(s.lockStale)})` : ''}\n`);
+    if (s.currentTarget) md.appendMarkdown(`- current points outside releases/: ${escape(s.currentTarget)}\n`);
+    for (const u of s.unreadable ?? []) md.appendMarkdown(`- could not read: ${escape(u)}\n`);
   }
   item.tooltip = md;
   return item;
