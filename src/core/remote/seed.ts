@@ -5,7 +5,7 @@
  * rsync's delta transfer send only what really changed.
  *
  * Safe with releases hard-linked to the cache: seeding only adds links, and rsync (never
- * `--inplace`) writes a changed file to a temporary name and renames it, so no file that a release
+ * in-place mode) writes a changed file to a temporary name and renames it, so no file that a release
  * shares is ever written. Directories rsync then finds without a source (the old version) are
  * removed by `--delete` from the cache only.
  */

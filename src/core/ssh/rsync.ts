@@ -6,7 +6,7 @@
  *  - `openssh`: the OpenSSH client with the same known_hosts and StrictHostKeyChecking=yes, the same
  *    identity, the agent via SSH_AUTH_SOCK, BatchMode (fail, never prompt) and `-F none` so
  *    ~/.ssh/config cannot change what we resolved. A second connection; encrypted keys need the agent.
- * Never `--inplace`: releases are hard-linked to the cache, and rsync must replace files, not rewrite them.
+ * Never rsync's in-place mode: releases are hard-linked to the cache, and rsync must replace files, not rewrite them.
  */
 import { spawn } from 'node:child_process';
 import { UserError } from '../plan/types';
