@@ -12,11 +12,12 @@ export function formatFinding(f: Finding): string {
 }
 
 export async function runCheckCommand(ctx: CliContext): Promise<number> {
-  let findings: Finding[] = await checkWorkspace(ctx.cwd, { env: ctx.env, requireConfig: true });
-  if (ctx.probe) {
-    const { runProbes } = await import('../core/check/probes');
-    findings = sortFindings(await runProbes(ctx.cwd, ctx.env, findings, (line) => ctx.stderr(`${line}\n`)));
-  }
+  const log = (line: string) => ctx.stderr(`${line}\n`);
+  const probes = ctx.probe ? await (await import('../core/check/probes')).runProbes(ctx.cwd, ctx.env, log) : undefined;
+  const findings = sortFindings([
+    ...(await checkWorkspace(ctx.cwd, { env: ctx.env, requireConfig: true, image: probes?.image })),
+    ...(probes?.findings ?? []),
+  ]);
   if (ctx.json) {
     ctx.stdout(`${JSON.stringify({ diagnostics: findings.map(toJson) }, null, 2)}\n`);
   } else {

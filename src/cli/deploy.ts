@@ -1,26 +1,23 @@
 import type { CliContext } from './context';
 import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
 import { renderEvent } from '../core/plan/render';
-import type { EnvironmentConfig } from '../core/config/types';
+import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
+import type { PlanEvent } from '../core/plan/types';
 import type { DeployResult, HostReleases, RemoteOptions } from '../core/deploy';
 import { interruptSignal } from './signals';
 import { confirm } from './confirm';
 import { formatReleases } from './format';
 import { prospectiveRelease } from './dryRun';
 
-async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig }> {
+async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
   const config = await requireConfig(ctx.cwd);
   const env = requireEnvironment(config, ctx.env);
   const deploy = await import('../core/deploy');
-  const options: RemoteOptions = {
-    environment: env,
-    targets: deploy.resolveTargets(env),
-    identity: await deploy.localIdentity(ctx.cwd),
-    agentSocket: process.env.SSH_AUTH_SOCK,
-    passphrase: deploy.passphraseFromEnv(),
-  };
-  return { options, env };
+  return { options: await deploy.remoteOptionsFor(env, ctx.cwd, deploy.passphraseFromEnv()), env, config };
 }
+
+const color = () => process.stderr.isTTY === true;
+const emitTo = (ctx: CliContext) => (event: PlanEvent) => ctx.stderr(renderEvent(event, color()));
 
 function finish(ctx: CliContext, result: DeployResult): number {
   if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
@@ -36,14 +33,11 @@ function finish(ctx: CliContext, result: DeployResult): number {
   return result.ok ? 0 : 1;
 }
 
-const color = () => process.stderr.isTTY === true;
-
 /** `deploy`: build (or reuse) the central branch's release, confirm, then run the deploy plan. */
 export async function runDeployCommand(ctx: CliContext): Promise<number> {
-  const { options, env } = await remoteOptions(ctx);
+  const { options, env, config } = await remoteOptions(ctx);
   const deploy = await import('../core/deploy');
   const build = await import('../core/build');
-  const config = await requireConfig(ctx.cwd);
   if (ctx.dryRun) {
     const { plan, state } = build.createBuildPlan({ projectDir: ctx.cwd, config });
     const { describePlan } = await import('../core/plan/runner');
@@ -52,7 +46,7 @@ export async function runDeployCommand(ctx: CliContext): Promise<number> {
     return 0;
   }
   const signal = interruptSignal(ctx.stderr);
-  const emit = (event: Parameters<typeof renderEvent>[0]) => ctx.stderr(renderEvent(event, color()));
+  const emit = emitTo(ctx);
   const manifest = await build.runBuild({ projectDir: ctx.cwd, config }, emit, signal);
   const hosts = options.targets.map((t) => t.key).join(', ');
   const summary = `Deploy ${manifest.id} (commit ${manifest.commit.slice(0, 7)} "${manifest.subject}") to ${env.name}: ${hosts}`;
@@ -65,8 +59,7 @@ export async function runRollbackCommand(ctx: CliContext): Promise<number> {
   const deploy = await import('../core/deploy');
   const target = ctx.to ?? 'the release before the current one';
   if (!(await confirm(ctx, `Roll back ${env.name} to ${target}`, `Roll back ${env.name}?`))) return 1;
-  const emit = (event: Parameters<typeof renderEvent>[0]) => ctx.stderr(renderEvent(event, color()));
-  return finish(ctx, await deploy.runRollback({ ...options, to: ctx.to }, emit, interruptSignal(ctx.stderr)));
+  return finish(ctx, await deploy.runRollback({ ...options, to: ctx.to }, emitTo(ctx), interruptSignal(ctx.stderr)));
 }
 
 export async function runReleasesCommand(ctx: CliContext): Promise<number> {

@@ -37,8 +37,7 @@ export function registerContextKeys(context: vscode.ExtensionContext, findings: 
   const watcher = vscode.workspace.createFileSystemWatcher('{config/deploy.yml,.tool-versions}');
   context.subscriptions.push(
     watcher, watcher.onDidCreate(update), watcher.onDidDelete(update),
-    findings.changed.event(() => void setContext('phoenixDeploy.versionsAgree',
-      !findings.findings.some((f) => f.severity === 'error' && f.code !== 'config-invalid'))),
+    findings.changed.event(() => void setContext('phoenixDeploy.versionsAgree', findings.versionProblems().length === 0)),
     vscode.commands.registerCommand('phoenixDeploy.checkDocker', async () => {
       const ok = await dockerReachable(dockerSocketPath());
       await setContext('phoenixDeploy.dockerUnreachable', !ok);

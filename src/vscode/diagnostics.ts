@@ -16,11 +16,18 @@ export function toRange(r: SourceRange): vscode.Range {
   return new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, Math.max(r.endColumn - 1, 0));
 }
 
-/** The latest findings, shared by the diagnostics and the quick fixes. */
+const VERSION_CODES = new Set(['erlang-mismatch', 'elixir-mismatch', 'elixir-otp-mismatch', 'os-mismatch', 'erts-not-included']);
+
+/** The latest findings, shared by the diagnostics, the quick fixes, the status bar and the walkthrough. */
 export class FindingsStore {
   root?: vscode.Uri;
   findings: CheckFinding[] = [];
   readonly changed = new vscode.EventEmitter<void>();
+
+  /** Where .tool-versions, the Dockerfile and mix.exs disagree on versions or OS. */
+  versionProblems(): CheckFinding[] {
+    return this.findings.filter((f) => VERSION_CODES.has(f.code));
+  }
 }
 
 function toDiagnostic(root: vscode.Uri, f: CheckFinding): vscode.Diagnostic {
@@ -43,7 +50,7 @@ function unsavedBuffers(root: vscode.Uri): Map<string, string> {
   return buffers;
 }
 
-/** Keeps diagnostics for the project's version files current: on open, edit (debounced) and file change. */
+/** Keeps diagnostics for the project's version files current: on open, edit (debounced) and file change (saves included). */
 export function registerDiagnostics(context: vscode.ExtensionContext, store: FindingsStore): void {
   const collection = vscode.languages.createDiagnosticCollection('phoenix-deploy');
   let timer: NodeJS.Timeout | undefined;
@@ -79,7 +86,6 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Fin
     watcher.onDidCreate(() => schedule(100)),
     watcher.onDidDelete(() => schedule(100)),
     vscode.workspace.onDidChangeTextDocument((e) => isProjectFile(e.document) && e.contentChanges.length > 0 && schedule(250)),
-    vscode.workspace.onDidSaveTextDocument((doc) => isProjectFile(doc) && schedule(50)),
     vscode.workspace.onDidCloseTextDocument((doc) => isProjectFile(doc) && schedule(50)),
     vscode.commands.registerCommand('phoenixDeploy.checkVersions', async () => {
       await refresh();

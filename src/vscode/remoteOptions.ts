@@ -9,18 +9,10 @@ export async function remoteOptionsFor(root: vscode.Uri, env: EnvironmentConfig,
   const deploy = await import('../core/deploy');
   const { defaultServices } = await import('../core/deploy/context');
   const passphrase = (file: string) => secrets.passphrase(file);
-  const agentSocket = process.env.SSH_AUTH_SOCK;
-  const base = defaultServices({ agentSocket, passphrase });
+  const base = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });
   const rsyncSetting = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('rsyncPath');
-  return {
-    environment: env,
-    targets: deploy.resolveTargets(env),
-    identity: await deploy.localIdentity(root.fsPath),
-    agentSocket,
-    passphrase,
-    services: {
-      // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
-      upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options),
-    },
-  };
+  return deploy.remoteOptionsFor(env, root.fsPath, passphrase, {
+    // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
+    upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options),
+  });
 }

@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import type { FindingsStore } from './diagnostics';
 import type { ServersProvider } from './serversView';
 
-const VERSION_CODES = new Set(['erlang-mismatch', 'elixir-mismatch', 'elixir-otp-mismatch', 'os-mismatch', 'erts-not-included']);
-
 /** Production's current release (once the Servers view has loaded it) and whether the versions agree. */
 export function registerStatusBar(context: vscode.ExtensionContext, findings: FindingsStore, servers: ServersProvider): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('phoenixDeploy.status', vscode.StatusBarAlignment.Left, 10);
@@ -12,7 +10,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, findings: Fi
   let release: string | undefined;
   const render = () => {
     const environment = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('defaultEnvironment') || 'production';
-    const problems = findings.findings.filter((f) => VERSION_CODES.has(f.code));
+    const problems = findings.versionProblems();
     const versions = problems.length === 0 ? '$(check)' : `$(warning) ${problems.length}`;
     item.text = `$(rocket) ${environment}: ${release ?? '—'} ${versions}`;
     item.tooltip = new vscode.MarkdownString(

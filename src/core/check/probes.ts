@@ -1,31 +1,37 @@
 import type { Finding } from '../findings';
 import { parseDeployConfig } from '../config/load';
 import { describeBuilder, readProjectFiles } from '../versions/check';
-import { imageProbeFindings, probeImage, type ImageProbeResult } from '../probe/image';
+import { probeImage, type ImageProbeResult } from '../probe/image';
 import { builtWith, hostProbeFindings, probeHost } from '../probe/host';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+
+export interface ProbeResults {
+  /** What the build image really holds; the static check compares against it instead of the tag. */
+  image?: ImageProbeResult;
+  /** Host findings, and a note when the image could not be probed. */
+  findings: Finding[];
+}
 
 /**
  * `check --probe`: the real versions of the build image (Docker) and of each host (one SSH round
  * trip per host). Unreachable hosts and images are reported as such, never as mismatches.
  */
-export async function runProbes(root: string, env: string, staticFindings: Finding[], log: (line: string) => void): Promise<Finding[]> {
+export async function runProbes(root: string, env: string, log: (line: string) => void): Promise<ProbeResults> {
   const files = await readProjectFiles(root);
   const builder = describeBuilder(files, { env });
-  let findings = staticFindings;
-  let probe: ImageProbeResult | undefined;
+  const findings: Finding[] = [];
+  let image: ImageProbeResult | undefined;
   if (builder?.image) {
     try {
-      probe = await probeImage(builder.image);
-      log(`probe: image ${builder.image}: OTP ${probe.otp ?? '?'}, Elixir ${probe.elixir ?? '?'}`);
-      const missingConfig = staticFindings.filter((f) => f.code === 'config-invalid' && f.message.includes('not found'));
-      findings = [...imageProbeFindings(files, probe, { env }), ...missingConfig];
+      image = await probeImage(builder.image);
+      log(`probe: image ${builder.image}: OTP ${image.otp ?? '?'}, Elixir ${image.elixir ?? '?'}`);
     } catch (e) {
       const range = builder.range ?? { file: files.dockerfilePath ?? 'Dockerfile', line: 1, column: 1, endLine: 1, endColumn: 1 };
-      findings = [...findings, { ...range, severity: 'info', code: 'version-unknown', message: `The build image ${builder.image} could not be probed: ${(e as Error).message}` }];
+      findings.push({ ...range, severity: 'info', code: 'version-unknown', message: `The build image ${builder.image} could not be probed: ${(e as Error).message}` });
     }
   }
-  return [...findings, ...(await probeHosts(files.deployYml, env, builder, probe, log))];
+  findings.push(...(await probeHosts(files.deployYml, env, builder, image, log)));
+  return { image, findings };
 }
 
 async function probeHosts(deployYml: string | undefined, envName: string, builder: ReturnType<typeof describeBuilder>,

@@ -1,6 +1,6 @@
 import { sortFindings } from '../findings';
 import { CONFIG_PATH } from '../config/types';
-import { checkProject, readProjectFiles, type CheckFinding } from '../versions/check';
+import { checkProject, readProjectFiles, type CheckFinding, type ImageContents } from '../versions/check';
 
 export interface WorkspaceCheckOptions {
   env?: string;
@@ -8,12 +8,14 @@ export interface WorkspaceCheckOptions {
   buffers?: ReadonlyMap<string, string>;
   /** Report a missing config/deploy.yml (the CLI does; the editor shows a welcome view instead). */
   requireConfig?: boolean;
+  /** What a probe read from the build image; it stands in for the Dockerfile's tag. */
+  image?: ImageContents;
 }
 
 /** Every static finding for a project: the one entry point the CLI and the editor share. */
 export async function checkWorkspace(root: string, options: WorkspaceCheckOptions = {}): Promise<CheckFinding[]> {
   const files = await readProjectFiles(root, options.buffers);
-  const findings = checkProject(files, { env: options.env });
+  const findings = checkProject(files, { env: options.env, image: options.image });
   if (files.deployYml === undefined && options.requireConfig) {
     findings.push({
       file: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'config-invalid',

@@ -3,6 +3,7 @@ export { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan'
 export { describeDeploy, describeRollback, runDeploy, runRollback } from './run';
 export { listReleases, unlock, type HostReleases, type ReleaseInfo, type UnlockResult } from './releases';
 export { localIdentity, passphraseFromEnv, resolveTargets, sanitizeDeveloper } from './context';
+export { remoteOptionsFor } from './remoteOptions';
 export { LockHeldError } from './steps/lock';
 export type {
   DeployIdentity, DeployOptions, DeployResult, DeployServices, HealthReport, HostResult, ReleaseToDeploy, RemoteOptions, RollbackOptions,

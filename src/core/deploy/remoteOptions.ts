@@ -1,0 +1,17 @@
+import type { EnvironmentConfig } from '../config/types';
+import type { PassphraseProvider } from '../ssh/auth';
+import { localIdentity, resolveTargets } from './context';
+import type { DeployServices, RemoteOptions } from './types';
+
+/** Options for talking to an environment's hosts: the agent first, then the identity file. Shared by the CLI and the editor. */
+export async function remoteOptionsFor(environment: EnvironmentConfig, projectDir: string, passphrase: PassphraseProvider,
+  services?: Partial<DeployServices>): Promise<RemoteOptions> {
+  return {
+    environment,
+    targets: resolveTargets(environment),
+    identity: await localIdentity(projectDir),
+    agentSocket: process.env.SSH_AUTH_SOCK,
+    passphrase,
+    services,
+  };
+}
