@@ -17,21 +17,24 @@ export function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export const and: Operator = { op: '&&' };
-export const or: Operator = { op: '||' };
-export const then: Operator = { op: ';' };
-export const pipe: Operator = { op: '|' };
-export const to: Operator = { op: '>' };
-export const append: Operator = { op: '>>' };
-export const from: Operator = { op: '<' };
-export const mergeStderr: Operator = { op: '2>&1' };
-export const dropStderr: Operator = { op: '2>/dev/null' };
+/** The operators a command may hold, namespaced so `op.and` never reads as an ordinary word. */
+export const op = {
+  and: { op: '&&' },
+  or: { op: '||' },
+  then: { op: ';' },
+  pipe: { op: '|' },
+  to: { op: '>' },
+  append: { op: '>>' },
+  from: { op: '<' },
+  mergeStderr: { op: '2>&1' },
+  dropStderr: { op: '2>/dev/null' },
+} as const satisfies Record<string, Operator>;
 
 export function renderCommand(command: Command): string {
   return command.map((w) => (typeof w === 'string' ? quote(w) : w.op)).join(' ');
 }
 
-/** Joins commands with an operator, e.g. join(and, a, b) = a && b. */
+/** Joins commands with an operator, e.g. join(op.and, a, b) = a && b. */
 export function join(operator: Operator, ...commands: Command[]): Command {
   const out: Word[] = [];
   commands.forEach((c, i) => {

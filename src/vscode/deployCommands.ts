@@ -6,13 +6,13 @@ import { buildRelease } from './buildCommand';
 import { changesSince } from './changes';
 import { runJob, type JobServices } from './jobs';
 import { pickEnvironment } from './pickers';
-import { remoteOptionsFor } from './remoteOptions';
+import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { ServerNode } from './serverNodes';
 import type { ServersProvider } from './serversView';
 import { projectRoot, whenTrusted } from './workspace';
 
-export interface DeployServices extends JobServices {
+export interface DeployCommandContext extends JobServices {
   secrets: Secrets;
   servers: ServersProvider;
   buildProblems: vscode.DiagnosticCollection;
@@ -30,7 +30,7 @@ async function loadProject(): Promise<{ root: vscode.Uri; config: DeployConfig }
 }
 
 /** Build (or reuse) the release, confirm in a modal with what changes, then deploy. */
-async function deploy(services: DeployServices, root: vscode.Uri, config: DeployConfig, env: EnvironmentConfig): Promise<DeployResult | undefined> {
+async function deploy(services: DeployCommandContext, root: vscode.Uri, config: DeployConfig, env: EnvironmentConfig): Promise<DeployResult | undefined> {
   const manifest = await buildRelease(services, services.buildProblems, env.name);
   if (!manifest) return undefined;
   const hosts = await services.servers.load(env).catch(() => new Map());
@@ -47,7 +47,7 @@ async function deploy(services: DeployServices, root: vscode.Uri, config: Deploy
   const go = vscode.l10n.t('Deploy');
   const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Deploy to {0}?', env.name), { modal: true, detail }, go);
   if (answer !== go) return undefined;
-  const options = await remoteOptionsFor(root, env, services.secrets);
+  const options = await editorRemoteOptions(root, env, services.secrets);
   const deployModule = await import('../core/deploy');
   const result = await runJob(services, env.name, vscode.l10n.t('Deploy {0} to {1}', manifest.id, env.name), async (ctx) =>
     failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, ctx.emit, ctx.signal)),
@@ -57,7 +57,7 @@ async function deploy(services: DeployServices, root: vscode.Uri, config: Deploy
   return result;
 }
 
-async function rollback(services: DeployServices, node?: ServerNode): Promise<DeployResult | undefined> {
+async function rollback(services: DeployCommandContext, node?: ServerNode): Promise<DeployResult | undefined> {
   const project = await loadProject();
   if (!project) return undefined;
   const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Roll back which environment?'));
@@ -75,7 +75,7 @@ async function rollback(services: DeployServices, node?: ServerNode): Promise<De
   if (!to) return undefined;
   const go = vscode.l10n.t('Roll Back');
   if (await vscode.window.showWarningMessage(vscode.l10n.t('Roll back {0} to {1}?', env.name, to), { modal: true }, go) !== go) return undefined;
-  const options = await remoteOptionsFor(project.root, env, services.secrets);
+  const options = await editorRemoteOptions(project.root, env, services.secrets);
   const deployModule = await import('../core/deploy');
   const target = to;
   const result = await runJob(services, env.name, vscode.l10n.t('Roll back {0} to {1}', env.name, target), async (ctx) =>
@@ -84,7 +84,7 @@ async function rollback(services: DeployServices, node?: ServerNode): Promise<De
   return result;
 }
 
-async function unlock(services: DeployServices, node?: ServerNode): Promise<void> {
+async function unlock(services: DeployCommandContext, node?: ServerNode): Promise<void> {
   const project = await loadProject();
   if (!project) return;
   const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Unlock which environment?'));
@@ -94,14 +94,14 @@ async function unlock(services: DeployServices, node?: ServerNode): Promise<void
   const question = vscode.l10n.t('Remove the deploy lock on every {0} host{1}? Only do this when no deploy is running.', env.name, holder);
   if (await vscode.window.showWarningMessage(question, { modal: true }, go) !== go) return;
   const deployModule = await import('../core/deploy');
-  const results = await deployModule.unlock(await remoteOptionsFor(project.root, env, services.secrets));
+  const results = await deployModule.unlock(await editorRemoteOptions(project.root, env, services.secrets));
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) void vscode.window.showErrorMessage(failed.map((r) => `${r.host}: ${r.error}`).join('; '));
   else void vscode.window.showInformationMessage(vscode.l10n.t('Unlocked {0} host(s).', String(results.filter((r) => r.removed).length)));
   await services.servers.refresh();
 }
 
-export function registerDeployCommands(context: vscode.ExtensionContext, services: DeployServices): void {
+export function registerDeployCommands(context: vscode.ExtensionContext, services: DeployCommandContext): void {
   const trusted = <A extends unknown[]>(what: string, fn: (...args: A) => Promise<unknown>) =>
     (...args: A) => whenTrusted(what, () => fn(...args));
   context.subscriptions.push(

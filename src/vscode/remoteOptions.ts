@@ -5,7 +5,7 @@ import { resolveBinary } from '../core/tools/binaries';
 import type { Secrets } from './secrets';
 
 /** SSH options for an environment: the agent first, then the identity file with a stored passphrase. */
-export async function remoteOptionsFor(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
+export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
   const deploy = await import('../core/deploy');
   const { defaultServices } = await import('../core/deploy/context');
   const passphrase = (file: string) => secrets.passphrase(file);

@@ -3,7 +3,7 @@ import { loadConfigFile } from '../core/project/loadConfig';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
 import { environmentItem, hostItem, messageItem, releaseItem, releaseNodes, type ServerNode } from './serverNodes';
-import { remoteOptionsFor } from './remoteOptions';
+import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import { projectRoot } from './workspace';
 
@@ -47,7 +47,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
         const root = await projectRoot();
         if (!root) return;
         const deploy = await import('../core/deploy');
-        const hosts = await deploy.listReleases(await remoteOptionsFor(root, env, this.secrets));
+        const hosts = await deploy.listReleases(await editorRemoteOptions(root, env, this.secrets));
         const states = new Map(hosts.map((h) => [h.host, h]));
         this.hostStates.set(env.name, states);
         this.loaded.fire({ env: env.name, hosts: states });

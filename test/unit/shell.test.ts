@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { and, join, quote, renderCommand, subshell, to } from '../../src/core/shell';
+import { join, op, quote, renderCommand, subshell } from '../../src/core/shell';
 
 describe('shell quoting', () => {
   it('leaves safe words bare and single-quotes the rest', () => {
@@ -15,7 +15,7 @@ describe('shell quoting', () => {
   });
 
   it('renders argv with operators', () => {
-    assert.equal(renderCommand(join(and, ['mkdir', '-p', '/opt/a b'], ['echo', 'ok', to, '/tmp/x'])), `mkdir -p '/opt/a b' && echo ok > /tmp/x`);
+    assert.equal(renderCommand(join(op.and, ['mkdir', '-p', '/opt/a b'], ['echo', 'ok', op.to, '/tmp/x'])), `mkdir -p '/opt/a b' && echo ok > /tmp/x`);
     assert.equal(renderCommand(subshell(['echo', 'a b'])), `sh -c 'echo '\\''a b'\\'''`);
   });
 

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Finding, SourceRange } from '../findings';
 import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
-import { splitWords } from './words';
+import { splitCommandWords } from './words';
 
 type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
 
@@ -93,7 +93,7 @@ class Validator {
       this.error(node, `${at(where, key)} must be a command string${key === 'migrate' ? ' or false' : ''}`, map);
       return undefined;
     }
-    const words = splitWords(node.value);
+    const words = splitCommandWords(node.value);
     if (!words.ok) {
       this.error(node, `${at(where, key)} ${words.error}`);
       return undefined;

@@ -7,7 +7,7 @@ export type WordsResult = { ok: true; words: string[] } | { ok: false; error: st
 
 const FORBIDDEN = /[;&|<>`$(){}\n\r\\*?~!#]/;
 
-export function splitWords(input: string): WordsResult {
+export function splitCommandWords(input: string): WordsResult {
   const words: string[] = [];
   let current = '';
   let inWord = false;

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import type { Finding, SourceRange } from '../findings';
-import { dropStderr, mergeStderr, renderCommand, then, type Command } from '../shell';
+import { op, renderCommand, type Command } from '../shell';
 import { majorOf, otpMajorForErts } from '../versions/compare';
 import { compareOs, formatOs, parseOsRelease, type OsInfo, type OsReleaseFile } from '../versions/osRelease';
 import type { BuilderDescription } from '../versions/check';
@@ -34,12 +34,12 @@ export interface HostProbeResult {
 /** The single remote command; every part may fail on its own without hiding the others. */
 export function hostProbeCommand(deployTo: string): string {
   const command: Command = [
-    'echo', '@@os-release', then, 'cat', '/etc/os-release', dropStderr, then,
-    'echo', '@@libc', then, 'ldd', '--version', mergeStderr, then,
-    'echo', '@@libs', then,
+    'echo', '@@os-release', op.then, 'cat', '/etc/os-release', op.dropStderr, op.then,
+    'echo', '@@libc', op.then, 'ldd', '--version', op.mergeStderr, op.then,
+    'echo', '@@libs', op.then,
     'find', '/lib', '/usr/lib', '/lib64', '/usr/lib64', '/usr/local/lib', '-maxdepth', '3',
-    '-name', 'libssl.so.*', '-o', '-name', 'libcrypto.so.*', dropStderr, then,
-    'echo', '@@start-erl', then, 'cat', `${deployTo.replace(/\/+$/, '')}/current/releases/start_erl.data`, dropStderr, then,
+    '-name', 'libssl.so.*', '-o', '-name', 'libcrypto.so.*', op.dropStderr, op.then,
+    'echo', '@@start-erl', op.then, 'cat', `${deployTo.replace(/\/+$/, '')}/current/releases/start_erl.data`, op.dropStderr, op.then,
     'echo', '@@end',
   ];
   return renderCommand(command);

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { dropStderr, mergeStderr, renderCommand, then, type Command } from '../shell';
+import { op, renderCommand, type Command } from '../shell';
 import { checkProject, type CheckFinding, type CheckOptions, type ImageContents, type ProjectFiles } from '../versions/check';
 import { parseOsRelease, type OsReleaseFile } from '../versions/osRelease';
 
@@ -50,11 +50,11 @@ const ERL_EXPRESSION = [
 ].join('');
 
 export const IMAGE_PROBE_COMMAND: Command = [
-  'echo', '@@erl', then, 'erl', '-noshell', '-eval', ERL_EXPRESSION, then,
-  'echo', '@@elixir', then, 'elixir', '--version', then,
-  'echo', '@@os-release', then, 'cat', '/etc/os-release', then,
-  'echo', '@@libc', then, 'ldd', '--version', mergeStderr, then,
-  'echo', '@@libcrypto', then, 'find', '/lib', '/usr/lib', '/usr/local/lib', '-maxdepth', '3', '-name', 'libcrypto.so.*', dropStderr,
+  'echo', '@@erl', op.then, 'erl', '-noshell', '-eval', ERL_EXPRESSION, op.then,
+  'echo', '@@elixir', op.then, 'elixir', '--version', op.then,
+  'echo', '@@os-release', op.then, 'cat', '/etc/os-release', op.then,
+  'echo', '@@libc', op.then, 'ldd', '--version', op.mergeStderr, op.then,
+  'echo', '@@libcrypto', op.then, 'find', '/lib', '/usr/lib', '/usr/local/lib', '-maxdepth', '3', '-name', 'libcrypto.so.*', op.dropStderr,
 ];
 
 export async function probeImage(image: string, options: ImageProbeOptions = {}): Promise<ImageProbeResult> {

@@ -3,7 +3,7 @@
  * that is `not found`, or a symbol version the host's libraries lack (`GLIBC_2.34' not found`),
  * means the release would crash there, so the deploy stops before the switch.
  */
-import { and, join, type Command } from '../shell';
+import { join, op, type Command } from '../shell';
 import type { RemotePaths } from './paths';
 
 export interface CompatProblem {
@@ -17,7 +17,7 @@ export interface CompatProblem {
 
 /** ERTS executables and every NIF/port .so under priv/, from inside the release dir. */
 export function lddCommand(paths: RemotePaths, id: string): Command {
-  return join(and,
+  return join(op.and,
     ['cd', '--', paths.release(id)],
     ['find', '.', '(', '-path', './erts-*/bin/*', '-o', '-path', '*/priv/*', '-name', '*.so', ')', '-type', 'f', '-exec', 'ldd', '{}', '+'],
   );

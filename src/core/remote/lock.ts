@@ -2,7 +2,7 @@
  * The deploy lock is a directory: `mkdir` is atomic and fails if it exists, on every POSIX
  * filesystem. The holder file says who has it, so a refusal can name them.
  */
-import { and, dropStderr, join, to, type Command } from '../shell';
+import { join, op, type Command } from '../shell';
 import type { RemotePaths } from './paths';
 
 export interface LockHolder {
@@ -18,16 +18,16 @@ export interface LockHolder {
 
 /** Creates deploy_to if needed, then the lock dir, then the holder file. Fails (exit ≠ 0) if held. */
 export function lockCommand(paths: RemotePaths, holder: LockHolder): Command {
-  return join(and,
+  return join(op.and,
     ['mkdir', '-p', '--', paths.root],
     ['mkdir', '--', paths.lock],
-    ['printf', '%s\\n', JSON.stringify(holder), to, paths.lockHolder],
+    ['printf', '%s\\n', JSON.stringify(holder), op.to, paths.lockHolder],
   );
 }
 
 /** Prints the holder file, if any; exit 0 only when the lock directory exists. */
 export function readLockCommand(paths: RemotePaths): Command {
-  return join(and, ['test', '-d', paths.lock], ['cat', '--', paths.lockHolder, dropStderr]);
+  return join(op.and, ['test', '-d', paths.lock], ['cat', '--', paths.lockHolder, op.dropStderr]);
 }
 
 export function unlockCommand(paths: RemotePaths): Command {

@@ -1,5 +1,5 @@
 /** deploys.log: one JSON object per line, appended; the history `releases` and rollbacks read. */
-import { append, type Command } from '../shell';
+import { op, type Command } from '../shell';
 import type { RemotePaths } from './paths';
 
 export type DeployOutcome = 'success' | 'failed' | 'rolled-back' | 'cancelled';
@@ -23,7 +23,7 @@ export interface DeployRecord {
 
 export function recordCommand(paths: RemotePaths, record: DeployRecord): Command {
   // JSON.stringify never emits a raw newline, so this stays one line.
-  return ['printf', '%s\\n', JSON.stringify(record), append, paths.log];
+  return ['printf', '%s\\n', JSON.stringify(record), op.append, paths.log];
 }
 
 /** Parses log lines, skipping anything that is not a well-formed record. */

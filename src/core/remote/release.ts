@@ -1,5 +1,5 @@
 /** The release lifecycle on a host, as commands (data). Rendering happens only in shell.ts. */
-import { and, join, type Command } from '../shell';
+import { join, op, type Command } from '../shell';
 import { checkReleaseId, type RemotePaths } from './paths';
 
 /** Directories every deploy needs; idempotent. */
@@ -13,7 +13,7 @@ export function setupCommand(paths: RemotePaths, developer: string): Command {
  */
 export function prepareCommand(paths: RemotePaths, developer: string, id: string): Command {
   const dir = paths.release(id);
-  return join(and, ['test', '!', '-e', dir], ['cp', '-al', '--', paths.cache(developer), dir]);
+  return join(op.and, ['test', '!', '-e', dir], ['cp', '-al', '--', paths.cache(developer), dir]);
 }
 
 /** Links shared/<name> into the release (e.g. a config file the app reads relative to its root). */
@@ -25,7 +25,7 @@ export function linkSharedCommand(paths: RemotePaths, id: string, names: readonl
     const parent = name.includes('/') ? `${paths.release(id)}/${name.slice(0, name.lastIndexOf('/'))}` : undefined;
     return parent ? [['mkdir', '-p', '--', parent], link] : [link];
   });
-  return join(and, ...links);
+  return join(op.and, ...links);
 }
 
 export function removeReleaseCommand(paths: RemotePaths, id: string): Command {
@@ -39,7 +39,7 @@ const WITH_ENV = 'set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift; exec "
 /** Runs argv inside the release dir with shared/env loaded, as the service would see it. */
 export function inReleaseWithEnv(paths: RemotePaths, id: string, argv: readonly string[]): Command {
   if (argv.length === 0) throw new Error('empty command');
-  return join(and, ['cd', '--', paths.release(id)], ['sh', '-c', WITH_ENV, 'sh', paths.sharedEnv, ...argv]);
+  return join(op.and, ['cd', '--', paths.release(id)], ['sh', '-c', WITH_ENV, 'sh', paths.sharedEnv, ...argv]);
 }
 
 export function migrateCommand(paths: RemotePaths, id: string, migrate: readonly string[]): Command {
@@ -54,7 +54,7 @@ export function migrateCommand(paths: RemotePaths, id: string, migrate: readonly
 export function switchCommand(paths: RemotePaths, id: string): Command {
   checkReleaseId(id);
   const tmp = `${paths.current}.tmp-${id}`;
-  return join(and,
+  return join(op.and,
     ['test', '-d', paths.release(id)],
     ['ln', '-sfn', '--', `releases/${id}`, tmp],
     ['mv', '-T', '--', tmp, paths.current],
@@ -68,7 +68,7 @@ export function switchCommand(paths: RemotePaths, id: string): Command {
 export function restartCommand(paths: RemotePaths, restart: readonly string[], timeoutSeconds?: number): Command {
   if (restart.length === 0) throw new Error('empty restart command');
   const bound = timeoutSeconds !== undefined ? ['timeout', '-k', '5', String(timeoutSeconds)] : [];
-  return join(and, ['cd', '--', paths.root], [...bound, ...restart]);
+  return join(op.and, ['cd', '--', paths.root], [...bound, ...restart]);
 }
 
 const CURRENT_MARK = '@@phoenix-deploy:current=';
@@ -93,7 +93,7 @@ export function parseCurrent(stdout: string): string | null | undefined {
  */
 export function removeUnusedReleaseCommand(paths: RemotePaths, id: string): Command {
   const dir = paths.release(id);
-  return join(and,
+  return join(op.and,
     ['sh', '-c', '[ "$(readlink -f -- "$1")" != "$(readlink -f -- "$2")" ] || { echo "kept $2: current points at it" >&2; exit 3; }', 'sh', paths.current, dir],
     ['rm', '-rf', '--', dir]);
 }

@@ -4,7 +4,7 @@
  * Every resolved character remembers the offset it came from, so a finding or a quick fix can
  * point at the ARG default or the FROM tag that really holds a version.
  */
-import { expand, splitWords, type Scope, type Traced } from './dockerfileWords';
+import { expand, splitDockerfileWords, type Scope, type Traced } from './dockerfileWords';
 import { LineIndex, splitLines, type TextRange } from './text';
 
 export type { Traced } from './dockerfileWords';
@@ -210,7 +210,7 @@ function findLast(args: DockerArg[], name: string): DockerArg | undefined {
 
 function readArgs(args: Traced, escape: string, scope: Scope, lines: LineIndex, globals: DockerArg[], inStage: boolean): DockerArg[] {
   const result: DockerArg[] = [];
-  for (const word of splitWords(args, escape)) {
+  for (const word of splitDockerfileWords(args, escape)) {
     const eq = word.value.indexOf('=');
     const name = eq === -1 ? word.value : word.value.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
@@ -229,7 +229,7 @@ function readArgs(args: Traced, escape: string, scope: Scope, lines: LineIndex, 
 }
 
 function readFrom(instruction: Instruction, escape: string, parsed: ParsedDockerfile, fromRange: TextRange): DockerStage | undefined {
-  const words = splitWords(instruction.args, escape);
+  const words = splitDockerfileWords(instruction.args, escape);
   let platform: string | undefined;
   while (words.length > 0 && words[0].value.startsWith('--')) {
     const flag = words.shift()!.value;

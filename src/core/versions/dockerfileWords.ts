@@ -12,7 +12,7 @@ export interface Traced {
 export type Scope = (name: string) => Traced | undefined;
 
 /** Splits on unquoted whitespace; quotes and escapes stay in the words for `expand`. */
-export function splitWords(input: Traced, escape: string): Traced[] {
+export function splitDockerfileWords(input: Traced, escape: string): Traced[] {
   const words: Traced[] = [];
   let current: Traced | undefined;
   let quote: string | undefined;

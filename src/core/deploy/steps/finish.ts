@@ -1,7 +1,7 @@
 import type { PlanOutcome, StepContext } from '../../plan/types';
 import { unlockCommand } from '../../remote/lock';
 import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
-import { join, then } from '../../shell';
+import { join, op } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
 import { liveConnection, onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
@@ -47,7 +47,7 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
     if (now !== undefined) h.observedCurrent = now;
   }).catch(() => undefined);
   await attempt('unlocking', () => onHosts(state.hosts.filter((h) => h.locked && live(h)), async (h) => {
-    const result = await h.conn!.exec(join(then, readCurrentCommand(state.paths), unlockCommand(state.paths)), { signal });
+    const result = await h.conn!.exec(join(op.then, readCurrentCommand(state.paths), unlockCommand(state.paths)), { signal });
     const now = parseCurrent(result.stdout);
     if (now !== undefined) h.observedCurrent = now;
     if (result.code !== 0) throw new Error(result.stderr.trim());

@@ -1,5 +1,5 @@
 import { UserError, type Step, type StepContext } from '../../plan/types';
-import { and, join, renderCommand, type Command } from '../../shell';
+import { join, op, renderCommand, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
 import { describeHolder, lockCommand, parseLockHolder, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand } from '../../remote/release';
@@ -35,13 +35,13 @@ const TAKEN = '@@phoenix-deploy:lock-taken';
 function lookCommand(state: DeployState): Command {
   if (state.kind !== 'deploy') return inspectCommand(state.paths);
   const seed = state.release ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
-  return join(and, setupCommand(state.paths, state.identity.developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
+  return join(op.and, setupCommand(state.paths, state.identity.developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
 }
 
 async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
   const conn = h.conn!;
   // One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held.
-  const result = await conn.exec(join(and, lockCommand(state.paths, holderFor(state)), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
+  const result = await conn.exec(join(op.and, lockCommand(state.paths, holderFor(state)), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
   const taken = result.code === 0 || result.stdout.includes(TAKEN);
   if (!taken) {
     let held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });

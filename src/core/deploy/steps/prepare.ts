@@ -1,5 +1,5 @@
 import { UserError, type Step } from '../../plan/types';
-import { and, join } from '../../shell';
+import { join, op } from '../../shell';
 import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote/compat';
 import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { onHosts, runOn } from '../hosts';
@@ -10,7 +10,7 @@ function prepareCommands(state: DeployState) {
   const id = state.release!.id;
   const link = linkSharedCommand(state.paths, id, state.sharedFiles);
   const copy = prepareCommand(state.paths, state.identity.developer, id);
-  return link ? join(and, copy, link) : copy;
+  return link ? join(op.and, copy, link) : copy;
 }
 
 /** releases/<id> as a hard-linked copy of the cache, with shared files linked in. */
