@@ -10,7 +10,11 @@ dir=${TESTBED_DIR:-/var/cache/phoenix-deploy-testbed}/sandbox
 key=$dir/id_ed25519
 known_hosts=$dir/known_hosts
 mkdir -p "$dir" && chmod 700 "$dir"
-[ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C phoenix-deploy-sandbox -f "$key"
+# Hosts start in parallel: only one of them may make the key (a second ssh-keygen would ask to overwrite it).
+(
+  flock 8
+  [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C phoenix-deploy-sandbox -f "$key" </dev/null
+) 8>"$dir/key.lock"
 touch "$known_hosts"
 
 container() { echo "phx-sandbox-$1"; }
