@@ -30,6 +30,7 @@ function finish(ctx: CliContext, result: DeployResult): number {
     ].filter((n) => n !== '');
     ctx.stderr(`${h.host}: current → ${h.current ?? 'none'}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
   }
+  if (result.ok && !result.healthChecked) ctx.stderr('not health-checked: no health is configured, so the restart exiting 0 counted as success\n');
   return result.ok ? 0 : 1;
 }
 
@@ -41,8 +42,8 @@ export async function runDeployCommand(ctx: CliContext): Promise<number> {
   if (ctx.dryRun) {
     const { plan, state } = build.createBuildPlan({ projectDir: ctx.cwd, config });
     const { describePlan } = await import('../core/plan/runner');
-    const release = await prospectiveRelease(ctx.cwd, config);
-    ctx.stdout(`${describePlan(plan, state)}\n\n${deploy.describeDeploy({ ...options, release })}\n`);
+    const { release, summary } = await prospectiveRelease(ctx.cwd, config);
+    ctx.stdout(`${describePlan(plan, state)}\n\n${summary}\n${deploy.describeDeploy({ ...options, release })}\n`);
     return 0;
   }
   const signal = interruptSignal(ctx.stderr);
@@ -71,15 +72,26 @@ export async function runReleasesCommand(ctx: CliContext): Promise<number> {
   return hosts.every((h) => h.ok) ? 0 : 1;
 }
 
+/** `unlock`: shows each host's lock, asks, then removes only the locks it showed (a lock taken since is left alone). */
 export async function runUnlockCommand(ctx: CliContext): Promise<number> {
   const { options, env } = await remoteOptions(ctx);
   const deploy = await import('../core/deploy');
-  if (!(await confirm(ctx, `Remove the deploy lock on every ${env.name} host`, 'Unlock?'))) return 1;
-  const results = await deploy.unlock(options);
   const { describeHolder } = await import('../core/remote/lock');
-  for (const r of results) {
-    const holder = r.holder ? ` (held by ${describeHolder(r.holder)}${r.stale ? `; ${r.stale}` : ''})` : '';
-    ctx.stderr(`${r.host}: ${r.ok ? (r.removed ? `unlocked${holder}` : 'was not locked') : `failed: ${r.error}`}\n`);
+  const locks = await deploy.readLocks(options);
+  for (const l of locks) {
+    const state = !l.ok ? `unreachable: ${l.error}` : l.lock ? `locked by ${describeHolder(l.lock.holder)}${l.stale ? `; ${l.stale}` : ''}` : 'not locked';
+    ctx.stderr(`${l.host}: ${state}\n`);
   }
-  return results.every((r) => r.ok) ? 0 : 1;
+  const shown = new Map(locks.flatMap((l) => (l.lock ? [[l.host, l.lock.raw] as const] : [])));
+  if (shown.size === 0) return locks.every((l) => l.ok) ? 0 : 1;
+  if (!(await confirm(ctx, `Remove the deploy lock shown above on ${shown.size} ${env.name} host(s)`, 'Unlock?'))) return 1;
+  const results = await deploy.unlock(options, shown);
+  for (const r of results.filter((x) => shown.has(x.host))) {
+    const holder = r.holder ? ` (held by ${describeHolder(r.holder)}${r.stale ? `; ${r.stale}` : ''})` : '';
+    const what = !r.ok ? `failed: ${r.error}`
+      : r.changed ? `not unlocked: the lock changed since it was shown; it is now held by ${describeHolder(r.changed.holder)}`
+        : r.removed ? `unlocked${holder}` : 'was no longer locked';
+    ctx.stderr(`${r.host}: ${what}\n`);
+  }
+  return results.every((r) => r.ok && !r.changed) && locks.every((l) => l.ok) ? 0 : 1;
 }

@@ -1,22 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { DeployConfig } from '../core/config/types';
-import { git } from '../core/git/run';
-import { resolveRepo } from '../core/git/remote';
-import { makeReleaseId } from '../core/release/id';
-import { parseMixExs, resolveAppName } from '../core/versions/mixExs';
 import type { ReleaseToDeploy } from '../core/deploy';
 
 /**
- * The release a deploy would ship, without building: the central branch's tip (read with
- * `git ls-remote`) and the version in mix.exs. Only used to print the plan for --dry-run.
+ * The release a deploy would ship and a line saying how it is known: the exact stored build it
+ * will reuse, or a new build whose id is stamped when the build finishes.
  */
-export async function prospectiveRelease(projectDir: string, config: DeployConfig): Promise<ReleaseToDeploy> {
-  const mix = parseMixExs(await readFile(path.join(projectDir, 'mix.exs'), 'utf8').catch(() => ''));
-  const repo = await resolveRepo(projectDir, config.repo);
-  const { stdout } = await git(['ls-remote', '--', repo.url, `refs/heads/${config.branch}`], { cwd: projectDir });
-  const commit = stdout.split(/\s/)[0] || '0000000';
-  const app = resolveAppName(config.app, mix) ?? 'app';
-  const version = mix.version ?? '0.0.0';
-  return { id: makeReleaseId(new Date(), version, commit), app, version, commit, path: `<release store>/${app}` };
+export async function prospectiveRelease(projectDir: string, config: DeployConfig): Promise<{ release: ReleaseToDeploy; summary: string }> {
+  const { predictRelease } = await import('../core/build/predict');
+  const p = await predictRelease(projectDir, config);
+  const release: ReleaseToDeploy = { id: p.id, app: p.app, version: p.version, commit: p.commit, path: p.stored?.path ?? `<release store>/${p.app}` };
+  const summary = p.stored
+    ? `Release: ${p.id} (the stored build of ${p.commit.slice(0, 7)}, reused)`
+    : `Release: a new build of ${p.commit.slice(0, 7)}; its id is ${p.id.replace(/^\d{8}T\d{6}Z/, '<build time>')}, stamped when the build finishes (shown below with the time now)`;
+  return { release, summary };
 }

@@ -22,6 +22,10 @@ export function formatReleases(hosts: HostReleases[]): string {
       out.push(`  ${r.current ? '*' : ' '} ${r.id}  ${what}`);
     }
     if (releases.length === 0) out.push('  no releases');
+    if (h.history.length > 0) out.push('  live history (newest first):');
+    for (const e of h.history.slice(0, 10)) {
+      out.push(`    ${e.since}  ${e.id}  ${e.kind === 'rollback' ? 'rolled back to' : 'deployed'} by ${e.by || '?'}${e.previous ? `, replacing ${e.previous}` : ''}`);
+    }
     out.push('');
   }
   return `${out.join('\n')}\n`;

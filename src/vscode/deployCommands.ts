@@ -60,15 +60,19 @@ async function deploy(services: DeployCommandContext, root: vscode.Uri, config: 
 async function rollback(services: DeployCommandContext, node?: ServerNode): Promise<DeployResult | undefined> {
   const project = await loadProject();
   if (!project) return undefined;
-  const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Roll back which environment?'));
+  const env = node && 'env' in node ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Roll back which environment?'));
   if (!env) return undefined;
   let to = node?.kind === 'release' ? node.release.id : undefined;
   if (!to) {
     const hosts = await services.servers.load(env);
     const primary = [...hosts.values()].find((h) => h.primary && h.ok);
+    // The release that was live before current comes first: a plain rollback returns there.
+    const undo = primary?.rollbackTarget;
     const picked = await vscode.window.showQuickPick(
-      (primary?.releases ?? []).filter((r) => !r.current && r.valid).sort((a, b) => b.id.localeCompare(a.id))
-        .map((r) => ({ label: r.id, description: [r.version, r.commit?.slice(0, 7), r.deployedBy].filter(Boolean).join(' · ') })),
+      (primary?.releases ?? []).filter((r) => !r.current && r.valid)
+        .sort((a, b) => Number(b.id === undo) - Number(a.id === undo) || b.id.localeCompare(a.id))
+        .map((r) => ({ label: r.id, description: [r.id === undo ? vscode.l10n.t('live before current') : undefined,
+          r.version, r.commit?.slice(0, 7), r.deployedBy].filter(Boolean).join(' · ') })),
       { placeHolder: vscode.l10n.t('Roll back {0} to…', env.name) });
     to = picked?.label;
   }
@@ -84,19 +88,31 @@ async function rollback(services: DeployCommandContext, node?: ServerNode): Prom
   return result;
 }
 
+/** Shows each host's lock as it is now, asks, then removes only the locks it showed. */
 async function unlock(services: DeployCommandContext, node?: ServerNode): Promise<void> {
   const project = await loadProject();
   if (!project) return;
-  const env = node && node.kind !== 'message' ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Unlock which environment?'));
+  const env = node && 'env' in node ? node.env : await pickEnvironment(project.config, vscode.l10n.t('Unlock which environment?'));
   if (!env) return;
-  const holder = node?.kind === 'host' && node.state?.lock ? ` (${node.state.lock.who ?? '?'} since ${node.state.lock.when ?? '?'})` : '';
-  const go = vscode.l10n.t('Unlock');
-  const question = vscode.l10n.t('Remove the deploy lock on every {0} host{1}? Only do this when no deploy is running.', env.name, holder);
-  if (await vscode.window.showWarningMessage(question, { modal: true }, go) !== go) return;
   const deployModule = await import('../core/deploy');
-  const results = await deployModule.unlock(await editorRemoteOptions(project.root, env, services.secrets));
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length > 0) void vscode.window.showErrorMessage(failed.map((r) => `${r.host}: ${r.error}`).join('; '));
+  const { describeHolder } = await import('../core/remote/lock');
+  const options = await editorRemoteOptions(project.root, env, services.secrets);
+  const locks = await deployModule.readLocks(options);
+  const shown = new Map(locks.flatMap((l) => (l.lock ? [[l.host, l.lock.raw] as const] : [])));
+  if (shown.size === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No {0} host is locked.', env.name));
+    return;
+  }
+  const detail = locks.map((l) => `${l.host}: ${!l.ok ? vscode.l10n.t('unreachable: {0}', l.error ?? '')
+    : l.lock ? `${describeHolder(l.lock.holder)}${l.stale ? ` (${l.stale})` : ''}` : vscode.l10n.t('not locked')}`).join('\n');
+  const go = vscode.l10n.t('Unlock');
+  const question = vscode.l10n.t('Remove these deploy locks on {0}? Only do this when no deploy is running.', env.name);
+  if (await vscode.window.showWarningMessage(question, { modal: true, detail }, go) !== go) return;
+  const results = await deployModule.unlock(options, shown);
+  const problems = results.filter((r) => !r.ok || r.changed).map((r) => (r.changed
+    ? vscode.l10n.t('{0}: the lock changed since it was shown (now {1}); left alone', r.host, describeHolder(r.changed.holder))
+    : `${r.host}: ${r.error}`));
+  if (problems.length > 0) void vscode.window.showErrorMessage(problems.join('; '));
   else void vscode.window.showInformationMessage(vscode.l10n.t('Unlocked {0} host(s).', String(results.filter((r) => r.removed).length)));
   await services.servers.refresh();
 }

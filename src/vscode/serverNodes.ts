@@ -1,21 +1,43 @@
 import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases, ReleaseInfo } from '../core/deploy';
+import type { LiveEntry } from '../core/remote/history';
 
 export type ServerNode =
   | { kind: 'environment'; env: EnvironmentConfig }
   | { kind: 'host'; env: EnvironmentConfig; key: string; primary: boolean; state?: HostReleases }
   | { kind: 'release'; env: EnvironmentConfig; host: string; release: ReleaseInfo; role: 'current' | 'previous' | 'other' }
+  | { kind: 'history'; env: EnvironmentConfig; host: string; entries: LiveEntry[] }
+  | { kind: 'live'; entry: LiveEntry }
   | { kind: 'message'; text: string; icon: string };
 
-/** current, the one before it (the default rollback target), or another release. */
+/** current, the release a plain rollback returns to (from deploys.log), or another release; then the live history. */
 export function releaseNodes(env: EnvironmentConfig, host: HostReleases): ServerNode[] {
   const sorted = [...host.releases].sort((a, b) => b.id.localeCompare(a.id));
-  const currentIndex = sorted.findIndex((r) => r.current);
-  return sorted.map((release, i) => ({
+  const releases: ServerNode[] = sorted.map((release) => ({
     kind: 'release', env, host: host.host, release,
-    role: release.current ? 'current' : currentIndex >= 0 && i === currentIndex + 1 ? 'previous' : 'other',
+    role: release.current ? 'current' : release.id === host.rollbackTarget ? 'previous' : 'other',
   }));
+  return host.history.length > 0 ? [...releases, { kind: 'history', env, host: host.host, entries: host.history }] : releases;
+}
+
+export function historyItem(node: Extract<ServerNode, { kind: 'history' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('Live history'), vscode.TreeItemCollapsibleState.Collapsed);
+  item.iconPath = new vscode.ThemeIcon('history');
+  item.description = vscode.l10n.t('{0} change(s)', String(node.entries.length));
+  item.contextValue = 'history';
+  return item;
+}
+
+/** One change of what was live: when, what, who, and what it replaced. */
+export function liveItem(node: Extract<ServerNode, { kind: 'live' }>): vscode.TreeItem {
+  const e = node.entry;
+  const item = new vscode.TreeItem(`${e.since.replace('T', ' ').slice(0, 16)} · ${e.id}`, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon(e.kind === 'rollback' ? 'discard' : 'rocket');
+  item.description = [e.kind === 'rollback' ? vscode.l10n.t('rollback') : vscode.l10n.t('deploy'), e.by,
+    e.previous ? vscode.l10n.t('replaced {0}', e.previous) : undefined].filter(Boolean).join(' · ');
+  item.contextValue = 'live';
+  return item;
 }
 
 export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { loadConfigFile } from '../core/project/loadConfig';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
-import { environmentItem, hostItem, messageItem, releaseItem, releaseNodes, type ServerNode } from './serverNodes';
+import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, type ServerNode } from './serverNodes';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import { projectRoot } from './workspace';
@@ -81,6 +81,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       const releases = releaseNodes(node.env, node.state);
       return releases.length > 0 ? releases : [{ kind: 'message', text: vscode.l10n.t('No releases yet'), icon: 'info' }];
     }
+    if (node.kind === 'history') return node.entries.map((entry) => ({ kind: 'live', entry }));
     return [];
   }
 
@@ -90,6 +91,8 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       case 'host': return hostItem(node);
       case 'release': return releaseItem(node);
       case 'message': return messageItem(node);
+      case 'history': return historyItem(node);
+      case 'live': return liveItem(node);
     }
   }
 }

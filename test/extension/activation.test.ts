@@ -32,9 +32,18 @@ describe('activation in real VS Code', () => {
     assert.equal(`${deploy?.category}: ${deploy?.title}`, 'Phoenix: Deploy to production');
   });
 
-  it('registers the Servers view in the Phoenix Deploy container', async () => {
+  it('registers the Servers view in the Phoenix Deploy container, and it lists the environments', async () => {
+    const ext = vscode.extensions.getExtension<{ servers: vscode.TreeDataProvider<{ kind: string; env?: { name: string } }> }>(EXTENSION_ID)!;
+    const contributes = ext.packageJSON.contributes;
+    assert.deepEqual(contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id), ['phoenixDeploy']);
+    assert.deepEqual(contributes.views.phoenixDeploy.map((v: { id: string }) => v.id), ['phoenixDeploy.servers']);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('phoenixDeploy.servers.focus'), 'VS Code made a focus command for the view: it exists');
     await vscode.commands.executeCommand('workbench.view.extension.phoenixDeploy');
     await vscode.commands.executeCommand('phoenixDeploy.servers.focus');
+    // The provider behind the view: its roots are the environments of config/deploy.yml.
+    const roots = await ext.exports.servers.getChildren!(undefined);
+    assert.deepEqual(roots?.map((n) => `${n.kind}:${n.env?.name}`), ['environment:production']);
   });
 
   it('assigns the tool-versions language to .tool-versions', async () => {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { EnvironmentConfig } from '../../src/core/config/types';
 import type { PlanEvent } from '../../src/core/plan/types';
 import { makeReleaseId } from '../../src/core/release/id';
-import { listReleases, resolveTargets, runDeploy, runRollback, unlock } from '../../src/core/deploy';
+import { listReleases, readLocks, resolveTargets, runDeploy, runRollback, unlock } from '../../src/core/deploy';
 import type { DeployOptions, ReleaseToDeploy } from '../../src/core/deploy';
 import { connectSsh, type SshConnection } from '../../src/core/ssh/connection';
 
@@ -113,7 +113,7 @@ describe('deploy engine (integration)', function () {
     for (const port of [HOSTS.web1, HOSTS.web2]) {
       assert.equal(await current(port), `releases/${rel.id}`);
       assert.equal(await healthBody(port), 'ok 0.1.0 hello');
-      assert.equal(await sh(port, `test -e ${D}/deploy.lock && echo locked || echo free`), 'free');
+      assert.equal(await sh(port, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`), 'free');
       const log = JSON.parse(await sh(port, `tail -n 1 ${D}/deploys.log`));
       assert.equal(log.id, rel.id);
       assert.equal(log.outcome, 'success');
@@ -166,12 +166,12 @@ describe('deploy engine (integration)', function () {
     for (const port of [HOSTS.web1, HOSTS.web2]) {
       assert.equal(await current(port), `releases/${ids.a}`);
       assert.equal(await sh(port, `test -e ${D}/releases/${rel.id} && echo kept || echo gone`), 'gone');
-      assert.equal(await sh(port, `test -e ${D}/deploy.lock && echo locked || echo free`), 'free');
+      assert.equal(await sh(port, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`), 'free');
     }
   });
 
   it('a failed health check rolls every host back automatically and reports the last response', async () => {
-    const env = environment([HOSTS.web1, HOSTS.web2], { health: { url: 'http://127.0.0.1:4000/nope', expect: 200, timeout: 4 } });
+    const env = environment([HOSTS.web1, HOSTS.web2], { health: { url: 'http://127.0.0.1:4000/nope', expect: 200, timeout: 12 } });
     const result = await runDeploy(options(release(pathB, 'eeeeeee'), env), emit, never);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'health');
@@ -190,11 +190,15 @@ describe('deploy engine (integration)', function () {
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'lock');
     assert.match(result.error!, /127\.0\.0\.1:2242 is locked by someone@else on laptop pid 42/);
-    assert.equal(await sh(HOSTS.web1, `test -e ${D}/deploy.lock && echo locked || echo free`), 'free');
+    assert.equal(await sh(HOSTS.web1, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`), 'free');
     assert.equal(await current(HOSTS.web2), `releases/${ids.a}`);
     const env = environment([HOSTS.web1, HOSTS.web2]);
-    const unlocked = await unlock({ environment: env, targets: resolveTargets(env, home), identity: options(release(pathA, '0000000')).identity });
-    assert.deepEqual(unlocked.map((u) => [u.host, u.removed, u.holder?.who]), [['127.0.0.1:2241', false, undefined], ['127.0.0.1:2242', true, 'someone@else']]);
+    const remote = { environment: env, targets: resolveTargets(env, home), identity: options(release(pathA, '0000000')).identity };
+    const locks = await readLocks(remote);
+    assert.deepEqual(locks.map((l) => [l.host, l.lock?.holder?.who]), [['127.0.0.1:2241', undefined], ['127.0.0.1:2242', 'someone@else']]);
+    const unlocked = await unlock(remote, new Map(locks.flatMap((l) => (l.lock ? [[l.host, l.lock.raw] as const] : []))));
+    assert.deepEqual(unlocked.map((u) => [u.host, u.removed, u.holder?.who]), [['127.0.0.1:2242', true, 'someone@else']]);
+    assert.equal(await sh(HOSTS.web2, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`), 'free');
   });
 
   it('blocks a bookworm-built release on a bullseye host before any switch', async () => {

@@ -2,7 +2,9 @@ import type { Finding } from '../findings';
 import { parseDeployConfig } from '../config/load';
 import { describeBuilder, readProjectFiles } from '../versions/check';
 import { probeImage, type ImageProbeResult } from '../probe/image';
-import { builtWith, hostProbeFindings, probeHost } from '../probe/host';
+import { builtWith, hostProbeFindings, hostProbeFromInspection } from '../probe/host';
+import { inspectCommand, parseInspection } from '../remote/inspect';
+import { remotePaths } from '../remote/paths';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 
 export interface ProbeResults {
@@ -49,7 +51,10 @@ async function probeHosts(deployYml: string | undefined, envName: string, builde
   const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
     const conn = await services.connect(target, signal);
     try {
-      return await probeHost({ exec: (command) => conn.exec(command) }, env.deployTo);
+      const result = await conn.exec(inspectCommand(remotePaths(env.deployTo)), { signal });
+      const inspection = parseInspection(result.stdout);
+      if (!inspection.complete) throw new Error(`the host inspection did not complete (exit ${result.code}): ${result.stderr.trim().split('\n')[0] || 'no output'}`);
+      return hostProbeFromInspection(inspection);
     } finally {
       await conn.close();
     }

@@ -1,5 +1,6 @@
 /** Deploy and rollback as plans of named steps; `describePlan` prints them for --dry-run. */
 import type { Plan, Step } from '../plan/types';
+import { newLockToken } from '../remote/lock';
 import { checkReleaseId, remotePaths } from '../remote/paths';
 import { defaultServices } from './context';
 import { cleanupStep } from './steps/cleanup';
@@ -35,30 +36,37 @@ function timed(step: Step<DeployState>): Step<DeployState> {
   };
 }
 
-function baseState(kind: DeployState['kind'], options: RemoteOptions, healthIntervalMs?: number): DeployState {
+/** `lockRelease`: what the lock says this run is putting live. */
+function baseState(kind: DeployState['kind'], options: RemoteOptions, lockRelease: string, healthIntervalMs?: number): DeployState {
   if (options.targets.length === 0) throw new Error('no hosts to deploy to');
   const services = { ...defaultServices(options), ...options.services };
+  const startedAt = services.now();
   return {
     kind,
     environment: options.environment,
     paths: remotePaths(options.environment.deployTo),
     identity: options.identity,
     services,
-    hosts: options.targets.map((target) => ({ target, releases: [], locked: false, prepared: false, switched: false })),
+    lockHolder: {
+      who: options.identity.who, when: startedAt.toISOString(), release: lockRelease, pid: options.identity.pid,
+      host: options.identity.localHost, kind, token: newLockToken(),
+    },
+    hosts: options.targets.map((target) => ({ target, releases: [], log: [], locked: false, prepared: false, switched: false })),
     sharedFiles: [],
     rsyncTransport: options.rsyncTransport ?? 'tunnel',
     healthIntervalMs: healthIntervalMs ?? 1000,
-    startedAt: services.now(),
+    startedAt,
     durations: {},
     recorded: false,
     rolledBack: false,
+    healthChecked: options.environment.health !== undefined,
     warnings: [],
   };
 }
 
 export function createDeployPlan(options: DeployOptions): PlanAndState {
   checkReleaseId(options.release.id);
-  const state = baseState('deploy', options, options.healthIntervalMs);
+  const state = baseState('deploy', options, options.release.id, options.healthIntervalMs);
   state.release = options.release;
   state.sharedFiles = options.sharedFiles ?? [];
   for (const h of state.hosts) h.release = options.release.id;
@@ -75,7 +83,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
 
 export function createRollbackPlan(options: RollbackOptions): PlanAndState {
   if (options.to !== undefined) checkReleaseId(options.to);
-  const state = baseState('rollback', options, options.healthIntervalMs);
+  const state = baseState('rollback', options, options.to ?? 'previous release', options.healthIntervalMs);
   state.rollbackTo = options.to;
   const steps = [connectStep, lockStep, selectStep, switchStep, restartStep, healthStep, recordStep];
   return {

@@ -1,7 +1,8 @@
 /** `releases` and `unlock`: one connection and one round trip per host, unreachable hosts reported, not fatal. */
 import { parseReleaseId } from '../release/id';
 import { inspectCommand, parseInspection, type HostInspection } from '../remote/inspect';
-import { parseLockHolder, readLockCommand, staleLockReason, unlockCommand, type LockHolder } from '../remote/lock';
+import { chooseRollback, liveHistory, type LiveEntry } from '../remote/history';
+import { LOCK_CHANGED_EXIT, parseLockHolder, parseReadLock, readLockCommand, staleLockReason, unlockCommand, unlocked, type HeldLock, type LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import { remotePaths, type RemotePaths } from '../remote/paths';
 import type { SshConnection } from '../ssh/connection';
@@ -36,12 +37,29 @@ export interface HostReleases {
   currentTarget?: string;
   releases: ReleaseInfo[];
   lock?: Partial<LockHolder>;
+  /** The lock's exact text, which `unlock` must be shown to remove it. */
+  lockText?: string;
   locked: boolean;
   /** Why the lock is stale, when it provably is (taken here by a process that is gone). */
   lockStale?: string;
   recent: DeployRecord[];
+  /** What was live when and who put it there, newest first (from deploys.log). */
+  history: LiveEntry[];
+  /** What a plain `rollback` would return to, and whether deploys.log or only id order says so. */
+  rollbackTarget?: string;
+  rollbackBy?: 'history' | 'id-order';
   /** What could not be read: torn deploys.log lines, directories that are not releases, a cut-off answer. */
   unreadable?: string[];
+}
+
+/** A host's lock as read before `unlock`: what the user is shown and asked about. */
+export interface HostLock {
+  host: string;
+  ok: boolean;
+  lock?: HeldLock;
+  /** Set when the lock is provably stale. */
+  stale?: string;
+  error?: string;
 }
 
 export interface UnlockResult {
@@ -51,6 +69,8 @@ export interface UnlockResult {
   holder?: Partial<LockHolder>;
   /** Set when the removed lock was provably stale. */
   stale?: string;
+  /** The lock now on the host when it is not the one shown: it was left alone. */
+  changed?: HeldLock;
   error?: string;
 }
 
@@ -90,7 +110,7 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, lo
   const odd = inspection.releases.filter((r) => !r.valid).map((r) => r.name);
   if (odd.length > 0) unreadable.push(`releases/ holds ${odd.length} director${odd.length === 1 ? 'y' : 'ies'} that are not release ids (left untouched): ${odd.slice(0, 5).join(', ')}${odd.length > 5 ? ', …' : ''}`);
   if (inspection.unreadableLogLines > 0) unreadable.push(`deploys.log has ${inspection.unreadableLogLines} line(s) that are not deploy records (skipped)`);
-  if (inspection.lock && !inspection.lock.holder) unreadable.push('deploy.lock has no readable holder.json');
+  if (inspection.lock && !inspection.lock.holder) unreadable.push('deploy.lock names no readable holder');
   if (inspection.current && current === undefined) unreadable.push(`current points at ${inspection.current.target}, which is not a directory under releases/`);
   if (!inspection.complete) unreadable.push('the host\'s answer was cut short; what is shown may be incomplete');
   const holder = inspection.lock?.holder;
@@ -99,17 +119,26 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, lo
     primary: t.primary,
     ok: true,
     os: inspection.os.prettyName ?? inspection.os.id,
-    glibc: inspection.glibc,
+    glibc: inspection.libc?.kind === 'glibc' ? inspection.libc.version : undefined,
     current,
     dangling: inspection.current?.dangling,
     currentTarget: inspection.current && current === undefined ? inspection.current.target : undefined,
     releases,
     lock: holder,
+    lockText: inspection.lock?.raw,
     locked: inspection.lock !== undefined,
     lockStale: inspection.lock ? staleLockReason(holder, localHost, pidRunning) : undefined,
     recent: inspection.log.slice(-10),
+    history: liveHistory(inspection.log).slice(0, 20),
+    ...rollbackOf(inspection, current),
     unreadable: unreadable.length > 0 ? unreadable : undefined,
   };
+}
+
+function rollbackOf(inspection: HostInspection, current: string | undefined): Pick<HostReleases, 'rollbackTarget' | 'rollbackBy'> {
+  const valid = inspection.releases.filter((r) => r.valid).map((r) => r.name);
+  const choice = chooseRollback(inspection.log, valid, current);
+  return choice.target && valid.includes(choice.target) ? { rollbackTarget: choice.target, rollbackBy: choice.source } : {};
 }
 
 export function listReleases(options: RemoteOptions, signal?: AbortSignal): Promise<HostReleases[]> {
@@ -117,17 +146,31 @@ export function listReleases(options: RemoteOptions, signal?: AbortSignal): Prom
     const result = await conn.exec(inspectCommand(paths), { signal });
     if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
     return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost);
-  }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [] }), signal);
+  }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [], history: [] }), signal);
 }
 
-/** Removes the deploy lock, whoever holds it; reports who that was. */
-export function unlock(options: RemoteOptions, signal?: AbortSignal): Promise<UnlockResult[]> {
-  return withHosts(options, async (conn, paths, t): Promise<UnlockResult> => {
-    const held = await conn.exec(readLockCommand(paths), { signal });
-    if (held.code !== 0) return { host: t.key, ok: true, removed: false };
-    const removed = await conn.exec(unlockCommand(paths), { signal });
-    if (removed.code !== 0) throw new Error(removed.stderr.trim());
-    const holder = parseLockHolder(held.stdout);
+/** Every host's lock, read to show the user before `unlock`. */
+export function readLocks(options: RemoteOptions, signal?: AbortSignal): Promise<HostLock[]> {
+  return withHosts(options, async (conn, paths, t): Promise<HostLock> => {
+    const lock = parseReadLock((await conn.exec(readLockCommand(paths), { signal })).stdout);
+    return { host: t.key, ok: true, lock, stale: lock ? staleLockReason(lock.holder, options.identity.localHost, pidRunning) : undefined };
+  }, (t, e) => ({ host: t.key, ok: false, error: e.message }), signal);
+}
+
+/**
+ * Removes each host's lock only if it is still the one the user was shown (`shown`: host → lock
+ * text): compare, then remove, so a lock someone took since is reported and left alone.
+ */
+export function unlock(options: RemoteOptions, shown: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<UnlockResult[]> {
+  // Only the hosts whose lock was shown are touched (and connected to).
+  const targets = options.targets.filter((t) => shown.has(t.key));
+  return withHosts({ ...options, targets }, async (conn, paths, t): Promise<UnlockResult> => {
+    const expected = shown.get(t.key)!;
+    const result = await conn.exec(unlockCommand(paths, expected), { signal });
+    if (result.code === LOCK_CHANGED_EXIT) return { host: t.key, ok: true, removed: false, changed: parseReadLock(result.stdout) };
+    if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
+    if (!unlocked(result.stdout)) return { host: t.key, ok: true, removed: false };
+    const holder = parseLockHolder(expected);
     return { host: t.key, ok: true, removed: true, holder, stale: staleLockReason(holder, options.identity.localHost, pidRunning) };
   }, (t, e) => ({ host: t.key, ok: false, removed: false, error: e.message }), signal);
 }

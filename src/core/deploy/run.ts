@@ -38,6 +38,7 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
     rolledBack: state.rolledBack,
+    healthChecked: state.healthChecked,
     durations: { ...state.durations },
     hosts,
     warnings: [...state.warnings],

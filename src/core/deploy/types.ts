@@ -5,6 +5,8 @@ import type { SshConnection } from '../ssh/connection';
 import type { RsyncRun, RsyncStats } from '../ssh/rsync';
 import type { RsyncTransport } from '../ssh/upload';
 import type { ResolvedTarget } from '../ssh/target';
+import type { LockHolder } from '../remote/lock';
+import type { DeployRecord } from '../remote/log';
 import type { RemotePaths } from '../remote/paths';
 
 /** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
@@ -85,6 +87,8 @@ export interface HostState {
   previous?: string;
   /** Release ids on the host when we took the lock. */
   releases: string[];
+  /** deploys.log's last records (oldest first) when we took the lock: the live history. */
+  log: DeployRecord[];
   locked: boolean;
   prepared: boolean;
   switched: boolean;
@@ -109,6 +113,8 @@ export interface DeployState {
   environment: EnvironmentConfig;
   paths: RemotePaths;
   identity: DeployIdentity;
+  /** What this run's lock holds on every host; unlocking removes only a lock that still holds it. */
+  lockHolder: LockHolder;
   services: DeployServices;
   /** Primary first. */
   hosts: HostState[];
@@ -121,6 +127,8 @@ export interface DeployState {
   durations: Record<string, number>;
   recorded: boolean;
   rolledBack: boolean;
+  /** False when no health check is configured: a restart that exits 0 then counts as success. */
+  healthChecked: boolean;
   /** Problems while cleaning up (e.g. a lock that could not be removed). */
   warnings: string[];
 }
@@ -154,6 +162,8 @@ export interface DeployResult {
   /** The release deployed, or the rollback target when every host went to the same one. */
   release?: string;
   rolledBack: boolean;
+  /** False when no health check is configured: the hosts were restarted, nobody checked they serve. */
+  healthChecked: boolean;
   durations: Record<string, number>;
   hosts: HostResult[];
   warnings: string[];

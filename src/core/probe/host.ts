@@ -1,19 +1,17 @@
 import semver from 'semver';
 import type { Finding, SourceRange } from '../findings';
-import { op, renderCommand, type Command } from '../shell';
 import { majorOf, otpMajorForErts } from '../versions/compare';
-import { compareOs, formatOs, parseOsRelease, type OsInfo, type OsReleaseFile } from '../versions/osRelease';
+import type { HostInspection } from '../remote/inspect';
+import { compareOs, formatOs, type OsInfo, type OsReleaseFile } from '../versions/osRelease';
 import type { BuilderDescription } from '../versions/check';
-import { parseLibc, parseSonames, splitSections, type ImageProbeResult, type LibcInfo } from './image';
+import type { ImageProbeResult } from './image';
+import type { LibcInfo } from './libs';
 
 /**
- * What a deploy host runs, read in one SSH round trip: its OS, libc, OpenSSL libraries and the
- * ERTS of the `current` release. Connecting (and reporting unreachable hosts) is the caller's job.
+ * What a deploy host runs, as the one host inspection (remote/inspect.ts) reads it: its OS, libc,
+ * OpenSSL libraries and the ERTS of the `current` release. Connecting (and reporting unreachable
+ * hosts) is the caller's job.
  */
-export interface RemoteExec {
-  exec(command: string): Promise<{ code: number; stdout: string; stderr: string }>;
-}
-
 export interface CurrentRelease {
   erts: string;
   /** The app version from `start_erl.data`. */
@@ -31,47 +29,16 @@ export interface HostProbeResult {
   current?: CurrentRelease;
 }
 
-/** The single remote command; every part may fail on its own without hiding the others. */
-export function hostProbeCommand(deployTo: string): string {
-  const command: Command = [
-    'echo', '@@os-release', op.then, 'cat', '/etc/os-release', op.dropStderr, op.then,
-    'echo', '@@libc', op.then, 'ldd', '--version', op.mergeStderr, op.then,
-    'echo', '@@libs', op.then,
-    'find', '/lib', '/usr/lib', '/lib64', '/usr/lib64', '/usr/local/lib', '-maxdepth', '3',
-    '-name', 'libssl.so.*', '-o', '-name', 'libcrypto.so.*', op.dropStderr, op.then,
-    'echo', '@@start-erl', op.then, 'cat', `${deployTo.replace(/\/+$/, '')}/current/releases/start_erl.data`, op.dropStderr, op.then,
-    'echo', '@@end',
-  ];
-  return renderCommand(command);
-}
-
-export async function probeHost(remote: RemoteExec, deployTo: string): Promise<HostProbeResult> {
-  const { code, stdout, stderr } = await remote.exec(hostProbeCommand(deployTo));
-  if (!stdout.includes('@@end')) {
-    throw new Error(`the host probe did not complete (exit ${code}): ${stderr.trim().split('\n')[0] || 'no output'}`);
-  }
-  return parseHostProbeOutput(stdout);
-}
-
-export function parseHostProbeOutput(stdout: string): HostProbeResult {
-  const sections = splitSections(stdout);
-  const osRelease = sections.get('os-release')?.trim() ? parseOsRelease(sections.get('os-release')!) : undefined;
-  const libs = sections.get('libs') ?? '';
+export function hostProbeFromInspection(inspection: HostInspection): HostProbeResult {
+  const erts = inspection.current?.erts;
   return {
-    os: osRelease?.os,
-    osRelease,
-    libc: parseLibc(sections.get('libc') ?? ''),
-    libssl: parseSonames(libs, 'libssl'),
-    libcrypto: parseSonames(libs, 'libcrypto'),
-    current: parseStartErl(sections.get('start-erl') ?? ''),
+    os: inspection.os.os,
+    osRelease: inspection.os.id ? inspection.os : undefined,
+    libc: inspection.libc,
+    libssl: inspection.libssl,
+    libcrypto: inspection.libcrypto,
+    current: erts ? { erts, version: inspection.current?.version, otpMajor: otpMajorForErts(erts) } : undefined,
   };
-}
-
-/** `releases/start_erl.data` is `<erts version> <release version>`. */
-export function parseStartErl(text: string): CurrentRelease | undefined {
-  const match = /^\s*(\d+(?:\.\d+)*)(?:\s+(\S+))?/.exec(text);
-  if (!match) return undefined;
-  return { erts: match[1], version: match[2], otpMajor: otpMajorForErts(match[1]) };
 }
 
 /** What the release is built with, from the Dockerfile or the image probe. */

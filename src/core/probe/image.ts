@@ -3,16 +3,12 @@ import type Dockerode from 'dockerode';
 import { op, renderCommand, type Command } from '../shell';
 import { checkProject, type CheckFinding, type CheckOptions, type ImageContents, type ProjectFiles } from '../versions/check';
 import { parseOsRelease, type OsReleaseFile } from '../versions/osRelease';
+import { parseLibc, parseSonames, type LibcInfo } from './libs';
 
 /**
  * Reads the real versions inside a local build image: runs a short-lived container from it
  * (no network, auto-removed). Never pulls or builds: a missing image is an error for the caller.
  */
-export interface LibcInfo {
-  kind: 'glibc' | 'musl';
-  version: string;
-}
-
 export interface ImageProbeResult extends ImageContents {
   /** Full OTP version from `releases/<major>/OTP_VERSION`, e.g. 25.2.3. */
   otp?: string;
@@ -92,25 +88,6 @@ export function parseImageProbeOutput(image: string, stdout: string): ImageProbe
 }
 
 /** `ldd --version`: glibc prints `ldd (Debian GLIBC 2.36-9) 2.36`; musl prints `musl libc` and `Version 1.2.4`. */
-export function parseLibc(text: string): LibcInfo | undefined {
-  if (/musl/i.test(text)) {
-    const version = /Version\s+(\d[\w.]*)/.exec(text)?.[1];
-    return version ? { kind: 'musl', version } : undefined;
-  }
-  const first = text.split('\n')[0] ?? '';
-  const version = /(?:GLIBC|GNU libc|glibc)[^\n]*?(\d+\.\d+(?:\.\d+)?)\s*$/i.exec(first)?.[1];
-  return version ? { kind: 'glibc', version } : undefined;
-}
-
-export function parseSonames(text: string, library: string): string[] {
-  const names = new Set<string>();
-  for (const line of text.split('\n')) {
-    const name = line.trim().split('/').pop() ?? '';
-    if (new RegExp(`^${library}\\.so\\.\\d+(\\.\\d+)*$`).test(name)) names.add(name);
-  }
-  return [...names].sort();
-}
-
 /** Output split at `@@name` marker lines. */
 export function splitSections(stdout: string): Map<string, string> {
   const sections = new Map<string, string>();

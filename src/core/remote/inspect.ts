@@ -1,11 +1,14 @@
 /**
- * Everything about a host in one round trip: OS, glibc, `current`, releases (with start_erl.data),
- * lock holder and the tail of deploys.log, as marker-separated sections. The parser ignores what it
- * does not recognise (login banners, shell rc noise), so garbage never breaks it.
+ * Everything about a host in one round trip, for `releases`, the Servers view, the deploy's lock
+ * step and `check --probe`: OS, libc, OpenSSL libraries, `current` (and its ERTS), releases (with
+ * start_erl.data), the lock and the tail of deploys.log, as marker-separated sections. The parser
+ * ignores what it does not recognise (login banners, shell rc noise), so garbage never breaks it.
  */
 import { isReleaseId } from '../release/id';
 import type { Command } from '../shell';
-import { parseLockHolder, type LockHolder } from './lock';
+import { parseLibc, parseSonames, type LibcInfo } from '../probe/libs';
+import { parseOsRelease, type OsReleaseFile } from '../versions/osRelease';
+import { parseLockHolder, type HeldLock } from './lock';
 import { parseDeployLog, type DeployRecord } from './log';
 import type { RemotePaths } from './paths';
 
@@ -18,13 +21,14 @@ const SCRIPT = String.raw`d=$1
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._+:/@-' '?'; echo; }
 echo '${M}host'; uname -n 2>/dev/null
 echo '${M}os'; cat /etc/os-release 2>/dev/null
-echo '${M}glibc'; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | head -n 1
+echo '${M}libc'; ldd --version 2>&1 | head -n 2
+echo '${M}libs'; find /lib /usr/lib /lib64 /usr/lib64 /usr/local/lib -maxdepth 3 \( -name 'libssl.so.*' -o -name 'libcrypto.so.*' \) 2>/dev/null
 echo '${M}current'
-if [ -L "$d/current" ]; then safe "$(readlink "$d/current")"; if [ -e "$d/current" ]; then echo '${M}current-ok'; fi; fi
+if [ -L "$d/current" ]; then safe "$(readlink "$d/current")"; if [ -e "$d/current" ]; then echo '${M}current-ok'; head -c 200 "$d/current/releases/start_erl.data" 2>/dev/null | tr -c 'A-Za-z0-9._+ -' ' '; echo; fi; fi
 echo '${M}releases'
 if cd "$d/releases" 2>/dev/null; then for n in *; do [ -d "./$n" ] || continue; s=$n; case $n in *[!A-Za-z0-9._+:@-]*) s=$(safe "$n") ;; esac; e=$(head -c 200 "./$n/releases/start_erl.data" 2>/dev/null); case $e in *[!A-Za-z0-9._+\ -]*) e=$(printf '%s' "$e" | tr -c 'A-Za-z0-9._+ -' ' ') ;; esac; printf '%s\t%s\n' "$s" "$e"; done; fi
 echo '${M}lock'
-if [ -d "$d/deploy.lock" ]; then echo '${M}locked'; head -c 4096 "$d/deploy.lock/holder.json" 2>/dev/null; echo; fi
+if [ -L "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(readlink "$d/deploy.lock")"; elif [ -d "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(head -c 4096 "$d/deploy.lock/holder.json" 2>/dev/null | head -n 1)"; fi
 echo '${M}log'; tail -n 100 "$d/deploys.log" 2>/dev/null
 echo '${M}end'`;
 
@@ -42,13 +46,16 @@ export interface InspectedRelease {
 
 export interface HostInspection {
   hostname?: string;
-  os: { id?: string; versionId?: string; codename?: string; prettyName?: string };
-  /** e.g. `2.36`; undefined on musl or when unknown. */
-  glibc?: string;
-  /** What `current` points at; `release` is set when that is releases/<name>. */
-  current?: { target: string; release?: string; dangling: boolean };
+  /** /etc/os-release, parsed (id, version, pretty name, and the OS it names). */
+  os: OsReleaseFile;
+  libc?: LibcInfo;
+  /** Sonames found, e.g. `libcrypto.so.3`. */
+  libssl: string[];
+  libcrypto: string[];
+  /** What `current` points at; `release` is set when that is releases/<name>; `erts`/`version` from its start_erl.data. */
+  current?: { target: string; release?: string; dangling: boolean; erts?: string; version?: string };
   releases: InspectedRelease[];
-  lock?: { holder?: Partial<LockHolder> };
+  lock?: HeldLock;
   log: DeployRecord[];
   /** Non-empty deploys.log lines (of the last 100) that are not a deploy record: torn or foreign lines. */
   unreadableLogLines: number;
@@ -68,18 +75,13 @@ export function parseInspection(text: string): HostInspection {
     if (section) sections.get(section)!.push(line);
   }
   const get = (name: string) => sections.get(name) ?? [];
-  const osFields = new Map<string, string>();
-  for (const line of get('os')) {
-    const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
-    if (m) osFields.set(m[1], m[3]);
-  }
-  const glibcMatch = /(\d+\.\d+(?:\.\d+)?)\s*$/.exec(get('glibc').find((l) => /glibc|GLIBC|GNU libc/i.test(l)) ?? '');
   const currentLine = get('current').find((l) => l.trim() !== '');
   let current: HostInspection['current'];
   if (currentLine !== undefined) {
     const target = currentLine.trim();
     const name = /(?:^|\/)releases\/([^/]+)\/?$/.exec(target)?.[1];
-    current = { target, release: name, dangling: !sections.has('current-ok') };
+    const [erts, version] = (get('current-ok').find((l) => l.trim() !== '') ?? '').trim().split(/\s+/);
+    current = { target, release: name, dangling: !sections.has('current-ok'), ...(/^\d/.test(erts ?? '') ? { erts, version } : {}) };
   }
   const releases: InspectedRelease[] = [];
   for (const line of get('releases')) {
@@ -95,13 +97,17 @@ export function parseInspection(text: string): HostInspection {
   }
   releases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const log = parseDeployLog(get('log').join('\n'));
+  const libs = get('libs').join('\n');
+  const lockText = get('locked').find((l) => l.trim() !== '') ?? '';
   return {
     hostname: get('host').find((l) => l.trim() !== '')?.trim(),
-    os: { id: osFields.get('ID'), versionId: osFields.get('VERSION_ID'), codename: osFields.get('VERSION_CODENAME'), prettyName: osFields.get('PRETTY_NAME') },
-    glibc: glibcMatch?.[1],
+    os: parseOsRelease(get('os').join('\n')),
+    libc: parseLibc(get('libc').join('\n')),
+    libssl: parseSonames(libs, 'libssl'),
+    libcrypto: parseSonames(libs, 'libcrypto'),
     current,
     releases,
-    lock: sections.has('locked') ? { holder: parseLockHolder(get('locked').join('\n')) } : undefined,
+    lock: sections.has('locked') ? { raw: lockText, holder: parseLockHolder(lockText) } : undefined,
     log,
     unreadableLogLines: get('log').filter((l) => l.trim() !== '').length - log.length,
     complete: sections.has('end'),

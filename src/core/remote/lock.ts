@@ -1,7 +1,10 @@
 /**
- * The deploy lock is a directory: `mkdir` is atomic and fails if it exists, on every POSIX
- * filesystem. The holder file says who has it, so a refusal can name them.
+ * The deploy lock is a symlink whose target is the holder's JSON: symlink(2) is atomic and fails if
+ * the name exists, so the lock and who holds it appear in one step, or not at all (a full disk
+ * leaves nothing behind). Locks written by earlier versions, a directory with holder.json, are
+ * still read and still refuse a deploy.
  */
+import { randomBytes } from 'node:crypto';
 import { join, op, type Command } from '../shell';
 import type { RemotePaths } from './paths';
 
@@ -14,27 +17,71 @@ export interface LockHolder {
   /** The local machine's host name. */
   host: string;
   kind?: 'deploy' | 'rollback';
+  /** Random, so that two locks are never the same text (unlock compares the text). */
+  token?: string;
 }
 
-/** Creates deploy_to if needed, then the lock dir, then the holder file. Fails (exit ≠ 0) if held. */
+/** A held lock as the host shows it: the exact text (what unlock compares) and its parsed holder. */
+export interface HeldLock {
+  raw: string;
+  holder?: Partial<LockHolder>;
+}
+
+export function newLockToken(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The text stored in the lock; one line, bounded so it always fits in a symlink. */
+export function lockText(holder: LockHolder): string {
+  const cut = (s: string) => s.slice(0, 200);
+  return JSON.stringify({ ...holder, who: cut(holder.who), host: cut(holder.host) });
+}
+
+/** Creates deploy_to if needed, then the lock with its holder in one atomic step. Fails (exit ≠ 0) if held. */
 export function lockCommand(paths: RemotePaths, holder: LockHolder): Command {
-  return join(op.and,
-    ['mkdir', '-p', '--', paths.root],
-    ['mkdir', '--', paths.lock],
-    ['printf', '%s\\n', JSON.stringify(holder), op.to, paths.lockHolder],
-  );
+  return join(op.and, ['mkdir', '-p', '--', paths.root], ['ln', '-sT', '--', lockText(holder), paths.lock]);
 }
 
-/** Prints the holder file, if any; exit 0 only when the lock directory exists. */
+const LOCK_MARK = '@@phoenix-deploy:lock=';
+
+// Prints the lock's text: a symlink's target, or an older directory lock's holder.json. Fails when there is no lock.
+const READ_LOCK = 'read_lock() { if [ -L "$1" ]; then readlink -- "$1"; elif [ -d "$1" ]; then head -c 4096 -- "$1/holder.json" 2>/dev/null | head -n 1; else return 1; fi; }';
+
+/** Prints the held lock's text behind a marker; exit 0 only when a lock exists. */
 export function readLockCommand(paths: RemotePaths): Command {
-  return join(op.and, ['test', '-d', paths.lock], ['cat', '--', paths.lockHolder, op.dropStderr]);
+  return ['sh', '-c', `${READ_LOCK}; t=$(read_lock "$1") || exit 1; printf '${LOCK_MARK}%s\\n' "$t"`, 'sh', paths.lock];
 }
 
-export function unlockCommand(paths: RemotePaths): Command {
-  return ['rm', '-rf', '--', paths.lock];
+/** The held lock in readLockCommand's (or unlockCommand's) output, or undefined when there is none. */
+export function parseReadLock(stdout: string): HeldLock | undefined {
+  const line = stdout.split('\n').find((l) => l.startsWith(LOCK_MARK));
+  if (line === undefined) return undefined;
+  const raw = line.slice(LOCK_MARK.length);
+  return { raw, holder: parseLockHolder(raw) };
 }
 
-/** Parses holder.json; tolerant of a missing or damaged file. */
+const UNLOCKED = '@@phoenix-deploy:unlocked';
+
+/** unlockCommand's exit code when the lock is no longer the one expected. */
+export const LOCK_CHANGED_EXIT = 3;
+
+/**
+ * Removes the lock only if it still holds `expected` (the text the user was shown, or our own):
+ * compare, then remove, so a lock someone took since is never removed. Exit 3 with the lock's
+ * current text when it changed; exit 0 when it was removed (saying so) or there is none.
+ */
+export function unlockCommand(paths: RemotePaths, expected: string): Command {
+  const script = `${READ_LOCK}; t=$(read_lock "$1") || exit 0; ` +
+    `if [ "$t" != "$2" ]; then printf '${LOCK_MARK}%s\\n' "$t"; exit ${LOCK_CHANGED_EXIT}; fi; rm -rf -- "$1" && echo '${UNLOCKED}'`;
+  return ['sh', '-c', script, 'sh', paths.lock, expected];
+}
+
+/** Did unlockCommand remove a lock (rather than find none)? */
+export function unlocked(stdout: string): boolean {
+  return stdout.split('\n').includes(UNLOCKED);
+}
+
+/** Parses the holder JSON; tolerant of a missing or damaged text. */
 export function parseLockHolder(text: string): Partial<LockHolder> | undefined {
   const line = text.split('\n').find((l) => l.trim().startsWith('{'));
   if (!line) return undefined;
@@ -57,7 +104,7 @@ export function parseLockHolder(text: string): Partial<LockHolder> | undefined {
 }
 
 export function describeHolder(holder: Partial<LockHolder> | undefined): string {
-  if (!holder) return 'someone (the lock has no readable holder file)';
+  if (!holder) return 'someone (the lock names no readable holder)';
   const parts = [holder.who ?? 'someone'];
   if (holder.host) parts.push(`on ${holder.host}`);
   if (holder.pid !== undefined) parts.push(`pid ${holder.pid}`);

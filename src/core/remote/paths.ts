@@ -1,10 +1,12 @@
 /**
  * The layout under deploy_to on every host:
- *   cache/<developer>/   rsync target, one per developer so concurrent uploads never mix
- *   releases/<id>/       hard-linked copies of the cache (cp -al), one per deploy
- *   current -> releases/<id>   switched atomically by rename
- *   shared/env           sourced by the service and by migrations
- *   deploy.lock/holder.json, deploys.log
+ *   cache/<developer>/            the developer's last upload, hard links: rsync's delta basis
+ *   staging/<developer>/release/  a fresh upload (rsync --link-dest against the cache), renamed to releases/<id>
+ *   staging/<developer>/partial/  what an interrupted upload left, used as a basis by the next one
+ *   releases/<id>/                prepared releases; never written again, whatever later uploads do
+ *   current -> releases/<id>      switched atomically by rename
+ *   shared/env                    sourced by the service and by migrations
+ *   deploy.lock (a symlink holding its holder), deploys.log
  */
 import { isReleaseId } from '../release/id';
 
@@ -18,6 +20,8 @@ export interface RemotePaths {
   lockHolder: string;
   log: string;
   cache(developer: string): string;
+  /** The developer's upload area: `release/` (the upload target), `partial/`, `cache/` (the next cache). */
+  staging(developer: string): string;
   release(id: string): string;
 }
 
@@ -34,6 +38,7 @@ export function remotePaths(deployTo: string): RemotePaths {
     lockHolder: `${root}/deploy.lock/holder.json`,
     log: `${root}/deploys.log`,
     cache: (developer) => `${root}/cache/${checkDeveloper(developer)}`,
+    staging: (developer) => `${root}/staging/${checkDeveloper(developer)}`,
     release: (id) => `${root}/releases/${checkReleaseId(id)}`,
   };
 }
@@ -45,6 +50,6 @@ export function checkReleaseId(id: string): string {
 }
 
 export function checkDeveloper(name: string): string {
-  if (!/^[a-z0-9._-]{1,64}$/.test(name) || name === '.' || name === '..') throw new Error(`${JSON.stringify(name)} is not a valid developer cache name`);
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) throw new Error(`${JSON.stringify(name)} is not a valid developer cache name`);
   return name;
 }

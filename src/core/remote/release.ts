@@ -4,16 +4,44 @@ import { checkReleaseId, type RemotePaths } from './paths';
 
 /** Directories every deploy needs; idempotent. */
 export function setupCommand(paths: RemotePaths, developer: string): Command {
-  return ['mkdir', '-p', '--', paths.cache(developer), paths.releases, paths.shared];
+  return ['mkdir', '-p', '--', paths.cache(developer), paths.staging(developer), paths.releases, paths.shared];
+}
+
+// $1 is the staging dir. An upload that never became a release (cut, cancelled) is kept as `partial`:
+// the next upload hard-links the files it already received instead of sending them again.
+const STAGE = 'cd "$1" || exit 1; if [ -e release ]; then rm -rf partial && mv -T release partial; fi; rm -rf cache; mkdir -p partial';
+
+/** Clears the upload target before rsync writes into it, keeping an interrupted upload as a basis. */
+export function stageCommand(paths: RemotePaths, developer: string): Command {
+  return ['sh', '-c', STAGE, 'sh', paths.staging(developer)];
 }
 
 /**
- * Hard-link copy of the uploaded cache into releases/<id>. Refuses an existing dir so `cp` never
- * nests the cache inside it. Hard links cost no space; rsync replaces (never rewrites) cache files.
+ * Where rsync writes, and what it compares against: every upload goes into a fresh directory, and
+ * a file that is unchanged (content and attributes) is hard-linked from a basis, never written. So a
+ * prepared release shares inodes with later ones but no upload ever changes them: rsync updating a
+ * file's mode or mtime in place, as it would in a directory that releases are linked to, cannot happen.
+ */
+export function uploadTarget(paths: RemotePaths, developer: string, hasCurrent: boolean): { dir: string; linkDest: string[] } {
+  const staging = paths.staging(developer);
+  return { dir: `${staging}/release`, linkDest: [paths.cache(developer), `${staging}/partial`, ...(hasCurrent ? [paths.current] : [])] };
+}
+
+/**
+ * The upload becomes releases/<id> in one rename (refused if that exists), and the cache becomes a
+ * hard-linked copy of it: the next upload's basis, replaced whole, never written into.
  */
 export function prepareCommand(paths: RemotePaths, developer: string, id: string): Command {
   const dir = paths.release(id);
-  return join(op.and, ['test', '!', '-e', dir], ['cp', '-al', '--', paths.cache(developer), dir]);
+  const staging = paths.staging(developer);
+  const cache = paths.cache(developer);
+  return join(op.and,
+    ['test', '!', '-e', dir],
+    ['mv', '-T', '--', `${staging}/release`, dir],
+    ['rm', '-rf', '--', `${staging}/partial`, `${staging}/cache`],
+    ['cp', '-al', '--', dir, `${staging}/cache`],
+    ['rm', '-rf', '--', cache],
+    ['mv', '-T', '--', `${staging}/cache`, cache]);
 }
 
 /** Links shared/<name> into the release (e.g. a config file the app reads relative to its root). */
@@ -99,12 +127,11 @@ export function removeUnusedReleaseCommand(paths: RemotePaths, id: string): Comm
 }
 
 /**
- * After a failed upload that filled the disk: removes the cache files no release shares (link
- * count 1: what this upload wrote, and rsync's temporary files), freeing the space it took. Files
- * hard-linked into releases cost nothing and stay, so the next upload still sends only changes.
+ * After a failed upload that filled the disk: removes the upload and what earlier ones left. They
+ * hold only files this developer's uploads wrote, or links to files releases keep anyway.
  */
-export function cleanPartialUploadCommand(paths: RemotePaths, developer: string): Command {
-  return ['find', paths.cache(developer), '-xdev', '-type', 'f', '-links', '1', '-delete'];
+export function clearStagingCommand(paths: RemotePaths, developer: string): Command {
+  return ['rm', '-rf', '--', `${paths.staging(developer)}/release`, `${paths.staging(developer)}/partial`, `${paths.staging(developer)}/cache`];
 }
 
 /** `df -Pk` of deploy_to: the filesystem, its size and what is left, for a disk-full report. */

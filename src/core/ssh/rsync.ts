@@ -6,7 +6,8 @@
  *  - `openssh`: the OpenSSH client with the same known_hosts and StrictHostKeyChecking=yes, the same
  *    identity, the agent via SSH_AUTH_SOCK, BatchMode (fail, never prompt) and `-F none` so
  *    ~/.ssh/config cannot change what we resolved. A second connection; encrypted keys need the agent.
- * Never rsync's in-place mode: releases are hard-linked to the cache, and rsync must replace files, not rewrite them.
+ * Never rsync's in-place mode, and never into a directory a release shares files with: uploads go
+ * into a fresh directory, hard-linking unchanged files from `linkDest` (see remote/release.ts).
  */
 import { spawn } from 'node:child_process';
 import { UserError } from '../plan/types';
@@ -30,6 +31,8 @@ export interface RsyncStats {
 export interface RsyncRun {
   source: string;
   remoteDir: string;
+  /** Remote directories rsync hard-links unchanged files from (and uses as delta bases), in order. */
+  linkDest?: string[];
   endpoint: RsyncEndpoint;
   rsyncBinary?: string;
   sshBinary?: string;
@@ -62,11 +65,16 @@ function checkRsh(words: string[]): string[] {
 /** The full rsync argv (without the binary). Pure, for --dry-run and tests. */
 export function rsyncArgs(run: RsyncRun): string[] {
   const { endpoint } = run;
-  if (!run.remoteDir.startsWith('/') || /[\s'"\\]/.test(run.remoteDir)) throw new UserError(`remote dir ${run.remoteDir} is not a plain absolute path`);
+  for (const dir of [run.remoteDir, ...(run.linkDest ?? [])]) {
+    if (!dir.startsWith('/') || /[\s'"\\]/.test(dir)) throw new UserError(`remote dir ${dir} is not a plain absolute path`);
+  }
   const host = endpoint.host.includes(':') && !endpoint.host.startsWith('[') ? `[${endpoint.host}]` : endpoint.host;
   const source = run.source.endsWith('/') ? run.source : `${run.source}/`;
   const dest = run.remoteDir.endsWith('/') ? run.remoteDir : `${run.remoteDir}/`;
-  return ['-a', '--delete', '--checksum', '--compress', '--stats', '--timeout=300',
+  // --no-times: a file is unchanged when its content and mode are, so a rebuild (new mtimes) still
+  // shares it with earlier releases instead of costing its size again on the host.
+  return ['-a', '--no-times', '--delete', '--checksum', '--compress', '--stats', '--timeout=300',
+    ...(run.linkDest ?? []).map((dir) => `--link-dest=${dir}`),
     '-e', checkRsh(run.rsh ?? rshWords(endpoint, run.sshBinary)).join(' '), '--', source, `${endpoint.user}@${host}:${dest}`];
 }
 

@@ -25,9 +25,16 @@ describe('Restricted Mode (untrusted workspace)', () => {
   it('refuses to deploy, build, roll back or unlock, and starts nothing', async () => {
     const before = vscode.window.terminals.length;
     for (const command of ['phoenixDeploy.deployProduction', 'phoenixDeploy.buildRelease', 'phoenixDeploy.rollback', 'phoenixDeploy.unlock']) {
-      assert.equal(await vscode.commands.executeCommand(command), undefined, command);
+      const result = await vscode.commands.executeCommand<{ refused?: string; message?: string }>(command);
+      assert.equal(result?.refused, 'restricted-mode', command);
+      assert.match(result!.message!, /disabled in Restricted Mode/, command);
     }
     assert.equal(vscode.window.terminals.length, before, 'no build or deploy terminal was opened');
+  });
+
+  it('still runs what only reads files: Check Versions answers, and is no refusal', async () => {
+    const findings = await vscode.commands.executeCommand<unknown>('phoenixDeploy.checkVersions');
+    assert.equal(typeof findings, 'number');
   });
 
   it('declares the deploy command disabled until the workspace is trusted', () => {

@@ -126,6 +126,17 @@ describe('faults through the CLI: SIGKILL, hostile deploy.yml, odd remote state'
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('deploy --dry-run names the release the deploy will ship: the stored build it reuses, id and all', async () => {
+    const deployed = (await current(C1.name)).replace(/^releases\//, '');
+    const dry = await run('deploy', '--dry-run');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`^Release: ${deployed} \\(the stored build of [0-9a-f]{7}, reused\\)$`, 'm'));
+    assert.match(dry.stdout, new RegExp(`^Deploy ${deployed} to production`, 'm'));
+    push('hej');
+    const fresh = await run('deploy', '--dry-run');
+    assert.match(fresh.stdout, /^Release: a new build of [0-9a-f]{7}; its id is <build time>-0\.1\.0-[0-9a-f]{7}, stamped when the build finishes/m);
+  });
+
   it('4. SIGKILL mid-deploy: the stale lock names its holder (pid, host, time) and says it is stale; unlock clears it; the next deploy succeeds', async () => {
     const before = await current(C1.name);
     push('bonjour');
@@ -140,7 +151,7 @@ describe('faults through the CLI: SIGKILL, hostile deploy.yml, odd remote state'
     assert.equal(killedRun.signal, 'SIGKILL', killedRun.stderr);
     // A SIGKILLed process cannot remove its rsync tunnel's temp dir; do it for it.
     for (const n of readdirSync('/tmp').filter((x) => x.startsWith('pd-rsh-') && !tunnels.includes(x))) rmSync(join('/tmp', n), { recursive: true, force: true });
-    const holder = JSON.parse(await onHost(C1.name, `cat ${D}/deploy.lock/holder.json`)) as { pid: number; host: string; when: string; release: string };
+    const holder = JSON.parse(await onHost(C1.name, `readlink ${D}/deploy.lock`)) as { pid: number; host: string; when: string; release: string };
     assert.equal(holder.host, hostname());
     assert.equal(await current(C1.name), before);
     assert.equal(await health(C1.name), 'ok 0.1.0 hello');
@@ -156,7 +167,7 @@ describe('faults through the CLI: SIGKILL, hostile deploy.yml, odd remote state'
     const refused = await run('deploy', '--yes');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, new RegExp(`127\\.0\\.0\\.1:${C1.port} is locked by \\S+ on ${hostname()} pid ${holder.pid} since ${holder.when} deploy ${holder.release}; stale: .* no longer running\\. Clear it with \`phoenix-deploy unlock\``));
-    assert.equal(await onHost(C1.name, `cat ${D}/deploy.lock/holder.json`), JSON.stringify(holder), 'the refused deploy did not touch the lock');
+    assert.equal(await onHost(C1.name, `readlink ${D}/deploy.lock`), JSON.stringify(holder), 'the refused deploy did not touch the lock');
 
     const unlocked = await run('unlock', '--yes');
     assert.equal(unlocked.code, 0, unlocked.stderr);

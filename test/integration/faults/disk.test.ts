@@ -39,7 +39,7 @@ describe('faults: the disk fills up during the upload', function () {
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'upload');
     assert.match(result.error!, new RegExp(`^no space left on 127\\.0\\.0\\.1:2274: the upload filled tmpfs mounted on ${D}, 24 MB holding ${D} \\(\\d+ MB free now\\)\\. ` +
-      `current is untouched; the partial upload was removed from ${D}/cache/faults_example\\.com\\. Free space on the host`));
+      `current is untouched; the partial upload was removed from ${D}/staging/faults_example\\.com\\. Free space on the host`));
     assert.deepEqual(result.hosts.map((h) => [h.current, h.confirmed]), [[first.id, true]]);
     assert.equal(await current(D1.name), `releases/${first.id}`);
     assert.equal(await health(D1.name), 'ok 0.1.0 hello');

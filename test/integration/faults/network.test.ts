@@ -7,12 +7,13 @@
  *   npx tsc -p . && node out/test/support/runLayer.js integration faults/network
  */
 import assert from 'node:assert/strict';
-import { listReleases, runDeploy, unlock } from '../../../src/core/deploy';
-import type { DeployResult, ReleaseToDeploy } from '../../../src/core/deploy';
+import { listReleases, readLocks, runDeploy, unlock } from '../../../src/core/deploy';
+import type { DeployResult, DeployServices, ReleaseToDeploy } from '../../../src/core/deploy';
 import type { PlanEvent } from '../../../src/core/plan/types';
+import { defaultServices } from '../../../src/core/deploy/context';
 import {
   bringOnline, current, cutSessions, D, environment, faultyServices, health, lastLog, localSums, lockState, onHost, options,
-  prepareHost, release, releases, remote, remoteSums, startHost, takeOffline, trustHost, waitClosed, type Releases,
+  prepareHost, release, releases, remote, remoteSums, slowRsync, startHost, takeOffline, trustHost, waitClosed, type Releases,
 } from './support';
 
 const N1 = { name: 'pd7-n1', port: 2271, key: '127.0.0.1:2271' };
@@ -57,15 +58,24 @@ describe('faults: the network (two hosts)', function () {
   it('1. connection cut mid-rsync: nothing switched, lock released; the re-run resumes and the release is complete', async () => {
     const before = good;
     const next = release(rel.ballast);
+    // rsync is slowed (--bwlimit) so the cut lands when half of the new files are on N1, whole.
+    const arrived = async () => Number(await onHost(N1.name, `ls ${D}/staging/*/release/ballast 2>/dev/null | grep -c part- || true`));
     let cut = false;
-    const result = await deploy(next, faultyServices({
-      uploadBytes: (host, total) => {
-        if (!cut && host === N1.key && total > rel.ballastBytes * 0.6) {
+    let uploading = true;
+    const watcher = (async () => {
+      while (uploading && !cut) {
+        if ((await arrived()) >= 8) {
           cut = true;
           cutSessions(N1.name);
         }
-      },
-    }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const slow = slowRsync();
+    const services: Partial<DeployServices> = { ...faultyServices({}), upload: (run, o) => defaultServices({}).upload({ ...run, rsyncBinary: slow }, o) };
+    const result = await deploy(next, services)
+      .finally(() => (uploading = false));
+    await watcher;
     assert.equal(cut, true, 'the cut happened during the upload');
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'upload');
@@ -80,7 +90,7 @@ describe('faults: the network (two hosts)', function () {
     const again = await deployOk(next);
     const n1 = again.hosts.find((h) => h.host === N1.key)!;
     console.log(`      re-run sent ${n1.bytesSent} bytes to ${N1.key} for ${rel.ballastBytes} bytes of new files`);
-    assert.ok(n1.bytesSent! < rel.ballastBytes * 0.9, `resumed: sent ${n1.bytesSent} of ${rel.ballastBytes}`);
+    assert.ok(n1.bytesSent! < rel.ballastBytes * 0.6, `resumed: sent ${n1.bytesSent} of ${rel.ballastBytes}, though half had arrived`);
     assert.equal(await remoteSums(N1.name, next.id), localSums(rel.ballast));
     await assertSettled(next, 'hello');
   });
@@ -114,7 +124,7 @@ describe('faults: the network (two hosts)', function () {
     let cut = false;
     const result = await deploy(next, faultyServices({
       afterExec: async (host, command) => {
-        if (host === N1.key && command.includes('mv -T') && !cut) {
+        if (host === N1.key && command.includes('current.tmp-') && !cut) {
           cut = true;
           cutSessions(N2.name);
         }
@@ -138,7 +148,7 @@ describe('faults: the network (two hosts)', function () {
     try {
       const result = await deploy(next, faultyServices({
         afterExec: async (host, command, _r, conn) => {
-          if (host === N1.key && command.includes('mv -T') && !offline) {
+          if (host === N1.key && command.includes('current.tmp-') && !offline) {
             offline = true;
             takeOffline(N1.name);
             await waitClosed(conn);
@@ -166,8 +176,10 @@ describe('faults: the network (two hosts)', function () {
     assert.equal(listed[0].locked, true);
     assert.deepEqual([listed[0].lock?.who, listed[0].lock?.pid, listed[0].lock?.host], ['faults@example.com', process.pid, 'fault-suite']);
     assert.equal(listed[0].current, next.id);
-    const unlocked = await unlock(remote(env));
-    assert.deepEqual(unlocked.map((u) => [u.host, u.removed]), [[N1.key, true], [N2.key, false]]);
+    const locks = await readLocks(remote(env));
+    assert.deepEqual(locks.map((l) => [l.host, l.lock?.holder?.who]), [[N1.key, 'faults@example.com'], [N2.key, undefined]]);
+    const unlocked = await unlock(remote(env), new Map([[N1.key, locks[0].lock!.raw]]));
+    assert.deepEqual(unlocked.map((u) => [u.host, u.removed]), [[N1.key, true]]);
     // The same build again: N1 already runs it and keeps it, N2 catches up.
     const again = await deployOk(next);
     assert.deepEqual(reported(again), [[N1.key, next.id, true], [N2.key, next.id, true]]);
@@ -209,8 +221,8 @@ describe('faults: the network (two hosts)', function () {
     const listed = await listReleases(remote(env));
     assert.deepEqual(listed.map((l) => l.ok), [true, false]);
     assert.match(listed[1].error!, /HOST KEY CHANGED/);
-    const unlocked = await unlock(remote(env));
-    assert.match(unlocked[1].error!, /HOST KEY CHANGED/);
+    const locks = await readLocks(remote(env));
+    assert.match(locks[1].error!, /HOST KEY CHANGED/);
     await trustHost(N2.port); // the operator checked the new key and updated known_hosts
     await deployOk(next);
     await assertSettled(next, 'hello');

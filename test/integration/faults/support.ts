@@ -70,7 +70,7 @@ export async function onHost(name: string, script: string): Promise<string> {
 }
 
 export const current = (name: string) => onHost(name, `readlink ${D}/current || echo none`);
-export const lockState = (name: string) => onHost(name, `test -e ${D}/deploy.lock && echo locked || echo free`);
+export const lockState = (name: string) => onHost(name, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`);
 export const health = (name: string) => onHost(name, 'curl -s -m 5 http://127.0.0.1:4000/health || echo down');
 export const lastLog = async (name: string) => JSON.parse(await onHost(name, `tail -n 1 ${D}/deploys.log`)) as Record<string, unknown>;
 
@@ -224,8 +224,6 @@ export async function prepareHost(name: string): Promise<void> {
 export interface FaultHooks {
   /** Called after a command returned on a host (`host` is `127.0.0.1:port`), before the engine sees the result. */
   afterExec?(host: string, command: string, result: ExecResult, conn: SshConnection): Promise<void> | void;
-  /** Called with the running total of bytes the engine has written into an rsync channel on a host. */
-  uploadBytes?(host: string, total: number, conn: SshConnection): void;
 }
 
 /** The real connection, wrapped so a test can cut it at an exact point. */
@@ -250,21 +248,16 @@ function wrap(conn: SshConnection, key: string, hooks: FaultHooks): SshConnectio
       return result;
     },
     httpGet: (url, o) => conn.httpGet(url, o),
-    async channel(command: Command): Promise<RemoteChannel> {
-      const channel = await conn.channel(command);
-      if (hooks.uploadBytes) {
-        let total = 0;
-        const write = channel.write.bind(channel);
-        channel.write = (chunk: Buffer) => {
-          total += chunk.length;
-          hooks.uploadBytes!(key, total, conn);
-          return write(chunk);
-        };
-      }
-      return channel;
-    },
+    channel: (command: Command): Promise<RemoteChannel> => conn.channel(command),
     close: () => conn.close(),
   };
+}
+
+/** An rsync that sends at about 1 MB/s, so a test can act while an upload is under way. */
+export function slowRsync(): string {
+  const file = join(WORK, 'rsync-slow');
+  writeFileSync(file, '#!/bin/sh\nexec rsync --bwlimit=1000 "$@"\n', { mode: 0o755 });
+  return file;
 }
 
 /** sha256 of every file of a local release, as `sha256sum` prints them sorted: to compare with a host. */

@@ -1,6 +1,7 @@
 /** Fake hosts for plan tests: record every rendered command, answer from a small script. */
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import type { DeployIdentity, DeployOptions, DeployServices } from '../../../src/core/deploy/types';
+import type { DeployRecord } from '../../../src/core/remote/log';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import type { SshConnection } from '../../../src/core/ssh/connection';
 import type { ExecResult } from '../../../src/core/ssh/exec';
@@ -17,29 +18,48 @@ export interface FakeHost {
   lockHeld?: boolean;
   migrateExit?: number;
   lddOutput?: string;
-  health?: number;
+  /** HTTP status the health URL answers, by the release `current` points at (default 200). */
+  health?: Record<string, number>;
+  /** deploys.log: records the fake host was given, plus every one a run appends. */
+  log: DeployRecord[];
   commands: string[];
   closed: boolean;
 }
 
 export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
-  return { key, current: ID1, releases: [ID0, ID1], commands: [], closed: false, ...init };
+  return { key, current: ID1, releases: [ID0, ID1], log: [], commands: [], closed: false, ...init };
 }
+
+/** The commands that take, read and remove the deploy lock, as the fakes and tests recognise them. */
+export const isLockTake = (text: string) => text.includes('ln -sT --') && text.includes('/opt/app/deploy.lock');
+export const isUnlock = (text: string) => text.includes('@@phoenix-deploy:unlocked');
+export const isLockRead = (text: string) => text.includes('read_lock()') && !isUnlock(text);
+export const OTHER_HOLDER = '{"who":"other@x","host":"laptop","pid":9,"when":"t","release":"r"}';
 
 function answer(h: FakeHost, text: string): ExecResult {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
-  if (text.includes('mkdir -- /opt/app/deploy.lock')) {
-    if (h.lockHeld) return { code: 1, stdout: '', stderr: 'mkdir: File exists' };
+  if (isLockTake(text)) {
+    if (h.lockHeld) return { code: 1, stdout: '', stderr: 'ln: failed to create symbolic link: File exists' };
     if (!text.includes('@@phoenix-deploy:end')) return ok(); // the lock alone; with it, the host is inspected in the same round trip
   }
-  if (text.startsWith('test -d /opt/app/deploy.lock')) return ok('{"who":"other@x","host":"laptop","pid":9,"when":"t","release":"r"}\n');
+  if (isLockRead(text)) return h.lockHeld ? ok(`@@phoenix-deploy:lock=${OTHER_HOLDER}\n`) : { code: 1, stdout: '', stderr: '' };
+  if (isUnlock(text)) return ok('@@phoenix-deploy:unlocked\n');
   if (text.includes('@@phoenix-deploy:end')) {
     const M = '@@phoenix-deploy:';
     const cur = h.current ? [`releases/${h.current}`, `${M}current-ok`] : [];
-    return ok([`${M}current`, ...cur, `${M}releases`, ...h.releases.map((r) => `${r}\t13.1.5 0.1.0`), `${M}lock`, `${M}log`, `${M}end`].join('\n'));
+    return ok([`${M}current`, ...cur, `${M}releases`, ...h.releases.map((r) => `${r}\t13.1.5 0.1.0`), `${M}lock`, `${M}log`,
+      ...h.log.map((r) => JSON.stringify(r)), `${M}end`].join('\n'));
   }
+  const appended = /^printf '%s\\n' '(.*)' >> \/opt\/app\/deploys\.log$/.exec(text);
+  if (appended) h.log.push(JSON.parse(appended[1].replace(/'\\''/g, "'")) as DeployRecord);
   if (text.includes('bin/migrate')) return { code: h.migrateExit ?? 0, stdout: 'migrating\n', stderr: h.migrateExit ? 'boom\n' : '' };
   if (text.includes('-exec ldd')) return { code: 1, stdout: h.lddOutput ?? '', stderr: '' };
+  const prepared = /mv -T -- \/opt\/app\/staging\/\S+\/release \/opt\/app\/releases\/(\S+) /.exec(text);
+  if (prepared && !h.releases.includes(prepared[1])) h.releases.push(prepared[1]);
+  for (const removed of text.matchAll(/rm -rf -- ((?:\/opt\/app\/releases\/\S+ ?)+)/g)) {
+    const ids = removed[1].trim().split(' ').map((p) => p.slice('/opt/app/releases/'.length));
+    h.releases = h.releases.filter((r) => !ids.includes(r));
+  }
   const sw = /ln -sfn -- releases\/(\S+) /.exec(text);
   if (sw) h.current = sw[1];
   return ok();
@@ -62,7 +82,8 @@ export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnecti
       throw new Error('no channels on fake hosts');
     },
     async httpGet() {
-      return { status: h.health ?? 200, body: `ok ${h.current}` };
+      // Each release answers for itself, so a test sees which one is serving after a rollback.
+      return { status: (h.current ? h.health?.[h.current] : undefined) ?? 200, body: `ok ${h.current}` };
     },
     async close() {
       h.closed = true;

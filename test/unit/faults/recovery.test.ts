@@ -10,14 +10,14 @@ import type { DeployOptions } from '../../../src/core/deploy';
 import { renderCommand } from '../../../src/core/shell';
 import { ConnectionLostError, type SshConnection } from '../../../src/core/ssh/connection';
 import type { ResolvedTarget } from '../../../src/core/ssh/target';
-import { fakeConnection, fakeHost, ID1, NEW, options, type FakeHost } from '../deploy/fakes';
+import { fakeConnection, fakeHost, ID1, isLockTake, isUnlock, NEW, options, type FakeHost } from '../deploy/fakes';
 
 const never = new AbortController().signal;
 const has = (h: FakeHost, s: string) => h.commands.some((c) => c.includes(s));
 const after = (h: FakeHost, marker: string) => h.commands.slice(h.commands.findIndex((c) => c.includes(marker)) + 1);
 const SWITCH_NEW = `ln -sfn -- releases/${NEW} `;
 const RESTART = 'sudo sv restart app';
-const unlockedLast = (h: FakeHost) => h.commands.at(-1)!.endsWith('rm -rf -- /opt/app/deploy.lock');
+const unlockedLast = (h: FakeHost) => isUnlock(h.commands.at(-1)!);
 
 interface Faults {
   /** The connection dies when a command matching this runs: before it reaches the host, or after it ran there. */
@@ -153,13 +153,13 @@ describe('bounded restart, full disk, re-runs', () => {
     const web1 = flaky(fakeHost('web1'), {
       answer: (text) => (text.startsWith('df -Pk') ? { code: 0, stdout: 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vdb 1048576 1048000 576 100% /opt\n', stderr: '' } : undefined),
     });
-    const o = withFlaky([web1], { upload: async () => { throw new Error('rsync: [receiver] write failed on "/opt/app/cache/x/lib/a.beam": No space left on device (28)'); } });
+    const o = withFlaky([web1], { upload: async () => { throw new Error('rsync: [receiver] write failed on "/opt/app/staging/x/release/lib/a.beam": No space left on device (28)'); } });
     const result = await runDeploy(o, () => undefined, never);
     assert.deepEqual([result.ok, result.failedStep], [false, 'upload']);
     assert.equal(result.error, 'no space left on web1:22: the upload filled /dev/vdb mounted on /opt, 1024 MB holding /opt/app (1 MB free now). ' +
-      'current is untouched; the partial upload was removed from /opt/app/cache/me_example.com. Free space on the host (or lower keep_releases), then deploy again.');
-    assert.ok(has(web1.host, 'find /opt/app/cache/me_example.com -xdev -type f -links 1 -delete'));
-    assert.ok(!has(web1.host, 'cp -al'));
+      'current is untouched; the partial upload was removed from /opt/app/staging/me_example.com. Free space on the host (or lower keep_releases), then deploy again.');
+    assert.ok(has(web1.host, 'rm -rf -- /opt/app/staging/me_example.com/release /opt/app/staging/me_example.com/partial /opt/app/staging/me_example.com/cache'));
+    assert.ok(!has(web1.host, 'mv -T -- /opt/app/staging'), 'nothing prepared');
     assert.ok(unlockedLast(web1.host));
   });
 
@@ -169,23 +169,22 @@ describe('bounded restart, full disk, re-runs', () => {
     const events: string[] = [];
     const result = await runDeploy(options([web1, web2]), (e) => e.type === 'note' && events.push(`${e.host}: ${e.message}`), never);
     assert.equal(result.ok, true, result.error);
-    assert.ok(!has(web1, 'cp -al'));
+    assert.ok(!has(web1, 'mv -T -- /opt/app/staging'));
+    assert.ok(events.includes(`web1:22: ${NEW} is already current here; nothing to upload`));
     assert.ok(events.includes(`web1:22: ${NEW} is already current here; keeping it`));
     assert.ok(events.includes(`web2:22: ${NEW} was left over by an interrupted deploy; preparing it afresh`));
     const removal = web2.commands.findIndex((c) => c.includes(`rm -rf -- /opt/app/releases/${NEW}`));
-    assert.ok(removal >= 0 && removal < web2.commands.findIndex((c) => c.includes('cp -al')), 'removed, then prepared');
+    assert.ok(removal >= 0 && removal < web2.commands.findIndex((c) => c.includes('mv -T -- /opt/app/staging')), 'removed, then prepared');
     assert.deepEqual([web1.current, web2.current], [NEW, NEW]);
   });
 
-  it('a lock won by a hair: the holder file is read again before naming the holder', async () => {
-    const web1 = fakeHost('web1', { lockHeld: true });
-    let reads = 0;
-    const f = flaky(web1, {
-      answer: (text) => (text.startsWith('test -d /opt/app/deploy.lock') && reads++ === 0 ? { code: 0, stdout: '', stderr: '' } : undefined),
+  it('a lock that cannot be created (a full disk) is reported as such, never as held by someone', async () => {
+    const web1 = flaky(fakeHost('web1'), {
+      answer: (text) => (isLockTake(text) ? { code: 1, stdout: '', stderr: "ln: failed to create symbolic link '/opt/app/deploy.lock': No space left on device" } : undefined),
     });
-    const result = await runDeploy(withFlaky([f]), () => undefined, never);
+    const result = await runDeploy(withFlaky([web1]), () => undefined, never);
     assert.equal(result.failedStep, 'lock');
-    assert.match(result.error!, /web1:22 is locked by other@x on laptop pid 9/);
-    assert.equal(reads, 2);
+    assert.equal(result.error, "cannot create /opt/app/deploy.lock on web1:22: ln: failed to create symbolic link '/opt/app/deploy.lock': No space left on device");
+    assert.ok(!web1.host.commands.some(isUnlock), 'no lock of ours to remove');
   });
 });

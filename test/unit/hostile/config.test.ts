@@ -13,6 +13,8 @@ import { requireEnvironment } from '../../../src/core/project/loadConfig';
 import { inReleaseWithEnv, restartCommand } from '../../../src/core/remote/release';
 import { remotePaths } from '../../../src/core/remote/paths';
 import { renderCommand } from '../../../src/core/shell';
+import { httpGetOverStream, parseHttpUrl } from '../../../src/core/ssh/http';
+import { connect, createServer, type AddressInfo } from 'node:net';
 
 const BASE = {
   user: 'deploy', deploy_to: '/opt/app', hosts: '[app1.example.com]', migrate: 'bin/migrate', restart: 'sudo sv restart app',
@@ -122,9 +124,29 @@ describe('hostile deploy.yml: values that try to break out of the shell', () => 
     }
   });
 
-  it('a health URL with shell syntax in its fragment is accepted and never sent', () => {
-    const text = yml({ health: `{ url: ${JSON.stringify("http://127.0.0.1:4000/health#$(touch${IFS}/tmp/x)'\"`id`")} }` });
+  it('a health URL with shell syntax in its fragment is accepted and never sent', async () => {
+    const marker = join(tmpdir(), `pd13-fragment-${process.pid}`);
+    const text = yml({ health: `{ url: ${JSON.stringify(`http://127.0.0.1:4000/health#$(touch\${IFS}${marker})'"\`touch\${IFS}${marker}\``)} }` });
     assert.deepEqual(errors(text), []);
+    const url = requireEnvironment(parseDeployConfig(text).config!, 'production').health!.url;
+    // The real health request, over a real socket: what reaches the app is the path, never the fragment.
+    const received: string[] = [];
+    const server = createServer((socket) => socket.once('data', (d) => {
+      received.push(d.toString('latin1'));
+      socket.end('HTTP/1.0 200 OK\r\n\r\nok');
+    }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const response = await httpGetOverStream(connect(port, '127.0.0.1'), parseHttpUrl(url), 2000);
+      assert.equal(response.status, 200);
+    } finally {
+      server.close();
+    }
+    assert.equal(received.length, 1);
+    assert.match(received[0], /^GET \/health HTTP\/1\.0\r\nHost: 127\.0\.0\.1:4000\r\n/);
+    assert.ok(!/[#$`']/.test(received[0]), received[0]);
+    assert.equal(existsSync(marker), false);
   });
 });
 

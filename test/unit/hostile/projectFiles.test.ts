@@ -9,12 +9,15 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWorkspace } from '../../../src/core/check/workspace';
+import { readProjectFiles } from '../../../src/core/versions/project';
 import { EXAMPLE_APP } from '../../support/paths';
 
 const TOOL_VERSIONS = 'erlang 25.2.3\nelixir 1.14.0-otp-25\n';
 const timings: string[] = [];
 
-async function check(what: string, files: { toolVersions?: string | Buffer; dockerfile?: string | Buffer; link?: [string, string]; fifo?: string }) {
+interface Setup { toolVersions?: string | Buffer; dockerfile?: string | Buffer; link?: [string, string]; fifo?: string; remove?: string }
+
+async function check(what: string, files: Setup, inspect?: (dir: string) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'pd7-files-'));
   try {
     cpSync(EXAMPLE_APP, dir, { recursive: true, filter: (p) => !/[\\/](_build|deps)([\\/]|$)/.test(p) });
@@ -28,6 +31,8 @@ async function check(what: string, files: { toolVersions?: string | Buffer; dock
       rmSync(join(dir, files.fifo));
       execFileSync('mkfifo', [join(dir, files.fifo)]);
     }
+    if (files.remove) rmSync(join(dir, files.remove));
+    await inspect?.(dir);
     const started = process.hrtime.bigint();
     const findings = await checkWorkspace(dir, { requireConfig: true });
     timings.push(`${what} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms`);
@@ -81,9 +86,22 @@ describe('.tool-versions and Dockerfile edge cases', function () {
   });
 
   it('not a regular file (a FIFO, a link to /dev/zero, a directory): reported missing, never read forever', async () => {
-    await check('FIFO .tool-versions', { fifo: '.tool-versions' });
-    await check('Dockerfile → /dev/zero', { link: ['Dockerfile', '/dev/zero'] });
-    await check('.tool-versions → /dev/urandom', { link: ['.tool-versions', '/dev/urandom'] });
-    await check('.tool-versions → a directory', { link: ['.tool-versions', '/tmp'] });
+    const cases: Array<[string, Setup, 'toolVersions' | 'dockerfile', string]> = [
+      ['FIFO .tool-versions', { fifo: '.tool-versions' }, 'toolVersions', '.tool-versions'],
+      ['Dockerfile → /dev/zero', { link: ['Dockerfile', '/dev/zero'] }, 'dockerfile', 'Dockerfile'],
+      ['.tool-versions → /dev/urandom', { link: ['.tool-versions', '/dev/urandom'] }, 'toolVersions', '.tool-versions'],
+      ['.tool-versions → a directory', { link: ['.tool-versions', '/tmp'] }, 'toolVersions', '.tool-versions'],
+    ];
+    for (const [what, setup, field, file] of cases) {
+      const findings = await check(what, setup, async (dir) => {
+        assert.equal((await readProjectFiles(dir))[field], undefined, `${what}: read as missing`);
+      });
+      // Exactly what the check says when the file is not there at all.
+      assert.deepEqual(findings, await check(`${file} removed`, { remove: file }), what);
+    }
+    // And a real, mismatching pin is read (so "missing" above is not the check ignoring the file).
+    await check('a regular .tool-versions', { toolVersions: 'erlang 26.2.5\n' }, async (dir) => {
+      assert.equal((await readProjectFiles(dir)).toolVersions, 'erlang 26.2.5\n');
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatReleases } from '../../../src/cli/format';
@@ -15,7 +15,7 @@ import { inspectCommand, parseInspection } from '../../../src/core/remote/inspec
 import { describeHolder, parseLockHolder, staleLockReason } from '../../../src/core/remote/lock';
 import { remotePaths } from '../../../src/core/remote/paths';
 import {
-  cleanPartialUploadCommand, parseCurrent, parseDiskSpace, readCurrentCommand, removeUnusedReleaseCommand,
+  clearStagingCommand, parseCurrent, parseDiskSpace, readCurrentCommand, removeUnusedReleaseCommand,
 } from '../../../src/core/remote/release';
 import { renderCommand } from '../../../src/core/shell';
 import type { ResolvedTarget } from '../../../src/core/ssh/target';
@@ -66,10 +66,10 @@ describe('odd remote state, read for real from a scratch deploy_to', () => {
     assert.deepEqual(h.unreadable, [
       `releases/ holds 7 directories that are not release ids (left untouched): ${odd.slice(0, 5).join(', ')}, …`,
       'deploys.log has 6 line(s) that are not deploy records (skipped)',
-      'deploy.lock has no readable holder.json',
+      'deploy.lock names no readable holder',
     ]);
     const text = formatReleases([h]);
-    assert.match(text, /LOCKED by someone \(the lock has no readable holder file\)/);
+    assert.match(text, /LOCKED by someone \(the lock names no readable holder\)/);
     assert.match(text, /current → 20990101T000000Z-9\.9\.9-fffffff \(missing!\)/);
     assert.match(text, /\? deploys\.log has 6 line\(s\)/);
     assert.match(text, /\(not a release id\)/);
@@ -112,18 +112,18 @@ describe('odd remote state, read for real from a scratch deploy_to', () => {
     assert.equal(sh(removeUnusedReleaseCommand(paths, B)).code, 0, 'no current: an unused release goes');
   });
 
-  it('after a disk-full upload, removes only what no release shares', () => {
+  it('after a disk-full upload, removes the upload and what earlier ones left, never a release', () => {
     const paths = remotePaths(root);
-    const cache = paths.cache('dev');
-    mkdirSync(join(cache, 'lib'), { recursive: true });
+    const staging = paths.staging('dev');
+    mkdirSync(join(staging, 'release', 'lib'), { recursive: true });
+    mkdirSync(join(staging, 'partial'), { recursive: true });
     writeFileSync(join(root, 'releases', A, 'shared.beam'), 'old');
-    linkSync(join(root, 'releases', A, 'shared.beam'), join(cache, 'lib', 'shared.beam'));
-    writeFileSync(join(cache, 'lib', 'new.beam'), 'new');
-    writeFileSync(join(cache, '.new.beam.Xy12Ab'), 'rsync temp');
-    assert.equal(sh(cleanPartialUploadCommand(paths, 'dev')).code, 0);
-    assert.deepEqual(readdirSync(join(cache, 'lib')), ['shared.beam']);
-    assert.deepEqual(readdirSync(cache), ['lib']);
-    assert.equal(statSync(join(root, 'releases', A, 'shared.beam')).nlink, 2);
+    linkSync(join(root, 'releases', A, 'shared.beam'), join(staging, 'release', 'lib', 'shared.beam'));
+    writeFileSync(join(staging, 'release', 'lib', '.new.beam.Xy12Ab'), 'rsync temp');
+    assert.equal(sh(clearStagingCommand(paths, 'dev')).code, 0);
+    assert.deepEqual(readdirSync(staging), []);
+    assert.equal(statSync(join(root, 'releases', A, 'shared.beam')).nlink, 1);
+    assert.equal(readFileSync(join(root, 'releases', A, 'shared.beam'), 'utf8'), 'old');
   });
 
   it('parses df -Pk, and refuses what is not df', () => {
@@ -147,6 +147,6 @@ describe('stale locks', () => {
   it('names the holder: who, where, which pid, since when, doing what', () => {
     assert.equal(describeHolder(holder), `ann@x on laptop pid 4242 since 2026-11-26T11:00:00Z deploy ${A}`);
     assert.equal(describeHolder(parseLockHolder('{"pid":"x","who":7}\n')), 'someone');
-    assert.equal(describeHolder(parseLockHolder('\u0000garbage')), 'someone (the lock has no readable holder file)');
+    assert.equal(describeHolder(parseLockHolder('\u0000garbage')), 'someone (the lock names no readable holder)');
   });
 });

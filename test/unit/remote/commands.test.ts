@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import { remotePaths } from '../../../src/core/remote/paths';
-import { lockCommand, readLockCommand, unlockCommand, parseLockHolder, describeHolder, type LockHolder } from '../../../src/core/remote/lock';
+import { lockCommand, lockText, readLockCommand, unlockCommand, parseLockHolder, describeHolder, type LockHolder } from '../../../src/core/remote/lock';
 import {
-  linkSharedCommand, migrateCommand, prepareCommand, removeReleaseCommand, restartCommand, setupCommand, switchCommand,
+  linkSharedCommand, migrateCommand, prepareCommand, removeReleaseCommand, restartCommand, setupCommand, switchCommand, uploadTarget,
 } from '../../../src/core/remote/release';
 import { lddCommand } from '../../../src/core/remote/compat';
 import { recordCommand, parseDeployLog } from '../../../src/core/remote/log';
@@ -20,16 +20,19 @@ const holder: LockHolder = { who: 'a@b.c', when: '2026-01-01T00:00:00.000Z', rel
 const text = (c: Command | undefined) => renderCommand(c!);
 
 describe('remote commands (golden)', () => {
-  it('lock, read lock, unlock', () => {
-    assert.equal(text(lockCommand(P, holder)),
-      `mkdir -p -- /opt/app && mkdir -- /opt/app/deploy.lock && printf '%s\\n' '${JSON.stringify(holder)}' > /opt/app/deploy.lock/holder.json`);
-    assert.equal(text(readLockCommand(P)), 'test -d /opt/app/deploy.lock && cat -- /opt/app/deploy.lock/holder.json 2>/dev/null');
-    assert.equal(text(unlockCommand(P)), 'rm -rf -- /opt/app/deploy.lock');
+  it('lock: one atomic symlink holding its holder; read and compare-then-remove', () => {
+    assert.equal(text(lockCommand(P, holder)), `mkdir -p -- /opt/app && ln -sT -- '${lockText(holder)}' /opt/app/deploy.lock`);
+    assert.equal(text(readLockCommand(P)).startsWith("sh -c 'read_lock() {"), true);
+    assert.ok(text(unlockCommand(P, lockText(holder))).endsWith(` sh /opt/app/deploy.lock '${lockText(holder)}'`));
   });
 
-  it('setup, prepare, shared links, remove', () => {
-    assert.equal(text(setupCommand(P, 'dev')), 'mkdir -p -- /opt/app/cache/dev /opt/app/releases /opt/app/shared');
-    assert.equal(text(prepareCommand(P, 'dev', ID)), `test '!' -e ${R} && cp -al -- /opt/app/cache/dev ${R}`);
+  it('setup, staging, prepare, shared links, remove', () => {
+    assert.equal(text(setupCommand(P, 'dev')), 'mkdir -p -- /opt/app/cache/dev /opt/app/staging/dev /opt/app/releases /opt/app/shared');
+    assert.deepEqual(uploadTarget(P, 'dev', true), { dir: '/opt/app/staging/dev/release', linkDest: ['/opt/app/cache/dev', '/opt/app/staging/dev/partial', '/opt/app/current'] });
+    assert.deepEqual(uploadTarget(P, 'dev', false).linkDest, ['/opt/app/cache/dev', '/opt/app/staging/dev/partial']);
+    assert.equal(text(prepareCommand(P, 'dev', ID)), `test '!' -e ${R} && mv -T -- /opt/app/staging/dev/release ${R} && ` +
+      'rm -rf -- /opt/app/staging/dev/partial /opt/app/staging/dev/cache && ' +
+      `cp -al -- ${R} /opt/app/staging/dev/cache && rm -rf -- /opt/app/cache/dev && mv -T -- /opt/app/staging/dev/cache /opt/app/cache/dev`);
     assert.equal(text(linkSharedCommand(P, ID, ['.env', 'config/runtime.env'])),
       `ln -sfn -- /opt/app/shared/.env ${R}/.env && mkdir -p -- ${R}/config && ln -sfn -- /opt/app/shared/config/runtime.env ${R}/config/runtime.env`);
     assert.equal(linkSharedCommand(P, ID, []), undefined);
@@ -63,9 +66,9 @@ describe('remote commands (golden)', () => {
     const H = remotePaths('/opt/my app; rm -rf ~');
     const who = `$(touch /tmp/pwned) ' "x\nnl`;
     assert.equal(text(lockCommand(H, { ...holder, who })),
-      `mkdir -p -- '/opt/my app; rm -rf ~' && mkdir -- '/opt/my app; rm -rf ~/deploy.lock' && printf '%s\\n' ` +
+      `mkdir -p -- '/opt/my app; rm -rf ~' && ln -sT -- ` +
       `'{"who":"$(touch /tmp/pwned) '\\'' \\"x\\nnl","when":"2026-01-01T00:00:00.000Z","release":"${ID}","pid":7,"host":"laptop","kind":"deploy"}'` +
-      ` > '/opt/my app; rm -rf ~/deploy.lock/holder.json'`);
+      ` '/opt/my app; rm -rf ~/deploy.lock'`);
     assert.equal(text(restartCommand(H, ['sv', 'restart', '; rm -rf ~', '$(touch /tmp/pwned)', "it's", 'a\nb'])),
       `cd -- '/opt/my app; rm -rf ~' && sv restart '; rm -rf ~' '$(touch /tmp/pwned)' 'it'\\''s' 'a\nb'`);
     assert.equal(text(migrateCommand(H, ID, ['bin/migrate', '`reboot`'])),
@@ -78,7 +81,7 @@ describe('remote commands (golden)', () => {
       const H = remotePaths(join(dir, 'my app; touch pwned1 $(touch pwned2)'));
       const who = `$(touch ${dir}/pwned3) \`touch ${dir}/pwned4\` ' "x\nnl`;
       execFileSync('sh', ['-c', renderCommand(lockCommand(H, { ...holder, who }))], { cwd: dir });
-      assert.equal(parseLockHolder(readFileSync(H.lockHolder, 'utf8'))?.who, who);
+      assert.equal(parseLockHolder(readlinkSync(H.lock))?.who, who);
       for (const f of ['pwned1', 'pwned2', 'pwned3', 'pwned4']) assert.equal(existsSync(join(dir, f)), false, f);
     } finally {
       rmSync(dir, { recursive: true, force: true });

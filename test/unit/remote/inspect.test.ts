@@ -10,7 +10,7 @@ describe('inspect output parsing', () => {
     const out = [
       `${M}host`, 'web1',
       `${M}os`, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', 'ID=debian', 'VERSION_ID="12"', 'VERSION_CODENAME=bookworm',
-      `${M}glibc`, 'glibc 2.36',
+      `${M}libc`, 'ldd (Debian GLIBC 2.36-9+deb12u14) 2.36', `${M}libs`, '/usr/lib/x86_64-linux-gnu/libcrypto.so.3',
       `${M}current`, `releases/${B}`, `${M}current-ok`,
       `${M}releases`, `${B}\t13.1.5 0.2.0 `, `${A}\t13.1.5 0.1.0 `,
       `${M}lock`,
@@ -19,8 +19,9 @@ describe('inspect output parsing', () => {
     ].join('\n');
     const r = parseInspection(out);
     assert.equal(r.hostname, 'web1');
-    assert.deepEqual(r.os, { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
-    assert.equal(r.glibc, '2.36');
+    assert.deepEqual(r.os, { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', os: { family: 'debian', release: '12', codename: 'bookworm' } });
+    assert.deepEqual(r.libc, { kind: 'glibc', version: '2.36' });
+    assert.deepEqual(r.libcrypto, ['libcrypto.so.3']);
     assert.deepEqual(r.current, { target: `releases/${B}`, release: B, dangling: false });
     assert.deepEqual(r.releases, [
       { name: A, valid: true, erts: '13.1.5', version: '0.1.0' },
@@ -34,18 +35,18 @@ describe('inspect output parsing', () => {
   it('survives garbage, a dangling current link, odd names, a lock and a cut-off end', () => {
     const out = [
       'Welcome to Ubuntu! motd noise', `${M}`, 'stray line', `${M}unknown-section`, 'whatever',
-      `${M}glibc`, 'ldd (Debian GLIBC 2.31-13+deb11u5) 2.31',
+      `${M}libc`, 'ldd (Debian GLIBC 2.31-13+deb11u5) 2.31',
       `${M}current`, `/srv/app/releases/${A}/`,
       `${M}releases`, 'odd?name?x\t', 'no tab here', `\t13.1.5`, `backup-old\t`, `${A}\tgarbage`,
       `${M}lock`, `${M}locked`, '{"who":"ann","pid":"not a number"}',
       `${M}log`, 'not json', '{"id":"x"}', '{"torn',
     ].join('\n');
     const r = parseInspection(out);
-    assert.equal(r.glibc, '2.31');
+    assert.deepEqual(r.libc, { kind: 'glibc', version: '2.31' });
     assert.deepEqual(r.current, { target: `/srv/app/releases/${A}/`, release: A, dangling: true });
     assert.deepEqual(r.releases.map((x) => [x.name, x.valid]), [[A, true], ['backup-old', false], ['odd?name?x', false]]);
     assert.equal(r.releases[0].erts, 'garbage');
-    assert.deepEqual(r.lock, { holder: { who: 'ann', when: undefined, release: undefined, pid: undefined, host: undefined, kind: undefined } });
+    assert.deepEqual(r.lock, { raw: '{"who":"ann","pid":"not a number"}', holder: { who: 'ann', when: undefined, release: undefined, pid: undefined, host: undefined, kind: undefined } });
     assert.deepEqual(r.log, []);
     assert.equal(r.complete, false);
   });
@@ -55,8 +56,8 @@ describe('inspect output parsing', () => {
     assert.equal(empty.current, undefined);
     assert.deepEqual(empty.releases, []);
     const junk = parseInspection('\u0000\u0001 binary junk\n\n\r\n');
-    assert.deepEqual(junk, { hostname: undefined, os: { id: undefined, versionId: undefined, codename: undefined, prettyName: undefined },
-      glibc: undefined, current: undefined, releases: [], lock: undefined, log: [], unreadableLogLines: 0, complete: false });
+    assert.deepEqual(junk, { hostname: undefined, os: { id: undefined, versionId: undefined, prettyName: undefined },
+      libc: undefined, libssl: [], libcrypto: [], current: undefined, releases: [], lock: undefined, log: [], unreadableLogLines: 0, complete: false });
   });
 
   it('does not take a current link outside releases/ for a release', () => {

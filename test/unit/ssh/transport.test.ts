@@ -35,7 +35,7 @@ describe('rsync transport', () => {
 
   it('builds the exact argv: checksum, delete, compress, stats, never --inplace, strict host keys', () => {
     const args = rsyncArgs({ source: '/rel', remoteDir: '/opt/app/cache/dev', endpoint });
-    assert.deepEqual(args, ['-a', '--delete', '--checksum', '--compress', '--stats', '--timeout=300', '-e',
+    assert.deepEqual(args, ['-a', '--no-times', '--delete', '--checksum', '--compress', '--stats', '--timeout=300', '-e',
       'ssh -F none -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/keys/known_hosts -o GlobalKnownHostsFile=/dev/null ' +
       '-o UpdateHostKeys=no -o BatchMode=yes -o ConnectTimeout=20 -p 2240 -i /keys/id',
       '--', '/rel/', 'deploy@127.0.0.1:/opt/app/cache/dev/']);

@@ -11,10 +11,11 @@ function toDelete(state: DeployState, h: HostState): string[] {
     current,
     keep: state.environment.keepReleases,
     protect: h.previous ? [h.previous] : [],
+    history: h.log,
   });
 }
 
-/** Keeps keep_releases releases; never the current one or the rollback target. */
+/** Keeps keep_releases releases, the most recently live first; never the current one or the rollback target. */
 export const cleanupStep: Step<DeployState> = {
   name: 'cleanup',
   title: 'Remove old releases',

@@ -1,5 +1,5 @@
 import type { PlanOutcome, StepContext } from '../../plan/types';
-import { unlockCommand } from '../../remote/lock';
+import { describeHolder, LOCK_CHANGED_EXIT, lockText, parseReadLock, unlockCommand } from '../../remote/lock';
 import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { join, op } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
@@ -47,11 +47,18 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
     if (now !== undefined) h.observedCurrent = now;
   }).catch(() => undefined);
   await attempt('unlocking', () => onHosts(state.hosts.filter((h) => h.locked && live(h)), async (h) => {
-    const result = await h.conn!.exec(join(op.then, readCurrentCommand(state.paths), unlockCommand(state.paths)), { signal });
+    const result = await h.conn!.exec(join(op.then, readCurrentCommand(state.paths), unlockCommand(state.paths, lockText(state.lockHolder))), { signal });
     const now = parseCurrent(result.stdout);
     if (now !== undefined) h.observedCurrent = now;
-    if (result.code !== 0) throw new Error(result.stderr.trim());
     h.locked = false;
+    if (result.code === LOCK_CHANGED_EXIT) {
+      // Someone ran `unlock` during this run and another deploy took the lock: it is theirs, leave it.
+      throw new Error(`${h.target.key}: our deploy lock was removed during the run; it is now held by ${describeHolder(parseReadLock(result.stdout)?.holder)}, and was left alone`);
+    }
+    if (result.code !== 0) {
+      h.locked = true;
+      throw new Error(result.stderr.trim());
+    }
   }));
   for (const h of state.hosts.filter((x) => x.locked && !live(x))) {
     problems.push(`the deploy lock on ${h.target.key} could not be released (${h.unreachable ?? 'connection lost'}); ` +

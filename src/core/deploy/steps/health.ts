@@ -12,12 +12,14 @@ export const healthStep: Step<DeployState> = {
   finishOnCancel: true,
   describe: (state) => {
     const health = state.environment.health;
-    return health ? perHost(state, () => [`GET ${health.url} through the SSH connection until ${health.expect} (timeout ${health.timeout}s)`]) : [];
+    return perHost(state, () => [health
+      ? `GET ${health.url} through the SSH connection until ${health.expect} (timeout ${health.timeout}s)`
+      : 'not health-checked: no health configured, so a restart that exits 0 counts as success']);
   },
   async run(ctx, state) {
     const health = state.environment.health;
     if (!health) {
-      ctx.note('no health check configured; skipped');
+      ctx.note('not health-checked: no health configured in config/deploy.yml, so a restart that exits 0 counted as success', 'warning');
       return;
     }
     await onHosts(state.hosts, async (h) => {

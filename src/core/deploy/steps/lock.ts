@@ -1,8 +1,8 @@
 import { UserError, type Step, type StepContext } from '../../plan/types';
 import { join, op, renderCommand, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
-import { describeHolder, lockCommand, parseLockHolder, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
-import { setupCommand } from '../../remote/release';
+import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
+import { setupCommand, stageCommand } from '../../remote/release';
 import { seedCommand, versionedDirs } from '../../remote/seed';
 import { pidRunning } from '../context';
 import { primaryFirst, tail } from '../hosts';
@@ -18,43 +18,26 @@ export class LockHeldError extends UserError {
   }
 }
 
-export function holderFor(state: DeployState): LockHolder {
-  return {
-    who: state.identity.who,
-    when: state.startedAt.toISOString(),
-    release: state.release?.id ?? state.rollbackTo ?? 'previous release',
-    pid: state.identity.pid,
-    host: state.identity.localHost,
-    kind: state.kind,
-  };
-}
-
 const TAKEN = '@@phoenix-deploy:lock-taken';
 
 /** After the lock: the directories a deploy needs, the cache seeded for renamed versions, then what is on the host now. */
 function lookCommand(state: DeployState): Command {
   if (state.kind !== 'deploy') return inspectCommand(state.paths);
   const seed = state.release ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
-  return join(op.and, setupCommand(state.paths, state.identity.developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
+  const developer = state.identity.developer;
+  return join(op.and, setupCommand(state.paths, developer), stageCommand(state.paths, developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
 }
 
 async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
   const conn = h.conn!;
   // One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held.
-  const result = await conn.exec(join(op.and, lockCommand(state.paths, holderFor(state)), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
+  const result = await conn.exec(join(op.and, lockCommand(state.paths, state.lockHolder), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
   const taken = result.code === 0 || result.stdout.includes(TAKEN);
   if (!taken) {
-    let held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });
-    if (held.code === 0 && !parseLockHolder(held.stdout)) {
-      // A deploy that won the race by a hair may not have written holder.json yet.
-      await state.services.sleep(300, ctx.signal);
-      held = await conn.exec(readLockCommand(state.paths), { signal: ctx.signal });
-    }
-    if (held.code === 0) {
-      const holder = parseLockHolder(held.stdout);
-      throw new LockHeldError(h.target.key, holder, staleLockReason(holder, state.identity.localHost, pidRunning));
-    }
-    throw new UserError(`cannot create ${state.paths.lock} on ${h.target.key}: ${result.stderr.trim()}`, { host: h.target.key });
+    // The lock and its holder appear in one step, so a lock that exists always says whose it is.
+    const held = parseReadLock((await conn.exec(readLockCommand(state.paths), { signal: ctx.signal })).stdout);
+    if (held) throw new LockHeldError(h.target.key, held.holder, staleLockReason(held.holder, state.identity.localHost, pidRunning));
+    throw new UserError(`cannot create ${state.paths.lock} on ${h.target.key}: ${result.stderr.trim() || `exit ${result.code}`}`, { host: h.target.key });
   }
   h.locked = true;
   if (result.code !== 0) {
@@ -65,18 +48,20 @@ async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Pro
   const inspection = parseInspection(result.stdout);
   h.previous = inspection.current?.dangling ? undefined : inspection.current?.release;
   h.releases = inspection.releases.filter((r) => r.valid).map((r) => r.name);
+  h.log = inspection.log;
   if (inspection.current?.dangling) ctx.note(`current points at missing ${inspection.current.target}`, 'warning', h.target.key);
 }
 
-/** mkdir-based lock on every host, primary first so racing deploys collide there; one round trip per host. */
+/** The atomic lock on every host, primary first so racing deploys collide there; one round trip per host. */
 export const lockStep: Step<DeployState> = {
   name: 'lock',
   title: 'Take the deploy lock',
   describe: (state) => {
     const seed = state.kind === 'deploy' && state.release
       ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
-    return perHost(state, () => [`(one round trip) ${renderCommand(lockCommand(state.paths, holderFor(state)))}`,
-      ...(state.kind === 'deploy' ? [setupCommand(state.paths, state.identity.developer)] : []),
+    const developer = state.identity.developer;
+    return perHost(state, () => [`(one round trip) ${renderCommand(lockCommand(state.paths, state.lockHolder))}`,
+      ...(state.kind === 'deploy' ? [setupCommand(state.paths, developer), stageCommand(state.paths, developer)] : []),
       ...(seed ? [`(seed the cache: hard-link each new versioned dir from its previous version) ${renderCommand(seed)}`] : []),
       `(read-only) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]);
   },

@@ -13,10 +13,10 @@ function prepareCommands(state: DeployState) {
   return link ? join(op.and, copy, link) : copy;
 }
 
-/** releases/<id> as a hard-linked copy of the cache, with shared files linked in. */
+/** The upload renamed to releases/<id>, shared files linked in, and the cache refreshed from it. */
 export const prepareStep: Step<DeployState> = {
   name: 'prepare',
-  title: 'Prepare release directory (cp -al)',
+  title: 'Prepare release directory (rename the upload)',
   describe: (state) => perHost(state, () => [prepareCommands(state)]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {

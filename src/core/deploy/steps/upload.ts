@@ -2,6 +2,7 @@ import type { Step } from '../../plan/types';
 import { renderCommand } from '../../shell';
 import { rsyncArgs, type RsyncRun } from '../../ssh/rsync';
 import { TUNNEL_RSH_PLACEHOLDER } from '../../ssh/upload';
+import { uploadTarget } from '../../remote/release';
 import { onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
@@ -9,14 +10,21 @@ import { explainUploadFailure } from './uploadFailure';
 
 function rsyncRun(state: DeployState, h: HostState): RsyncRun {
   const t = h.target;
+  // A dry run has not looked at the host yet: show the basis a host with a current release gets.
+  const target = uploadTarget(state.paths, state.identity.developer, h.previous !== undefined || !h.locked);
   return {
     source: state.release!.path,
-    remoteDir: state.paths.cache(state.identity.developer),
+    remoteDir: target.dir,
+    linkDest: target.linkDest,
     endpoint: { host: t.target.host, port: t.target.port, user: t.target.user, identityFile: t.identityFile, knownHostsFile: t.knownHostsFile },
   };
 }
 
-/** rsync into the per-developer cache: only changed content travels (checksums, not mtimes). */
+/**
+ * rsync into a fresh directory, hard-linking what is unchanged from the per-developer cache (and an
+ * interrupted upload, and the current release): only changed content travels (checksums, not
+ * mtimes), and no file an earlier release holds is ever written.
+ */
 export const uploadStep: Step<DeployState> = {
   name: 'upload',
   title: 'Upload release (rsync)',
@@ -27,6 +35,10 @@ export const uploadStep: Step<DeployState> = {
   }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
+      if (h.previous === state.release!.id) {
+        ctx.note(`${h.previous} is already current here; nothing to upload`, 'info', h.target.key);
+        return;
+      }
       const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
         .catch(async (e: Error) => { throw await explainUploadFailure(e, h, state, ctx); });
       h.bytesSent = stats.bytesSent;

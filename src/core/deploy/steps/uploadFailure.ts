@@ -1,6 +1,6 @@
 /** What an upload failure means for the user: a full disk is named as such, and its mess removed. */
 import { UserError, type StepContext } from '../../plan/types';
-import { cleanPartialUploadCommand, diskSpaceCommand, parseDiskSpace } from '../../remote/release';
+import { clearStagingCommand, diskSpaceCommand, parseDiskSpace } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import type { DeployState, HostState } from '../types';
 
@@ -8,23 +8,23 @@ const DISK_FULL = /No space left on device|Disk quota exceeded|ENOSPC|EDQUOT/i;
 
 /**
  * Turns an rsync failure into the error to report. On a full disk, removes what this upload wrote
- * into the cache (files no release shares), so the host gets its space back and `current` keeps
- * running undisturbed, then names the host, the filesystem and what is left on it.
+ * (its staging directory), so the host gets its space back and `current` keeps running
+ * undisturbed, then names the host, the filesystem and what is left on it.
  */
 export async function explainUploadFailure(e: Error, h: HostState, state: DeployState, ctx: StepContext): Promise<Error> {
   if (e.name === 'AbortError') return e;
   const conn = h.conn;
   if (conn && conn.isAlive?.() === false) return new ConnectionLostError(h.target.key, `the upload (${firstLine(e.message)})`);
   if (!DISK_FULL.test(e.message) || !conn) return e;
-  const cache = state.paths.cache(state.identity.developer);
+  const staging = state.paths.staging(state.identity.developer);
   const signal = new AbortController().signal; // clean up even if the deploy is being cancelled
-  const cleaned = await conn.exec(cleanPartialUploadCommand(state.paths, state.identity.developer), { signal }).catch((x: Error) => x);
+  const cleaned = await conn.exec(clearStagingCommand(state.paths, state.identity.developer), { signal }).catch((x: Error) => x);
   const df = await conn.exec(diskSpaceCommand(state.paths), { signal }).then((r) => parseDiskSpace(r.stdout), () => undefined);
   const disk = df ? `${df.filesystem} mounted on ${df.mount}, ${Math.round(df.sizeKb / 1024)} MB` : 'its filesystem';
   const left = df ? ` (${Math.round(df.availableKb / 1024)} MB free now)` : '';
   const tidy = cleaned instanceof Error || cleaned.code !== 0
-    ? `; the partial upload in ${cache} could not be removed: ${cleaned instanceof Error ? cleaned.message : cleaned.stderr.trim()}`
-    : `; the partial upload was removed from ${cache}`;
+    ? `; the partial upload in ${staging} could not be removed: ${cleaned instanceof Error ? cleaned.message : cleaned.stderr.trim()}`
+    : `; the partial upload was removed from ${staging}`;
   ctx.note(`disk full during upload; ${disk}${left}`, 'warning', h.target.key);
   return new UserError(`no space left on ${h.target.key}: the upload filled ${disk} holding ${state.paths.root}${left}. ` +
     `current is untouched${tidy}. Free space on the host (or lower keep_releases), then deploy again.`, { host: h.target.key });

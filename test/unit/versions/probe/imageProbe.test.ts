@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { IMAGE_PROBE_COMMAND, imageProbeFindings, parseImageProbeOutput, parseLibc } from '../../../../src/core/probe/image';
+import { IMAGE_PROBE_COMMAND, imageProbeFindings, parseImageProbeOutput } from '../../../../src/core/probe/image';
+import { parseLibc } from '../../../../src/core/probe/libs';
 import { renderCommand } from '../../../../src/core/shell';
 import { project, summary } from '../fixtures';
 
