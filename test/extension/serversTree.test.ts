@@ -27,12 +27,19 @@ describe('Servers tree against a real sandbox host', () => {
     const hosts = await api.servers.getChildren(envs[0]);
     assert.deepEqual(hosts.map((h) => h.kind === 'host' && h.key), expected.map((h) => h.host));
     for (const [i, host] of hosts.entries()) {
-      const releases = (await api.servers.getChildren(host)) as Array<Extract<ServerNode, { kind: 'release' }>>;
+      const children = await api.servers.getChildren(host);
+      const releases = children.filter((c): c is Extract<ServerNode, { kind: 'release' }> => c.kind === 'release');
       const want = [...expected[i].releases].sort((a, b) => b.id.localeCompare(a.id));
       assert.ok(want.length >= 1, 'the sandbox host has a deployed release');
       assert.deepEqual(releases.map((r) => [r.release.id, r.release.current]), want.map((r) => [r.id, r.current]));
       const item = api.servers.getTreeItem(releases.find((r) => r.release.current)!);
       assert.equal(item.contextValue, 'release:current');
+      // Below the releases: the live history, as `releases --json` reports it.
+      const history = children.find((c): c is Extract<ServerNode, { kind: 'history' }> => c.kind === 'history');
+      assert.ok(history, 'a history node');
+      assert.deepEqual(history.entries.map((e) => [e.id, e.by]), expected[i].history.map((e) => [e.id, e.by]));
+      const live = await api.servers.getChildren(history);
+      assert.equal(live.length, expected[i].history.length);
       const hostItem = api.servers.getTreeItem(host);
       assert.equal(hostItem.contextValue, 'host');
       assert.match(String(hostItem.description), /Debian GNU\/Linux 12/);
