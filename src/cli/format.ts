@@ -19,7 +19,8 @@ export function formatReleases(hosts: HostReleases[]): string {
     for (const r of releases) {
       const by = r.deployedBy ? ` by ${r.deployedBy}${r.deployedAt ? ` at ${r.deployedAt}` : ''}` : '';
       const what = r.valid ? `${r.version ?? '?'} ${r.commit ?? ''} erts ${r.erts ?? '?'}${by}` : '(not a release id)';
-      out.push(`  ${r.current ? '*' : ' '} ${r.id}  ${what}`);
+      const undo = r.id === h.rollbackTarget ? `  (rollback returns here${h.rollbackBy === 'id-order' ? ': by id order, deploys.log has no record' : ''})` : '';
+      out.push(`  ${r.current ? '*' : ' '} ${r.id}  ${what}${undo}`);
     }
     if (releases.length === 0) out.push('  no releases');
     if (h.history.length > 0) out.push('  live history (newest first):');
