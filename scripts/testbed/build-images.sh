@@ -41,6 +41,22 @@ host_image() {
   echo "testbed: built $tag"
 }
 
+# Hosts with real systemd (PID 1) and nginx, for `setup` and blue/green deploys: their own base,
+# their own layer, rebuilt when scripts/testbed/systemd-host/ changes.
+SYSTEMD_HOST_IMAGE=local/phx-systemd-host:bookworm
+systemd_hash=$(cat "$here"/systemd-host/* | sha256sum | cut -c1-16)
+
+systemd_host_image() {
+  local base=local/debian-systemd-base:bookworm
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$SYSTEMD_HOST_IMAGE" 2>/dev/null)" = "$systemd_hash" ]; then
+    echo "testbed: image $SYSTEMD_HOST_IMAGE exists"
+    return 0
+  fi
+  debootstrap_import bookworm systemd,systemd-sysv,dbus,openssh-server,rsync,sudo,nginx-light,procps,curl,ca-certificates "$base"
+  docker build -q --label "phoenix-deploy.hash=$systemd_hash" --build-arg BASE="$base" -t "$SYSTEMD_HOST_IMAGE" "$here/systemd-host" >/dev/null
+  echo "testbed: built $SYSTEMD_HOST_IMAGE"
+}
+
 build_image() {
   if ! have_image "$BUILD_IMAGE"; then
     debootstrap_import bookworm elixir,erlang-nox,erlang-dev,git,ca-certificates,rsync,locales "$BUILD_IMAGE"
@@ -50,11 +66,12 @@ build_image() {
   docker tag "$BUILD_IMAGE" "$BUILD_IMAGE_HEXPM"
 }
 
-# The three are independent and mostly wait on the network: run them together.
+# The four are independent and mostly wait on the network: run them together.
 pids=()
 build_image & pids+=($!)
 host_image bookworm & pids+=($!)
 host_image bullseye & pids+=($!)
+systemd_host_image & pids+=($!)
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

@@ -4,6 +4,7 @@
 #   hosts.sh stop NAME...                                 remove hosts
 #   hosts.sh stop-all                                     remove every sandbox host
 #   hosts.sh paths                                        print the key and known_hosts paths
+#   hosts.sh trust PORT                                   trust the key sshd on 127.0.0.1:PORT presents now
 # HOST_DOCKER_ARGS adds `docker run` options to `start` (e.g. a small --tmpfs for deploy_to).
 set -euo pipefail
 dir=${TESTBED_DIR:-/var/cache/phoenix-deploy-testbed}/sandbox
@@ -54,12 +55,15 @@ case "${1:-}" in
     ids=$(docker ps -aq --filter label=phoenix-deploy.sandbox=1)
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
     ;;
+  trust)
+    trust "$2"
+    ;;
   paths)
     echo "identity_file=$key"
     echo "known_hosts=$known_hosts"
     ;;
   *)
-    sed -n '2,8p' "$0" >&2
+    sed -n '2,9p' "$0" >&2
     exit 2
     ;;
 esac

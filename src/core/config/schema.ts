@@ -1,24 +1,25 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Finding, SourceRange } from '../findings';
 import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
+import { readService } from './service';
 import { splitCommandWords } from './words';
 
-type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
+export type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
 
 // Values that reach a remote shell or a command line are constrained here, then quoted anyway.
 const APP_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
 const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/;
-const ABS_PATH = /^\/[A-Za-z0-9._\/@+-]{0,255}$/;
+export const ABS_PATH = /^\/[A-Za-z0-9._\/@+-]{0,255}$/;
 const REF_NAME = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,199}$/;
 const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:\/+~-]{0,499}$/;
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOCAL_PATH = /^[^\0\n\r]{1,1024}$/;
 
-const at = (where: string, key: string) => (where ? `${where}.${key}` : key);
+export const at = (where: string, key: string) => (where ? `${where}.${key}` : key);
 
-class Validator {
+export class Validator {
   readonly findings: Finding[] = [];
   constructor(private readonly rangeOf: RangeOf, private readonly file: string) {}
 
@@ -161,11 +162,12 @@ function readBuild(v: Validator, root: YAMLMap): BuildConfig {
   };
 }
 
-const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh'] as const;
+const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh',
+  'service', 'strategy', 'ports', 'proxy', 'drain_timeout'] as const;
 
 function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
   const where = `environments.${name}`;
-  const map = v.map(node, where, ENV_KEYS, ['deploy_to', 'hosts', 'restart'], keyNode);
+  const map = v.map(node, where, ENV_KEYS, ['deploy_to', 'hosts'], keyNode);
   if (!map) return undefined;
   const user = v.string(map, 'user', where, USER_NAME, 'a Unix user name') ?? 'deploy';
   const deployTo = v.string(map, 'deploy_to', where, ABS_PATH, 'an absolute path of letters, digits and ._/@+-');
@@ -179,6 +181,10 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   if (restart === false) v.error(v.get(map, 'restart'), `${where}.restart must be a command`);
   const restartTimeout = v.integer(map, 'restart_timeout', where, 1, 3600);
   const health = readHealth(v, map, where);
+  const service = readService(v, map, where, health);
+  if (!service.service && !map.has('restart')) {
+    v.error(map, `${where} is missing the required key "restart" (or set "service: systemd" to let the tool manage the app's unit)`);
+  }
   const keepReleases = v.integer(map, 'keep_releases', where, 2, 100) ?? 5;
   const sshNode = v.get(map, 'ssh');
   let ssh = {};
@@ -191,11 +197,12 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
       };
     }
   }
-  if (deployTo === undefined || !hosts || !Array.isArray(restart)) return undefined;
+  if (deployTo === undefined || !hosts || (!Array.isArray(restart) && !service.service)) return undefined;
   return {
     name, user, deployTo, os, hosts,
     migrate: Array.isArray(migrate) ? migrate : undefined,
-    restart, ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
+    ...(Array.isArray(restart) ? { restart } : {}), ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
+    ...service,
   };
 }
 
@@ -251,15 +258,23 @@ function readHealth(v: Validator, map: YAMLMap, where: string): HealthConfig | u
   const node = v.get(map, 'health');
   if (node === undefined) return undefined;
   const at = `${where}.health`;
-  const health = v.map(node, at, ['url', 'expect', 'timeout'], ['url'], map);
+  const health = v.map(node, at, ['url', 'path', 'expect', 'timeout'], [], map);
   if (!health) return undefined;
+  if (!health.has('url') && !health.has('path')) {
+    v.error(health, `${at} needs "url" (e.g. http://127.0.0.1:4000/health) or "path" (e.g. /health, checked on the app's port)`);
+    return undefined;
+  }
   const url = v.string(health, 'url', at, /^https?:\/\/[^\s]+$/, 'an http:// or https:// URL');
-  if (url === undefined) return undefined;
-  if (!URL.canParse(url)) {
+  if (url !== undefined && !URL.canParse(url)) {
     v.error(v.get(health, 'url'), `${at}.url ${JSON.stringify(truncate(url))} is not a valid URL`);
     return undefined;
   }
-  return { url, expect: v.integer(health, 'expect', at, 100, 599) ?? 200, timeout: v.integer(health, 'timeout', at, 1, 3600) ?? 30 };
+  const path = v.string(health, 'path', at, /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/?-]{0,1023}$/, 'a path on the app, starting with "/", e.g. /health');
+  if ((health.has('url') && url === undefined) || (health.has('path') && path === undefined)) return undefined;
+  return {
+    ...(url !== undefined ? { url } : {}), ...(path !== undefined ? { path } : {}),
+    expect: v.integer(health, 'expect', at, 100, 599) ?? 200, timeout: v.integer(health, 'timeout', at, 1, 3600) ?? 30,
+  };
 }
 
 function truncate(value: string): string {

@@ -9,7 +9,10 @@ export interface HostConfig {
 }
 
 export interface HealthConfig {
-  url: string;
+  /** Polled as is (restart strategy). */
+  url?: string;
+  /** Polled on the app's own port on the host, e.g. `/health`: for blue/green, each slot's port. */
+  path?: string;
   expect: number;
   /** Seconds. */
   timeout: number;
@@ -20,6 +23,25 @@ export interface SshConfig {
   knownHosts?: string;
 }
 
+/** `restart` (default): restart in place, with a gap. `blue_green`: two slots behind nginx, no gap. */
+export type DeployStrategy = 'restart' | 'blue_green';
+
+export interface TlsConfig {
+  /** Absolute paths on the host, e.g. /etc/letsencrypt/live/<name>/fullchain.pem and privkey.pem. */
+  certificate: string;
+  key: string;
+  /** HTTPS port (default 443); `proxy.listen` then only redirects to it. */
+  listen: number;
+}
+
+/** The nginx site `setup` writes on each host, proxying to the live slot. */
+export interface ProxyConfig {
+  listen: number;
+  /** nginx `server_name`: one or more names separated by spaces, or `_`. */
+  serverName: string;
+  tls?: TlsConfig;
+}
+
 export interface EnvironmentConfig {
   name: string;
   user: string;
@@ -28,8 +50,17 @@ export interface EnvironmentConfig {
   hosts: HostConfig[];
   /** argv run inside the new release on the primary host; undefined = no migration. */
   migrate?: string[];
-  /** argv that restarts the app on each host. */
-  restart: string[];
+  /** argv that restarts the app on each host; optional with `service: systemd` (the tool's unit is restarted). */
+  restart?: string[];
+  /** `systemd`: `setup` installs and the deploy drives the app's units. Absent: a host the user manages. */
+  service?: 'systemd';
+  /** Default `restart`. */
+  strategy?: DeployStrategy;
+  /** The app's PORT: two (blue, green) for blue_green, one for restart. Default [4001, 4002] or [4000]. */
+  ports?: number[];
+  proxy?: ProxyConfig;
+  /** Seconds the old slot keeps serving in-flight requests after the switch (default 30). */
+  drainTimeout?: number;
   /** Seconds the restart command may take; past it, it counts as a failed health check (default 120). */
   restartTimeout?: number;
   health?: HealthConfig;

@@ -44,6 +44,7 @@ function baseState(kind: DeployState['kind'], options: RemoteOptions, lockReleas
   return {
     kind,
     environment: options.environment,
+    app: options.app,
     paths: remotePaths(options.environment.deployTo),
     identity: options.identity,
     services,
@@ -68,6 +69,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   checkReleaseId(options.release.id);
   const state = baseState('deploy', options, options.release.id, options.healthIntervalMs);
   state.release = options.release;
+  state.app ??= options.release.app;
   state.sharedFiles = options.sharedFiles ?? [];
   for (const h of state.hosts) h.release = options.release.id;
   const steps = [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, switchStep, restartStep, healthStep, recordStep, cleanupStep];

@@ -45,6 +45,8 @@ export interface DeployServices {
 
 export interface RemoteOptions {
   environment: EnvironmentConfig;
+  /** The release name (config `app`, else mix.exs): names the units of a `service: systemd` host. */
+  app?: string;
   /** Resolved hosts (see resolveTargets); the primary is first. */
   targets: ResolvedTarget[];
   identity: DeployIdentity;
@@ -111,6 +113,8 @@ export interface HostState {
 export interface DeployState {
   kind: 'deploy' | 'rollback';
   environment: EnvironmentConfig;
+  /** The release name; names the app's units on managed hosts. */
+  app?: string;
   paths: RemotePaths;
   identity: DeployIdentity;
   /** What this run's lock holds on every host; unlocking removes only a lock that still holds it. */

@@ -109,11 +109,11 @@ describe('hostile deploy.yml: values that try to break out of the shell', () => 
       const loaded = parseDeployConfig(text);
       assert.deepEqual(loaded.findings, []);
       const env = loaded.config!.environments.production;
-      assert.deepEqual(env.restart.slice(2), words);
+      assert.deepEqual(env.restart!.slice(2), words);
       const paths = remotePaths(dir);
       const expected = words.map((w) => `[${w}]`).join('\n');
       // restart runs `cd deploy_to && <argv>`; migrate runs the argv through the env-loading wrapper.
-      const viaRestart = execFileSync('sh', ['-c', renderCommand(restartCommand(paths, env.restart, 60))], { encoding: 'utf8' });
+      const viaRestart = execFileSync('sh', ['-c', renderCommand(restartCommand(paths, env.restart!, 60))], { encoding: 'utf8' });
       assert.equal(viaRestart.trimEnd(), expected);
       const migrate = inReleaseWithEnv({ ...paths, release: () => dir }, '20260101T000000Z-0.1.0-aaaaaaa', env.migrate!);
       assert.equal(execFileSync('sh', ['-c', renderCommand(migrate)], { encoding: 'utf8' }).trimEnd(), expected);

@@ -1,6 +1,7 @@
 import { UserError, type Step } from '../../plan/types';
 import { onHosts } from '../hosts';
 import type { DeployState } from '../types';
+import { healthUrl } from '../service';
 import { perHost } from './describe';
 import { describeReport, pollHealth } from './healthPoll';
 import { rollBackSwitched } from './switch';
@@ -13,7 +14,7 @@ export const healthStep: Step<DeployState> = {
   describe: (state) => {
     const health = state.environment.health;
     return perHost(state, () => [health
-      ? `GET ${health.url} through the SSH connection until ${health.expect} (timeout ${health.timeout}s)`
+      ? `GET ${healthUrl(state.environment)} through the SSH connection until ${health.expect} (timeout ${health.timeout}s)`
       : 'not health-checked: no health configured, so a restart that exits 0 counts as success']);
   },
   async run(ctx, state) {
@@ -29,7 +30,7 @@ export const healthStep: Step<DeployState> = {
     const failed = state.hosts.filter((h) => !h.health?.ok);
     if (failed.length === 0) return;
     await rollBackSwitched(state, ctx);
-    const lines = failed.map((h) => `${h.target.key}: ${health.url} not healthy after ${health.timeout}s; ${describeReport(h.health!, health.expect)}`);
+    const lines = failed.map((h) => `${h.target.key}: ${healthUrl(state.environment)} not healthy after ${health.timeout}s; ${describeReport(h.health!, health.expect)}`);
     const rolled = state.rolledBack ? ' Rolled back automatically.' : '';
     throw new UserError(`health check failed.${rolled}\n${lines.join('\n')}`, { host: failed[0].target.key });
   },

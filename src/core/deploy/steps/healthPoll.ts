@@ -1,4 +1,5 @@
 import type { HealthConfig } from '../../config/types';
+import { healthUrl } from '../service';
 import type { DeployState, HealthReport, HostState } from '../types';
 
 /** Pause between the first health polls; it doubles every 10 polls, up to healthIntervalMs. */
@@ -15,7 +16,8 @@ export function healthPause(attempt: number, intervalMs: number): number {
 }
 
 /** Polls the health URL from the host's side until it answers `expect` or `timeout` seconds pass. */
-export async function pollHealth(h: HostState, health: HealthConfig, state: DeployState, signal: AbortSignal): Promise<HealthReport> {
+export async function pollHealth(h: HostState, health: HealthConfig, state: DeployState, signal: AbortSignal,
+  url = healthUrl(state.environment)): Promise<HealthReport> {
   const now = () => state.services.now().getTime(); // injectable clock: tests need no real waiting
   const deadline = now() + health.timeout * 1000;
   const report: HealthReport = { ok: false, attempts: 0 };
@@ -23,7 +25,7 @@ export async function pollHealth(h: HostState, health: HealthConfig, state: Depl
     const remaining = deadline - now();
     report.attempts++;
     try {
-      const response = await h.conn!.httpGet(health.url, { timeoutMs: Math.max(500, Math.min(5000, remaining)), signal });
+      const response = await h.conn!.httpGet(url, { timeoutMs: Math.max(500, Math.min(5000, remaining)), signal });
       report.status = response.status;
       report.body = response.body.slice(0, 500);
       report.error = undefined;

@@ -2,6 +2,7 @@ import { UserError, type Step, type StepContext } from '../../plan/types';
 import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';
+import { restartArgv } from '../service';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
 import { pollHealth } from './healthPoll';
@@ -18,7 +19,7 @@ const restartSeconds = (state: DeployState) => state.environment.restartTimeout 
 async function restartOn(h: HostState, state: DeployState, ctx: StepContext, what: string, stream = false): Promise<void> {
   const seconds = restartSeconds(state);
   try {
-    await runOn(h, restartCommand(state.paths, state.environment.restart, seconds), ctx, what, stream, (seconds + 10) * 1000);
+    await runOn(h, restartCommand(state.paths, restartArgv(state.environment, state.app), seconds), ctx, what, stream, (seconds + 10) * 1000);
   } catch (e) {
     if ((e as { exitCode?: number }).exitCode === 124) {
       throw new CommandTimeoutError(`${what} did not finish within ${seconds}s on ${h.target.key}; it was stopped`, h.target.key);
@@ -127,7 +128,7 @@ export const restartStep: Step<DeployState> = {
   name: 'restart',
   title: 'Restart the app',
   finishOnCancel: true,
-  describe: (state) => perHost(state, () => [restartCommand(state.paths, state.environment.restart, restartSeconds(state))]),
+  describe: (state) => perHost(state, () => [restartCommand(state.paths, restartArgv(state.environment, state.app), restartSeconds(state))]),
   async run(ctx, state) {
     try {
       await onHosts(state.hosts, async (h) => {

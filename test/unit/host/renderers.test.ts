@@ -1,0 +1,100 @@
+/**
+ * Golden files for every file setup writes on a host. A change to a renderer shows up as a diff of
+ * these files in review; regenerate them with UPDATE_GOLDEN=1 after checking the new output.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { EnvironmentConfig } from '../../../src/core/config/types';
+import { managedState } from '../../../src/core/host/managed';
+import { liveSlotOf, renderSite, renderUpstream } from '../../../src/core/host/nginx';
+import { managedHost } from '../../../src/core/host/spec';
+import { renderSudoers } from '../../../src/core/host/sudoers';
+import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../../../src/core/host/systemd';
+import { REPO_ROOT } from '../../support/paths';
+
+const GOLDEN = path.join(REPO_ROOT, 'test', 'unit', 'host', 'golden');
+
+function golden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`);
+}
+
+const base: EnvironmentConfig = {
+  name: 'production', user: 'deploy', deployTo: '/opt/shop', hosts: [{ host: 'web1.example.com', port: 22, user: 'deploy', primary: true }],
+  keepReleases: 5, ssh: {}, health: { path: '/health', expect: 200, timeout: 30 },
+};
+const blueGreen = managedHost('shop', {
+  ...base, service: 'systemd', strategy: 'blue_green', ports: [4001, 4002], drainTimeout: 20,
+  proxy: { listen: 80, serverName: 'shop.example.com www.shop.example.com' },
+});
+const tls = managedHost('shop', {
+  ...base, service: 'systemd', strategy: 'blue_green',
+  proxy: { listen: 80, serverName: 'shop.example.com', tls: { certificate: '/etc/letsencrypt/live/shop.example.com/fullchain.pem', key: '/etc/letsencrypt/live/shop.example.com/privkey.pem', listen: 443 } },
+});
+const restart = managedHost('shop', { ...base, name: 'staging', service: 'systemd', ports: [4000], proxy: { listen: 8080, serverName: '_' } });
+
+describe('host file renderers (golden files)', () => {
+  it('blue/green: the template unit, epmd unit and slot env files', () => {
+    golden('bluegreen-unit.service', renderAppUnit(blueGreen));
+    golden('bluegreen-epmd.service', renderEpmdUnit(blueGreen));
+    golden('bluegreen-blue.env', renderSlotEnv(blueGreen, blueGreen.slots[0]));
+    golden('bluegreen-green.env', renderSlotEnv(blueGreen, blueGreen.slots[1]));
+  });
+
+  it('blue/green: sudoers allows exactly the slot units, nginx -t, the reload and the two upstream copies', () => {
+    golden('bluegreen.sudoers', renderSudoers(blueGreen));
+  });
+
+  it('blue/green: the nginx site and each slot\'s upstream', () => {
+    golden('bluegreen-site.conf', renderSite(blueGreen));
+    golden('bluegreen-upstream-blue.conf', renderUpstream(blueGreen, 4001, blueGreen.slots[0]));
+    golden('bluegreen-upstream-green.conf', renderUpstream(blueGreen, 4002, blueGreen.slots[1]));
+  });
+
+  it('TLS: 443 with the given files, 80 redirects', () => {
+    golden('tls-site.conf', renderSite(tls));
+    golden('tls-8443-site.conf', renderSite(managedHost('shop', {
+      ...base, service: 'systemd', strategy: 'blue_green',
+      proxy: { listen: 8080, serverName: 'shop.example.com', tls: { certificate: '/etc/ssl/shop.pem', key: '/etc/ssl/shop.key', listen: 8443 } },
+    })));
+  });
+
+  it('restart strategy: one plain unit, its port, a sudoers rule for that unit only, an upstream without slots', () => {
+    golden('restart-unit.service', renderAppUnit(restart));
+    golden('restart-service.env', renderServiceEnv(restart, 4000));
+    golden('restart.sudoers', renderSudoers(restart));
+    golden('restart-site.conf', renderSite(restart));
+    golden('restart-upstream.conf', renderUpstream(restart, 4000));
+  });
+
+  it('slots get distinct ports, node names and RELEASE_TMP', () => {
+    const [b, g] = blueGreen.slots;
+    assert.deepEqual([b.port, g.port], [4001, 4002]);
+    assert.notEqual(b.node, g.node);
+    assert.notEqual(b.tmp, g.tmp);
+    assert.deepEqual(managedHost('shop', { ...base, service: 'systemd', strategy: 'blue_green' }).slots.map((s) => s.port), [4001, 4002]);
+  });
+
+  it('the live upstream names its slot', () => {
+    assert.equal(liveSlotOf(renderUpstream(blueGreen, 4002, blueGreen.slots[1])), 'green');
+    assert.equal(liveSlotOf(renderUpstream(restart, 4000)), undefined);
+    assert.equal(liveSlotOf(undefined), undefined);
+  });
+});
+
+describe('managed file headers', () => {
+  const site = renderSite(blueGreen);
+
+  it('a file as the tool wrote it is intact; any edit to its body is detected', () => {
+    assert.equal(managedState(site), 'intact');
+    assert.equal(managedState(site.replace('listen 80;', 'listen 80;\n    # managed by Certbot')), 'edited');
+    assert.equal(managedState(`${site}\n`), 'edited');
+  });
+
+  it('a file without the header was not written by the tool; no file is absent', () => {
+    assert.equal(managedState('server { listen 80; }\n'), 'foreign');
+    assert.equal(managedState(undefined), 'absent');
+  });
+});
