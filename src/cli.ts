@@ -10,6 +10,7 @@ const USAGE = `Usage:
   phoenix-deploy rollback [--cwd DIR] [--env NAME] [--to RELEASE_ID] [--yes] [--json]
   phoenix-deploy releases [--cwd DIR] [--env NAME] [--json]
   phoenix-deploy unlock   [--cwd DIR] [--env NAME] [--yes]
+  phoenix-deploy setup    [--cwd DIR] [--env NAME] [--admin USER] [--dry-run] [--yes] [--force] [--json]
 
 Exit codes: 0 success, 1 failed check or deploy, 2 usage or config error.`;
 
@@ -22,6 +23,7 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
   to: { type: 'string' },
+  admin: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, { flags: string[]; load: () => Promise<Handler> }
   rollback: { flags: ['cwd', 'env', 'to', 'yes', 'json'], load: async () => (await import('./cli/deploy')).runRollbackCommand },
   releases: { flags: ['cwd', 'env', 'json'], load: async () => (await import('./cli/deploy')).runReleasesCommand },
   unlock: { flags: ['cwd', 'env', 'yes'], load: async () => (await import('./cli/deploy')).runUnlockCommand },
+  setup: { flags: ['cwd', 'env', 'admin', 'dry-run', 'yes', 'force', 'json'], load: async () => (await import('./cli/setup')).runSetupCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -71,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     yes: v.yes ?? false,
     force: v.force ?? false,
     to: v.to,
+    admin: v.admin,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   };

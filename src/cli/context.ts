@@ -8,6 +8,8 @@ export interface CliContext {
   yes: boolean;
   force: boolean;
   to?: string;
+  /** `setup --admin USER`: the SSH user that may run sudo -n. */
+  admin?: string;
   stdout(text: string): void;
   stderr(text: string): void;
 }

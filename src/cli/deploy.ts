@@ -1,5 +1,6 @@
 import type { CliContext } from './context';
 import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
+import { projectAppName } from '../core/project/appName';
 import { renderEvent } from '../core/plan/render';
 import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
 import type { PlanEvent } from '../core/plan/types';
@@ -9,15 +10,16 @@ import { confirm } from './confirm';
 import { formatReleases } from './format';
 import { prospectiveRelease } from './dryRun';
 
-async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
+export async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
   const config = await requireConfig(ctx.cwd);
   const env = requireEnvironment(config, ctx.env);
   const deploy = await import('../core/deploy');
-  return { options: await deploy.remoteOptionsFor(env, ctx.cwd, deploy.passphraseFromEnv()), env, config };
+  const options = await deploy.remoteOptionsFor(env, ctx.cwd, deploy.passphraseFromEnv());
+  return { options: { ...options, app: await projectAppName(ctx.cwd, config) }, env, config };
 }
 
 const color = () => process.stderr.isTTY === true;
-const emitTo = (ctx: CliContext) => (event: PlanEvent) => ctx.stderr(renderEvent(event, color()));
+export const emitTo = (ctx: CliContext) => (event: PlanEvent) => ctx.stderr(renderEvent(event, color()));
 
 function finish(ctx: CliContext, result: DeployResult): number {
   if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);

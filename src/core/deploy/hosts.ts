@@ -4,6 +4,7 @@ import type { Command } from '../shell';
 import { ConnectionLostError, type SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+import type { ResolvedTarget } from '../ssh/target';
 import type { DeployState, HostState } from './types';
 
 /** A command that did not finish within its time bound; it was signalled and abandoned. */
@@ -43,8 +44,14 @@ export class HostsError extends UserError {
   }
 }
 
+/** What onHosts and runOn need of a host: its name, and its connection once open (deploy and setup hosts alike). */
+export interface OnHost {
+  target: ResolvedTarget;
+  conn?: SshConnection;
+}
+
 /** Runs fn on every host (≤ 8 at once); after all finish, throws one error naming each failed host. */
-export async function onHosts(hosts: readonly HostState[], fn: (h: HostState) => Promise<void>): Promise<void> {
+export async function onHosts<H extends OnHost>(hosts: readonly H[], fn: (h: H) => Promise<void>): Promise<void> {
   const results = await mapLimit(hosts, HOST_PARALLELISM, fn);
   const failures = results.flatMap((r, i) => (r.ok ? [] : [{ host: hosts[i].target.key, error: r.error }]));
   if (failures.length > 0 && failures.every((f) => f.error.name === 'AbortError')) throw failures[0].error; // a cancel, not a failure
@@ -63,7 +70,7 @@ export async function primaryFirst(hosts: readonly HostState[], fn: (h: HostStat
  * `timeoutMs`, a command still running after that long is signalled, abandoned, and reported as a
  * CommandTimeoutError; a lost connection is a ConnectionLostError naming the host and `what`.
  */
-export async function runOn(h: HostState, command: Command, ctx: StepContext, what: string, stream = false, timeoutMs?: number): Promise<ExecResult> {
+export async function runOn(h: OnHost, command: Command, ctx: StepContext, what: string, stream = false, timeoutMs?: number): Promise<ExecResult> {
   if (!h.conn) throw new Error(`${h.target.key}: not connected`);
   const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
   let result: ExecResult;

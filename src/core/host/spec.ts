@@ -47,6 +47,8 @@ export interface ManagedHost {
   /** The restart strategy's unit, e.g. `my_app.service`. */
   serviceUnit?: string;
   serviceEnvFile?: string;
+  /** The restart strategy's PORT. */
+  servicePort?: number;
   configDir: string;
   sudoersFile: string;
   drainTimeout: number;
@@ -82,6 +84,7 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
     epmdUnit: strategy === 'blue_green' ? `${app}-epmd.service` : undefined,
     serviceUnit: strategy === 'restart' ? `${app}.service` : undefined,
     serviceEnvFile: strategy === 'restart' ? `${configDir}/service.env` : undefined,
+    servicePort: strategy === 'restart' ? ports[0] : undefined,
     configDir,
     // sudo skips drop-ins whose names contain a dot; app names never do.
     sudoersFile: `/etc/sudoers.d/phoenix-deploy-${app}`,

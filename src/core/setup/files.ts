@@ -1,0 +1,51 @@
+/** What setup wants on a host: every managed file with its content, mode and the step that installs it. */
+import { renderSite, renderUpstream } from '../host/nginx';
+import type { ManagedHost, SlotName } from '../host/spec';
+import { renderSudoers } from '../host/sudoers';
+import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../host/systemd';
+
+export type FileGroup = 'service' | 'sudoers' | 'proxy';
+
+export interface DesiredFile {
+  path: string;
+  content: string;
+  /** Octal, as chmod takes it. */
+  mode: string;
+  group: FileGroup;
+}
+
+/**
+ * The files for `host`. `liveSlot` is the slot nginx routes to now (read from the host), so a
+ * repeated setup rewrites the live upstream to the same slot; a fresh host starts on blue.
+ */
+export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined): DesiredFile[] {
+  const files: DesiredFile[] = [];
+  const add = (group: FileGroup, path: string, content: string, mode = '0644') => files.push({ path, content, mode, group });
+  add('service', host.unitFile, renderAppUnit(host));
+  if (host.strategy === 'blue_green') {
+    add('service', `/etc/systemd/system/${host.epmdUnit}`, renderEpmdUnit(host));
+    for (const slot of host.slots) add('service', slot.envFile, renderSlotEnv(host, slot));
+  } else {
+    add('service', host.serviceEnvFile!, renderServiceEnv(host, host.servicePort!));
+  }
+  add('sudoers', host.sudoersFile, renderSudoers(host), '0440');
+  if (host.proxy) {
+    if (host.strategy === 'blue_green') {
+      for (const slot of host.slots) add('proxy', slot.upstreamFile, renderUpstream(host, slot.port, slot));
+      const live = host.slots.find((s) => s.name === liveSlot) ?? host.slots[0];
+      add('proxy', host.proxy.upstreamFile, renderUpstream(host, live.port, live));
+    } else {
+      add('proxy', host.proxy.upstreamFile, renderUpstream(host, host.servicePort!));
+    }
+    add('proxy', host.proxy.siteFile, renderSite(host));
+  }
+  return files;
+}
+
+/** Directories the deploy user owns: the layout every deploy uses, plus the slots' links and RELEASE_TMPs. */
+export function desiredDirectories(host: ManagedHost): string[] {
+  const p = host.paths;
+  const dirs = [p.root, p.releases, p.shared, `${p.root}/cache`];
+  if (host.strategy === 'blue_green') dirs.push(`${p.root}/slots`, `${p.root}/tmp`, ...host.slots.map((s) => s.tmp));
+  return dirs;
+}

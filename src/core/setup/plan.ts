@@ -1,0 +1,57 @@
+/** `setup` as a plan of named steps; `describePlan` prints it for --dry-run. */
+import { defaultServices } from '../deploy/context';
+import { closeSessions } from '../ssh/sessions';
+import { managedHost } from '../host/spec';
+import { describePlan, runPlan } from '../plan/runner';
+import type { EventSink, Plan } from '../plan/types';
+import { confirmStep, connectStep, directoriesStep, inspectStep, proxyStep, rightsStep, serviceStep, sudoersStep } from './steps';
+import type { SetupOptions, SetupResult, SetupState } from './types';
+
+export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>; state: SetupState } {
+  if (options.targets.length === 0) throw new Error('no hosts to set up');
+  const state: SetupState = {
+    environment: options.environment,
+    host: managedHost(options.app, options.environment),
+    hosts: options.targets.map((target) => ({ target, files: [], dirs: [], createEnv: false })),
+    services: { ...defaultServices(options), ...options.services },
+    connectAs: options.admin ?? options.environment.user,
+    force: options.force ?? false,
+    confirm: options.confirm,
+    pending: false,
+    changed: false,
+  };
+  const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, serviceStep, sudoersStep];
+  if (state.host.proxy) steps.push(proxyStep);
+  return {
+    state,
+    plan: {
+      title: `Set up ${options.environment.name} for ${options.app} (${state.hosts.map((h) => h.target.key).join(', ')})`,
+      steps,
+      finally: async (s) => {
+        await closeSessions(s.hosts.flatMap((h) => (h.conn ? [h.conn] : [])));
+      },
+    },
+  };
+}
+
+export async function runSetup(options: SetupOptions, emit: EventSink, signal: AbortSignal): Promise<SetupResult> {
+  const { plan, state } = createSetupPlan(options);
+  const { outcome } = await runPlan(plan, state, emit, signal);
+  return {
+    ok: outcome.ok,
+    cancelled: !outcome.ok && outcome.cancelled,
+    error: outcome.ok ? undefined : outcome.error.message,
+    failedStep: outcome.ok ? undefined : outcome.step,
+    changed: state.changed,
+    hosts: state.hosts.map((h) => {
+      const created = h.files.filter((f) => f.action === 'create').map((f) => f.path);
+      const updated = h.files.filter((f) => f.action === 'update').map((f) => f.path);
+      return { host: h.target.key, created, updated, unchanged: created.length + updated.length + h.dirs.length === 0 && !h.createEnv, error: h.error };
+    }),
+  };
+}
+
+export function describeSetup(options: SetupOptions): string {
+  const { plan, state } = createSetupPlan(options);
+  return describePlan(plan, state);
+}

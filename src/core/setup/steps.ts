@@ -1,0 +1,221 @@
+/** setup's named steps. Nothing changes on any host before `confirm`, and only what differs after it. */
+import { UserError, CancelledError, type Step, type StepDescription } from '../plan/types';
+import { onHosts, runOn } from '../deploy/hosts';
+import { liveSlotOf } from '../host/nginx';
+import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';
+import { renderCommand } from '../shell';
+import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
+import { desiredDirectories, desiredFiles, type FileGroup } from './files';
+import {
+  applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand,
+  makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO, type ApplyCheck,
+} from './remote';
+import type { SetupHostState, SetupState } from './types';
+
+const each = (state: SetupState, lines: (h: SetupHostState) => string[]): StepDescription[] =>
+  state.hosts.map((h) => ({ host: h.target.key, commands: lines(h) }));
+
+export const connectStep: Step<SetupState> = {
+  name: 'connect',
+  title: 'Connect over SSH (verify host keys)',
+  describe: (state) => each(state, (h) => [`ssh ${state.connectAs}@${h.target.target.host} -p ${h.target.target.port} (known_hosts ${h.target.knownHostsFile})`]),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      h.conn = await state.services.connect({ ...h.target, target: { ...h.target.target, user: state.connectAs } }, ctx.signal);
+      ctx.note(`connected as ${state.connectAs}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
+    });
+  },
+};
+
+/** `sudo -n` must work before anything is read or written: say who needs which right, and stop. */
+export const rightsStep: Step<SetupState> = {
+  name: 'rights',
+  title: 'Check that sudo -n works',
+  describe: (state) => each(state, () => [renderCommand(sudoCheckCommand())]),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const result = await h.conn!.exec(sudoCheckCommand(), { signal: ctx.signal });
+      if (result.code === 0) return;
+      const said = result.stderr.trim().split('\n')[0] || `exit ${result.code}`;
+      throw new UserError(`${state.connectAs} may not run commands as root without a password on ${h.target.key} (sudo said: ${said}). ` +
+        `setup needs a user allowed to run any command with \`sudo -n\` (e.g. a sudoers line \`${state.connectAs} ALL=(ALL) NOPASSWD: ALL\`), ` +
+        `or run it as such a user with --admin USER. Deploys afterwards need only the rights setup grants to ${state.host.user}. Nothing was changed.`,
+      { host: h.target.key });
+    });
+  },
+};
+
+function managedPaths(state: SetupState): string[] {
+  const slotFiles = desiredFiles(state.host, undefined).map((f) => f.path);
+  return [...new Set(slotFiles)];
+}
+
+/** Reads every managed file, the layout and the tools, then works out what would change. */
+export const inspectStep: Step<SetupState> = {
+  name: 'inspect',
+  title: 'Read what is on each host',
+  describe: (state) => each(state, () => [`read ${managedPaths(state).join(', ')}; ${desiredDirectories(state.host).join(', ')}; ${state.host.paths.sharedEnv}`]),
+  async run(ctx, state) {
+    const host = state.host;
+    await onHosts(state.hosts, async (h) => {
+      const tls = host.proxy?.tls;
+      const result = await runOn(h, inspectSetupCommand(host.user, host.paths.root, managedPaths(state),
+        { link: host.proxy?.siteLink, certificate: tls?.certificate, key: tls?.key }), ctx, 'reading the host');
+      const facts = parseSetupFacts(result.stdout);
+      if (!facts.complete) throw new UserError(`${h.target.key} answered only part of setup's inspection`, { host: h.target.key });
+      h.facts = facts;
+      if (!facts.userExists) {
+        throw new UserError(`${h.target.key} has no user ${host.user}: create it (with the SSH key deploys use in ~${host.user}/.ssh/authorized_keys), then run setup again. Nothing was changed.`, { host: h.target.key });
+      }
+      const needed = [SYSTEMCTL, VISUDO, CP, ...(host.proxy ? [NGINX] : [])];
+      const missing = needed.filter((t) => !facts.tools.includes(t));
+      if (missing.length > 0) {
+        throw new UserError(`${h.target.key} lacks ${missing.join(', ')}${missing.includes(NGINX) ? ' (install nginx, e.g. apt-get install nginx-light)' : ''}; setup manages systemd and nginx hosts. Nothing was changed.`, { host: h.target.key });
+      }
+      if (tls && (!facts.tls.certificate || !facts.tls.key)) {
+        const absent = [!facts.tls.certificate ? tls.certificate : undefined, !facts.tls.key ? tls.key : undefined].filter(Boolean).join(' and ');
+        throw new UserError(`${h.target.key} has no readable ${absent}: get the certificate first (e.g. certbot certonly), then run setup again. Nothing was changed.`, { host: h.target.key });
+      }
+      const live = liveSlotOf(host.proxy ? facts.files.get(host.proxy.upstreamFile) : undefined);
+      h.files = fileChanges(desiredFiles(host, SLOT_NAMES.find((s): s is SlotName => s === live)), facts.files);
+      h.dirs = desiredDirectories(host).filter((d) => facts.dirs.get(d) !== host.user);
+      h.createEnv = !facts.sharedEnv;
+    });
+    const edits = state.hosts.flatMap((h) => foreignEdits(h.files).map((c) => ({ host: h.target.key, change: c })));
+    if (edits.length > 0 && !state.force) {
+      throw new UserError(`setup will not overwrite files changed by someone else (pass --force to replace them; even --yes does not):\n` +
+        edits.map((e) => `${e.host}: ${describeEdit(e.change)}\n${e.change.diff ?? ''}`).join('\n'), { host: edits[0].host });
+    }
+    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv);
+  },
+};
+
+/** A person sees every change (diffs for existing files) and agrees, unless there is nothing to do. */
+export const confirmStep: Step<SetupState> = {
+  name: 'confirm',
+  title: 'Show the changes and confirm',
+  describe: () => [{ host: 'local', commands: ['show what would be created or changed (a diff for each existing file), then ask unless --yes'] }],
+  async run(ctx, state) {
+    if (!state.pending) {
+      ctx.note(`nothing to change: ${state.hosts.length === 1 ? 'the host is' : `all ${state.hosts.length} hosts are`} already set up`);
+      return;
+    }
+    const preview = previewOf(state);
+    ctx.output(preview.text);
+    if (!(await state.confirm(preview))) throw new CancelledError('setup not confirmed; nothing was changed');
+  },
+};
+
+function previewOf(state: SetupState) {
+  const hosts = state.hosts.map((h) => ({
+    host: h.target.key,
+    create: [...h.dirs.map((d) => `${d}/`), ...(h.createEnv ? [state.host.paths.sharedEnv] : []), ...h.files.filter((f) => f.action === 'create').map((f) => f.path)],
+    update: h.files.filter((f) => f.action === 'update').map((f) => f.path),
+  }));
+  const text = state.hosts.map((h, i) => {
+    const { create, update } = hosts[i];
+    if (create.length + update.length === 0) return `${h.target.key}: nothing to change\n`;
+    return [`${h.target.key}:`, ...create.map((p) => `  create ${p}`), ...update.map((p) => `  update ${p}`),
+      ...h.files.filter((f) => f.diff).map((f) => f.diff!)].join('\n');
+  }).join('\n');
+  return { text: text.endsWith('\n') ? text : `${text}\n`, hosts };
+}
+
+export const directoriesStep: Step<SetupState> = {
+  name: 'directories',
+  title: 'Create the directories and shared/env',
+  describe: (state) => [{ host: 'each host', commands: [
+    renderCommand(makeDirectoriesCommand(state.host.user, desiredDirectories(state.host))),
+    `${renderCommand(createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv))}  # only if missing; never overwritten`,
+  ] }],
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      if (h.dirs.length > 0) await runOn(h, makeDirectoriesCommand(state.host.user, h.dirs), ctx, 'creating directories');
+      if (h.createEnv) {
+        await runOn(h, createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv), ctx, 'creating shared/env');
+        ctx.note(`created an empty ${state.host.paths.sharedEnv} (mode 0600): put the app's settings there`, 'info', h.target.key);
+      }
+      if (h.dirs.length > 0 || h.createEnv) state.changed = true;
+    });
+  },
+};
+
+const changed = (h: SetupHostState, group: FileGroup) => h.files.filter((f) => f.group === group && f.action !== 'keep');
+
+async function applyGroup(h: SetupHostState, state: SetupState, files: FileChange[], check: ApplyCheck, ctx: Parameters<Step<SetupState>['run']>[0],
+  link?: { target: string; path: string }): Promise<void> {
+  const result = await h.conn!.exec(applyFilesCommand(files, check, link), { signal: ctx.signal });
+  if (result.code === 0) {
+    state.changed = true;
+    for (const f of files) ctx.note(`${f.action === 'create' ? 'created' : 'updated'} ${f.path}`, 'info', h.target.key);
+    return;
+  }
+  const said = result.stderr.trim() || result.stdout.trim();
+  const outcome = applyOutcome(result.stdout);
+  const what = check === 'nginx' ? 'nginx -t refused the new configuration' : check === 'visudo' ? 'visudo -cf refused the sudoers drop-in' : 'writing the files failed';
+  const after = outcome === 'restored' ? 'the previous files were put back' : 'nothing was installed';
+  throw new UserError(`${what} on ${h.target.key}; ${after}. ${check === 'nginx' ? 'nginx' : check === 'visudo' ? 'visudo' : 'The host'} said:\n${said}`, { host: h.target.key });
+}
+
+const fileLines = (files: FileChange[] | ReturnType<typeof desiredFiles>) => files.map((f) => `write ${f.path} (mode ${f.mode}, ${f.content.split('\n').length - 1} lines)`);
+
+export const serviceStep: Step<SetupState> = {
+  name: 'service',
+  title: 'Install the systemd units',
+  finishOnCancel: true,
+  describe: (state) => [{ host: 'each host', commands: [
+    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'service')),
+    renderCommand(daemonReloadCommand()),
+    ...(state.host.serviceUnit ? [renderCommand(enableCommand(state.host.serviceUnit))] : ['(each deploy enables the slot it makes live)']),
+  ] }],
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const files = changed(h, 'service');
+      if (files.length === 0) return;
+      await applyGroup(h, state, files, 'none', ctx);
+      await runOn(h, daemonReloadCommand(), ctx, 'systemctl daemon-reload');
+      // Enabled, so a reboot brings the app back; blue/green enables the live slot at each switch.
+      if (state.host.serviceUnit) await runOn(h, enableCommand(state.host.serviceUnit), ctx, `enabling ${state.host.serviceUnit}`);
+    });
+  },
+};
+
+export const sudoersStep: Step<SetupState> = {
+  name: 'sudoers',
+  title: 'Install the sudoers drop-in (checked with visudo -cf first)',
+  finishOnCancel: true,
+  describe: (state) => [{ host: 'each host', commands: [
+    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'sudoers')),
+    `${VISUDO} -cf <the new file> before it is installed`,
+  ] }],
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const files = changed(h, 'sudoers');
+      if (files.length > 0) await applyGroup(h, state, files, 'visudo', ctx);
+    });
+  },
+};
+
+export const proxyStep: Step<SetupState> = {
+  name: 'proxy',
+  title: 'Install the nginx site (nginx -t, then reload)',
+  finishOnCancel: true,
+  describe: (state) => state.host.proxy ? [{ host: 'each host', commands: [
+    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'proxy')),
+    `ln -s ${state.host.proxy.siteFile} ${state.host.proxy.siteLink}  # if missing`,
+    `${NGINX} -t  # on failure the previous files are put back`,
+    renderCommand(reloadNginxCommand()),
+  ] }] : [],
+  async run(ctx, state) {
+    const proxy = state.host.proxy;
+    if (!proxy) return;
+    await onHosts(state.hosts, async (h) => {
+      const files = changed(h, 'proxy');
+      const linked = h.facts?.link !== undefined;
+      if (files.length === 0 && linked) return;
+      await applyGroup(h, state, files, 'nginx', ctx, { target: proxy.siteFile, path: proxy.siteLink });
+      if (!linked) ctx.note(`enabled the site: ${proxy.siteLink}`, 'info', h.target.key);
+      await runOn(h, reloadNginxCommand(), ctx, 'reloading nginx');
+    });
+  },
+};

@@ -1,0 +1,68 @@
+/** Inputs, per-run state and results of `setup`. */
+import type { EnvironmentConfig } from '../config/types';
+import type { DeployServices, RemoteOptions } from '../deploy/types';
+import type { ManagedHost } from '../host/spec';
+import type { SshConnection } from '../ssh/connection';
+import type { ResolvedTarget } from '../ssh/target';
+import type { FileChange } from './changes';
+import type { SetupFacts } from './remote';
+
+/** What setup is about to do, shown before it asks. */
+export interface SetupPreview {
+  /** Per host: the files it creates or updates (with diffs), directories, shared/env. */
+  text: string;
+  hosts: Array<{ host: string; create: string[]; update: string[] }>;
+}
+
+export interface SetupOptions extends RemoteOptions {
+  app: string;
+  /** SSH user that runs setup (needs `sudo -n`); default: the environment's user. */
+  admin?: string;
+  /** Overwrite files someone else edited since the tool wrote them. */
+  force?: boolean;
+  /** Asked once every host has been read, only when something would change. */
+  confirm(preview: SetupPreview): Promise<boolean>;
+}
+
+export interface SetupHostState {
+  target: ResolvedTarget;
+  conn?: SshConnection;
+  facts?: SetupFacts;
+  files: FileChange[];
+  /** Directories to create (or hand to the deploy user). */
+  dirs: string[];
+  createEnv: boolean;
+  error?: string;
+}
+
+export interface SetupState {
+  environment: EnvironmentConfig;
+  host: ManagedHost;
+  hosts: SetupHostState[];
+  services: DeployServices;
+  connectAs: string;
+  force: boolean;
+  confirm: SetupOptions['confirm'];
+  /** Something would change on some host. */
+  pending: boolean;
+  /** Something was changed. */
+  changed: boolean;
+}
+
+export interface SetupHostResult {
+  host: string;
+  created: string[];
+  updated: string[];
+  unchanged: boolean;
+  error?: string;
+}
+
+export interface SetupResult {
+  ok: boolean;
+  cancelled: boolean;
+  error?: string;
+  failedStep?: string;
+  /** False when every host was already set up as configured. */
+  changed: boolean;
+  hosts: SetupHostResult[];
+}
