@@ -14,6 +14,9 @@ export function formatReleases(hosts: HostReleases[]): string {
     if (h.lockStale) out.push(`  lock is ${h.lockStale}; clear it with \`phoenix-deploy unlock\``);
     if (h.dangling) out.push(`  current → ${h.current ?? h.currentTarget} (missing!)`);
     else if (h.currentTarget) out.push(`  current → ${h.currentTarget} (not a release directory)`);
+    for (const s of h.slots ?? []) {
+      out.push(`  slot ${s.name}${s.port ? ` :${s.port}` : ''}: ${s.release ?? 'empty'} (${s.state})${s.live ? '  ← nginx routes here' : ''}`);
+    }
     for (const u of h.unreadable ?? []) out.push(`  ? ${u}`);
     const releases = [...h.releases].sort((a, b) => b.id.localeCompare(a.id));
     for (const r of releases) {

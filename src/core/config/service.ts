@@ -26,7 +26,9 @@ export function readService(v: Validator, map: YAMLMap, where: string, health: H
     if (!map.has('service')) v.error(strategyNode, `${where}.strategy blue_green needs "service: systemd": the tool runs the two slots as systemd units`);
     if (!map.has('proxy')) v.error(strategyNode, `${where}.strategy blue_green needs "proxy" (e.g. { listen: 80, server_name: shop.example.com }): nginx switches traffic between the slots`);
     if (map.has('restart')) v.error(v.get(map, 'restart'), `${where}.restart is not used with strategy blue_green (the tool starts and stops the slots); remove it`);
-    if (health?.url !== undefined) {
+    if (!map.has('health')) {
+      v.error(strategyNode, `${where}.strategy blue_green needs "health" (e.g. { path: /health }): a slot takes traffic only once it answers there`);
+    } else if (health?.url !== undefined) {
       v.error(v.get(v.get(map, 'health') as YAMLMap, 'url'), `${where}.health.url is not used with strategy blue_green: set health.path, which is checked on each slot's own port`);
     } else if (health && health.path === undefined) {
       v.error(v.get(map, 'health'), `${where}.health needs "path" with strategy blue_green`);

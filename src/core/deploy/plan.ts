@@ -14,6 +14,7 @@ import { recordStep } from './steps/record';
 import { selectStep } from './steps/select';
 import { restartStep, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
+import { blueGreenSteps } from './steps/blueGreen';
 import type { DeployOptions, DeployState, RemoteOptions, RollbackOptions } from './types';
 
 export interface PlanAndState {
@@ -65,6 +66,8 @@ function baseState(kind: DeployState['kind'], options: RemoteOptions, lockReleas
   };
 }
 
+const isBlueGreen = (state: DeployState) => state.environment.strategy === 'blue_green';
+
 export function createDeployPlan(options: DeployOptions): PlanAndState {
   checkReleaseId(options.release.id);
   const state = baseState('deploy', options, options.release.id, options.healthIntervalMs);
@@ -72,7 +75,11 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   state.app ??= options.release.app;
   state.sharedFiles = options.sharedFiles ?? [];
   for (const h of state.hosts) h.release = options.release.id;
-  const steps = [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, switchStep, restartStep, healthStep, recordStep, cleanupStep];
+  // blue/green: migrate while the old slot serves, then the slot switch (the new slot is live before `current` moves).
+  const [point, start, health, route, current, drain] = blueGreenSteps();
+  const steps = isBlueGreen(state)
+    ? [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, point, start, health, route, current, recordStep, drain, cleanupStep]
+    : [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, switchStep, restartStep, healthStep, recordStep, cleanupStep];
   return {
     state,
     plan: {
@@ -87,7 +94,11 @@ export function createRollbackPlan(options: RollbackOptions): PlanAndState {
   if (options.to !== undefined) checkReleaseId(options.to);
   const state = baseState('rollback', options, options.to ?? 'previous release', options.healthIntervalMs);
   state.rollbackTo = options.to;
-  const steps = [connectStep, lockStep, selectStep, switchStep, restartStep, healthStep, recordStep];
+  // blue/green: the same dance toward the release chosen, whose slot may still hold it.
+  const [point, start, health, route, current, drain] = blueGreenSteps();
+  const steps = isBlueGreen(state)
+    ? [connectStep, lockStep, selectStep, point, start, health, route, current, recordStep, drain]
+    : [connectStep, lockStep, selectStep, switchStep, restartStep, healthStep, recordStep];
   return {
     state,
     plan: {

@@ -9,6 +9,8 @@ import type { SshConnection } from '../ssh/connection';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
 import { defaultServices, pidRunning } from './context';
+import { managedHost } from '../host/spec';
+import { slotsToInspect } from './service';
 import type { RemoteOptions } from './types';
 
 export interface ReleaseInfo {
@@ -48,6 +50,8 @@ export interface HostReleases {
   /** What a plain `rollback` would return to, and whether deploys.log or only id order says so. */
   rollbackTarget?: string;
   rollbackBy?: 'history' | 'id-order';
+  /** Blue/green hosts: each slot, its port, the release it holds, whether it runs, and which one nginx routes to. */
+  slots?: SlotInfo[];
   /** What could not be read: torn deploys.log lines, directories that are not releases, a cut-off answer. */
   unreadable?: string[];
 }
@@ -60,6 +64,15 @@ export interface HostLock {
   /** Set when the lock is provably stale. */
   stale?: string;
   error?: string;
+}
+
+export interface SlotInfo {
+  name: string;
+  port?: number;
+  release?: string;
+  /** `systemctl is-active`: active, inactive, failed, activating… */
+  state: string;
+  live: boolean;
 }
 
 export interface UnlockResult {
@@ -90,7 +103,16 @@ async function withHosts<R>(options: RemoteOptions, fn: (conn: SshConnection, pa
   return results.map((r, i) => (r.ok ? r.value : onError(options.targets[i], r.error)));
 }
 
-export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, localHost = ''): HostReleases {
+/** The slots as the inspection read them, with their configured ports. */
+export function slotInfo(inspection: HostInspection, ports: ReadonlyMap<string, number> = new Map()): SlotInfo[] | undefined {
+  const slots = inspection.slots;
+  if (!slots) return undefined;
+  return Object.keys(slots.states).map((name) => ({
+    name, port: ports.get(name), release: slots.releases[name], state: slots.states[name], live: slots.live === name,
+  }));
+}
+
+export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, localHost = '', slotPorts?: ReadonlyMap<string, number>): HostReleases {
   const current = inspection.current?.release;
   const successes = inspection.log.filter((r) => r.outcome === 'success');
   const releases = inspection.releases.map((r): ReleaseInfo => {
@@ -131,6 +153,7 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, lo
     recent: inspection.log.slice(-10),
     history: liveHistory(inspection.log).slice(0, 20),
     ...rollbackOf(inspection, current),
+    slots: slotInfo(inspection, slotPorts),
     unreadable: unreadable.length > 0 ? unreadable : undefined,
   };
 }
@@ -143,9 +166,11 @@ function rollbackOf(inspection: HostInspection, current: string | undefined): Pi
 
 export function listReleases(options: RemoteOptions, signal?: AbortSignal): Promise<HostReleases[]> {
   return withHosts(options, async (conn, paths, t): Promise<HostReleases> => {
-    const result = await conn.exec(inspectCommand(paths), { signal });
+    const slots = slotsToInspect(options.environment, options.app);
+    const result = await conn.exec(inspectCommand(paths, slots), { signal });
     if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
-    return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost);
+    const ports = slots ? new Map(managedHost(slots.app, options.environment).slots.map((s) => [s.name as string, s.port])) : undefined;
+    return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost, ports);
   }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [], history: [] }), signal);
 }
 

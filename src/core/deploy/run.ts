@@ -2,7 +2,8 @@
 import { describePlan, runPlan, type RunResult } from '../plan/runner';
 import type { EventSink } from '../plan/types';
 import { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
-import type { DeployOptions, DeployResult, DeployState, RollbackOptions } from './types';
+import { managedHost } from '../host/spec';
+import type { DeployOptions, DeployResult, DeployState, HostResult, HostState, RollbackOptions } from './types';
 
 export function resultOf(state: DeployState, run: RunResult): DeployResult {
   const { outcome } = run;
@@ -22,8 +23,13 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
       bytesSent: h.bytesSent,
       health: h.health,
       cleaned: h.cleaned,
+      liveSlot: liveSlotOf(state, h),
     };
   });
+  const blueGreen = state.environment.strategy === 'blue_green';
+  const seen = blueGreen ? state.hosts.some((h) => h.slotSwitch?.everRouted) : undefined;
+  const unseen = blueGreen && !outcome.ok && !seen && state.hosts.some((h) => h.slotSwitch?.pointed !== undefined)
+    ? `\nNobody saw ${state.release?.id ?? 'the new release'}: nginx kept every request on the old slot, which kept running; current is unchanged.` : '';
   // After a failure, say where every host stands, so a partial switch is never a surprise.
   const moved = state.hosts.some((h) => h.switched || h.switchUncertain || h.rolledBackTo || h.unreachable);
   const mixed = new Set(hosts.map((h) => h.current ?? '')).size > 1;
@@ -34,7 +40,7 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     kind: state.kind,
     ok: outcome.ok,
     cancelled: !outcome.ok && outcome.cancelled,
-    error: outcome.ok ? undefined : `${outcome.error.message}${where}`,
+    error: outcome.ok ? undefined : `${outcome.error.message}${where}${unseen}`,
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
     rolledBack: state.rolledBack,
@@ -42,7 +48,17 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     durations: { ...state.durations },
     hosts,
     warnings: [...state.warnings],
+    ...(seen !== undefined ? { newReleaseSeen: seen } : {}),
   };
+}
+
+/** Where nginx routes on a blue/green host at the end of the run, as far as this run knows. */
+function liveSlotOf(state: DeployState, h: HostState): HostResult['liveSlot'] {
+  const sw = h.slotSwitch;
+  if (!sw || !state.app) return undefined;
+  const name = sw.routed ? sw.to : sw.from;
+  const slot = managedHost(state.app, state.environment).slots.find((s) => s.name === name);
+  return slot && { name, port: slot.port };
 }
 
 async function execute(made: PlanAndState, emit: EventSink, signal: AbortSignal): Promise<DeployResult> {

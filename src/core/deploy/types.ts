@@ -8,6 +8,8 @@ import type { ResolvedTarget } from '../ssh/target';
 import type { LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import type { RemotePaths } from '../remote/paths';
+import type { InspectedSlots } from '../remote/inspect';
+import type { SlotSwitch } from './blueGreen';
 
 /** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
 export interface ReleaseToDeploy {
@@ -108,6 +110,10 @@ export interface HostState {
   observedCurrent?: string | null;
   /** This host's own failure, for the per-host report. */
   error?: string;
+  /** Blue/green: the slots as the lock step found them. */
+  slots?: InspectedSlots;
+  /** Blue/green: this run's switch between the slots. */
+  slotSwitch?: SlotSwitch;
 }
 
 export interface DeployState {
@@ -154,6 +160,8 @@ export interface HostResult {
   bytesSent?: number;
   health?: HealthReport;
   cleaned?: string[];
+  /** Blue/green: the slot nginx routes to when the run ended, and its port. */
+  liveSlot?: { name: string; port: number };
 }
 
 /** Suitable for --json. */
@@ -171,4 +179,6 @@ export interface DeployResult {
   durations: Record<string, number>;
   hosts: HostResult[];
   warnings: string[];
+  /** Blue/green: whether nginx sent any request to the new release (false: nobody saw it). */
+  newReleaseSeen?: boolean;
 }

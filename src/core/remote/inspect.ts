@@ -14,7 +14,7 @@ import type { RemotePaths } from './paths';
 
 const M = '@@phoenix-deploy:';
 
-// A constant script; deploy_to arrives as $1. Names pass through `tr` so a newline or tab in a
+// A constant script; deploy_to arrives as $1; for a blue/green host, the app as $2 and the live upstream file as $3. Names pass through `tr` so a newline or tab in a
 // directory name cannot forge lines. Per release it forks once (head); `tr` only for odd names or
 // contents, so listing 100 releases stays cheap on a busy host.
 const SCRIPT = String.raw`d=$1
@@ -30,10 +30,13 @@ if cd "$d/releases" 2>/dev/null; then for n in *; do [ -d "./$n" ] || continue; 
 echo '${M}lock'
 if [ -L "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(readlink "$d/deploy.lock")"; elif [ -d "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(head -c 4096 "$d/deploy.lock/holder.json" 2>/dev/null | head -n 1)"; fi
 echo '${M}log'; tail -n 100 "$d/deploys.log" 2>/dev/null
+if [ -n "$2" ]; then echo '${M}slots'; sed -n 's/^# live slot: \([a-z]*\)$/live \1/p' "$3" 2>/dev/null | head -n 1
+for s in blue green; do t=$(readlink "$d/slots/$s" 2>/dev/null) && echo "link $s $(safe "$t")"; echo "state $s $(systemctl is-active "$2@$s.service" 2>/dev/null | head -n 1)"; done; fi
 echo '${M}end'`;
 
-export function inspectCommand(paths: RemotePaths): Command {
-  return ['sh', '-c', SCRIPT, 'sh', paths.root];
+/** With `slots` (a blue/green host), also which slot nginx routes to, what each slot holds and whether it runs. */
+export function inspectCommand(paths: RemotePaths, slots?: { app: string; upstreamFile: string }): Command {
+  return ['sh', '-c', SCRIPT, 'sh', paths.root, ...(slots ? [slots.app, slots.upstreamFile] : [])];
 }
 
 export interface InspectedRelease {
@@ -59,8 +62,30 @@ export interface HostInspection {
   log: DeployRecord[];
   /** Non-empty deploys.log lines (of the last 100) that are not a deploy record: torn or foreign lines. */
   unreadableLogLines: number;
+  /** Blue/green hosts: the slot nginx routes to, and each slot's release and systemd state. */
+  slots?: InspectedSlots;
   /** False when the end marker never arrived (output cut short). */
   complete: boolean;
+}
+
+export interface InspectedSlots {
+  live?: string;
+  /** Slot name → release name (or the raw link target when it is not releases/<id>). */
+  releases: Record<string, string>;
+  /** Slot name → `systemctl is-active` answer (active, inactive, failed, activating…). */
+  states: Record<string, string>;
+}
+
+function parseSlots(lines: string[] | undefined): InspectedSlots | undefined {
+  if (!lines) return undefined;
+  const slots: InspectedSlots = { releases: {}, states: {} };
+  for (const line of lines) {
+    const [kind, name, value = ''] = line.trim().split(/\s+/, 3);
+    if (kind === 'live' && name) slots.live = name;
+    if (kind === 'link' && name) slots.releases[name] = /(?:^|\/)releases\/([^/]+)\/?$/.exec(value)?.[1] ?? value;
+    if (kind === 'state' && name) slots.states[name] = value || 'unknown';
+  }
+  return slots;
 }
 
 export function parseInspection(text: string): HostInspection {
@@ -110,6 +135,7 @@ export function parseInspection(text: string): HostInspection {
     lock: sections.has('locked') ? { raw: lockText, holder: parseLockHolder(lockText) } : undefined,
     log,
     unreadableLogLines: get('log').filter((l) => l.trim() !== '').length - log.length,
+    slots: parseSlots(sections.get('slots')),
     complete: sections.has('end'),
   };
 }

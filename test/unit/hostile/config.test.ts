@@ -128,7 +128,7 @@ describe('hostile deploy.yml: values that try to break out of the shell', () => 
     const marker = join(tmpdir(), `pd13-fragment-${process.pid}`);
     const text = yml({ health: `{ url: ${JSON.stringify(`http://127.0.0.1:4000/health#$(touch\${IFS}${marker})'"\`touch\${IFS}${marker}\``)} }` });
     assert.deepEqual(errors(text), []);
-    const url = requireEnvironment(parseDeployConfig(text).config!, 'production').health!.url;
+    const url = requireEnvironment(parseDeployConfig(text).config!, 'production').health!.url!;
     // The real health request, over a real socket: what reaches the app is the path, never the fragment.
     const received: string[] = [];
     const server = createServer((socket) => socket.once('data', (d) => {

@@ -7,8 +7,15 @@ defmodule HelloPhoenix.Endpoint do
   def unquote(:do)(request) do
     case to_string(mod(request, :request_uri)) do
       "/health" -> reply(200, "ok #{HelloPhoenix.version()} #{HelloPhoenix.Greeting.message()}\n")
+      # A request that takes 3 s: deploys must let it finish on the release that started it.
+      "/slow" -> slow()
       _ -> reply(404, "not found\n")
     end
+  end
+
+  defp slow do
+    Process.sleep(3000)
+    reply(200, "slow #{HelloPhoenix.version()} #{HelloPhoenix.Greeting.message()}\n")
   end
 
   defp reply(status, body) do

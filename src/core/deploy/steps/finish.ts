@@ -7,6 +7,7 @@ import { liveConnection, onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { outcomeOf, writeRecords } from './record';
 import { readBackCurrent } from './switch';
+import { undoUnrouted } from '../blueGreen';
 
 /**
  * The plan's `finally`, on every exit path: reconnect to hosts whose connection was lost, record a
@@ -31,6 +32,10 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
     await liveConnection(h, state, signal);
   }).catch(() => undefined);
   const live = (h: HostState) => h.conn !== undefined && h.conn.isAlive?.() !== false && !h.unreachable;
+  // Blue/green stopped before the route: the new slot goes down, nginx and the old slot never moved.
+  const quiet: StepContext = ctx ?? { signal, output: () => undefined, note: () => undefined };
+  await attempt('stopping the new slot', () => onHosts(state.hosts.filter((h) => h.slotSwitch && !h.slotSwitch.routed && live(h)),
+    (h) => undoUnrouted(h, state, quiet)));
   if (!state.recorded && state.hosts.some((h) => h.locked && live(h))) {
     await attempt('recording', () => writeRecords(state, ctx, outcomeOf(state, outcome), outcome.ok ? undefined : outcome.error.message));
   }

@@ -5,6 +5,7 @@ import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockR
 import { setupCommand, stageCommand } from '../../remote/release';
 import { seedCommand, versionedDirs } from '../../remote/seed';
 import { pidRunning } from '../context';
+import { slotsToInspect } from '../service';
 import { primaryFirst, tail } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
@@ -22,10 +23,11 @@ const TAKEN = '@@phoenix-deploy:lock-taken';
 
 /** After the lock: the directories a deploy needs, the cache seeded for renamed versions, then what is on the host now. */
 function lookCommand(state: DeployState): Command {
-  if (state.kind !== 'deploy') return inspectCommand(state.paths);
+  const slots = slotsToInspect(state.environment, state.app);
+  if (state.kind !== 'deploy') return inspectCommand(state.paths, slots);
   const seed = state.release ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
   const developer = state.identity.developer;
-  return join(op.and, setupCommand(state.paths, developer), stageCommand(state.paths, developer), ...(seed ? [seed] : []), inspectCommand(state.paths));
+  return join(op.and, setupCommand(state.paths, developer), stageCommand(state.paths, developer), ...(seed ? [seed] : []), inspectCommand(state.paths, slots));
 }
 
 async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
@@ -49,6 +51,7 @@ async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Pro
   h.previous = inspection.current?.dangling ? undefined : inspection.current?.release;
   h.releases = inspection.releases.filter((r) => r.valid).map((r) => r.name);
   h.log = inspection.log;
+  h.slots = inspection.slots;
   if (inspection.current?.dangling) ctx.note(`current points at missing ${inspection.current.target}`, 'warning', h.target.key);
 }
 

@@ -1,0 +1,149 @@
+/**
+ * The blue/green switch on one host, phase by phase: point the idle slot at the release, start it,
+ * check it on its own port, route nginx to it, and finally drain and stop the old slot. Each phase
+ * is a function over one host, so the plan's steps (and rollout batches) call them per host. Until
+ * `route`, nothing a visitor reaches has changed: `undoUnrouted` stops the new slot and puts its link
+ * back, leaving nginx, `current` and the old slot exactly as they were.
+ */
+import { UserError, type StepContext } from '../plan/types';
+import { managedHost, systemctl, type ManagedHost, type Slot, type SlotName } from '../host/spec';
+import { isReleaseId } from '../release/id';
+import {
+  drainCommand, drainTimedOut, parseWorkers, pointSlotAtCommand, pointSlotCommand, routeCommand, routeRestored,
+} from '../remote/slots';
+import { liveConnection, runOn } from './hosts';
+import { healthUrl } from './service';
+import { describeReport, pollHealth } from './steps/healthPoll';
+import type { DeployState, HostState } from './types';
+
+export interface SlotSwitch {
+  /** The slot nginx routed to when the run began. */
+  from: SlotName;
+  /** The idle slot, taking the release. */
+  to: SlotName;
+  /** Where the idle slot's link pointed before (undefined: no link). */
+  toWas?: string;
+  pointed: boolean;
+  started: boolean;
+  routed: boolean;
+  /** nginx routed to the new slot at some point of this run. */
+  everRouted: boolean;
+  /** nginx workers from before the reload: the drain waits for them. */
+  workers: string[];
+}
+
+export function managedOf(state: DeployState): ManagedHost {
+  if (!state.app) throw new Error('the app name is needed to drive its units');
+  return managedHost(state.app, state.environment);
+}
+
+const slotOf = (host: ManagedHost, name: SlotName): Slot => host.slots.find((s) => s.name === name)!;
+const other = (name: SlotName): SlotName => (name === 'blue' ? 'green' : 'blue');
+
+/** Which slot goes idle → live on this host, from what the lock step read there. */
+export function planSwitch(h: HostState): SlotSwitch {
+  if (h.slotSwitch) return h.slotSwitch;
+  const live: SlotName = h.slots?.live === 'green' ? 'green' : 'blue';
+  const to = other(live);
+  const held = h.slots?.releases[to];
+  h.slotSwitch = {
+    from: live, to, toWas: held === undefined ? undefined : isReleaseId(held) ? `../releases/${held}` : held,
+    pointed: false, started: false, routed: false, everRouted: false, workers: [],
+  };
+  return h.slotSwitch;
+}
+
+const restartSeconds = (state: DeployState) => state.environment.restartTimeout ?? 120;
+
+export async function pointIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const sw = planSwitch(h);
+  const slot = slotOf(managedOf(state), sw.to);
+  sw.pointed = true; // before the command: a link half-made is still put back
+  await runOn(h, pointSlotCommand(slot, h.release!), ctx, `pointing the ${sw.to} slot at ${h.release}`);
+  ctx.note(`${sw.to} slot → ${h.release} (${sw.from} keeps serving)`, 'info', h.target.key);
+}
+
+export async function startIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const sw = planSwitch(h);
+  const slot = slotOf(managedOf(state), sw.to);
+  sw.started = true;
+  // restart, not start: a slot left running (e.g. both enabled at a reboot) must run the new release.
+  await runOn(h, systemctl('restart', slot.unit), ctx, `starting ${slot.unit}`, false, restartSeconds(state) * 1000);
+}
+
+export async function checkIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const sw = planSwitch(h);
+  const slot = slotOf(managedOf(state), sw.to);
+  const health = state.environment.health!;
+  const url = healthUrl(state.environment, slot.port);
+  h.health = await pollHealth(h, health, state, ctx.signal, url);
+  if (!h.health.ok) {
+    throw new UserError(`${h.target.key}: the ${sw.to} slot (${h.release}) is not healthy on ${url} after ${health.timeout}s; ${describeReport(h.health, health.expect)}`, { host: h.target.key });
+  }
+  ctx.note(`${sw.to} slot healthy on port ${slot.port}: ${h.health.status} ${h.health.body?.trim().slice(0, 80) ?? ''}`, 'info', h.target.key);
+}
+
+/** nginx to the new slot: its upstream file over the live one, nginx -t, reload; then the slot is enabled for reboots. */
+export async function routeToIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const host = managedOf(state);
+  const sw = planSwitch(h);
+  const to = slotOf(host, sw.to);
+  const result = await h.conn!.exec(routeCommand(host, to, slotOf(host, sw.from)), { signal: ctx.signal });
+  if (result.code !== 0) {
+    const restored = routeRestored(result.stdout);
+    throw new UserError(`${h.target.key}: ${restored ? 'nginx -t refused the configuration with the new upstream; the previous upstream was put back' : 'switching nginx failed'}. ` +
+      `${restored ? 'nginx' : 'The host'} said:\n${result.stderr.trim()}`, { host: h.target.key });
+  }
+  sw.routed = true;
+  sw.everRouted = true;
+  sw.workers = parseWorkers(result.stdout);
+  await runOn(h, systemctl('enable', to.unit), ctx, `enabling ${to.unit}`);
+  ctx.note(`nginx → ${sw.to} (port ${to.port})`, 'info', h.target.key);
+}
+
+/** The old slot finishes what it is serving (up to drain_timeout), then stops and stays off at boot. */
+export async function stopOld(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const host = managedOf(state);
+  const sw = planSwitch(h);
+  const from = slotOf(host, sw.from);
+  const drained = await runOn(h, drainCommand(from, host.drainTimeout, sw.workers), ctx, 'draining', false, (host.drainTimeout + 30) * 1000);
+  if (drainTimedOut(drained.stdout)) ctx.note(`${sw.from} still had requests after drain_timeout (${host.drainTimeout}s); stopping it anyway`, 'warning', h.target.key);
+  await runOn(h, systemctl('disable', from.unit), ctx, `disabling ${from.unit}`);
+  await runOn(h, systemctl('stop', from.unit), ctx, `stopping ${from.unit}`, false, (host.drainTimeout + 30) * 1000);
+}
+
+/** Before the route: stop the new slot and put its link back. Never throws; what fails is noted. */
+export async function undoUnrouted(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const sw = h.slotSwitch;
+  if (!sw || sw.routed || (!sw.started && !sw.pointed)) return;
+  const slot = slotOf(managedOf(state), sw.to);
+  try {
+    await liveConnection(h, state, ctx.signal);
+    if (sw.started) await runOn(h, systemctl('stop', slot.unit), ctx, `stopping ${slot.unit}`, false, restartSeconds(state) * 1000);
+    sw.started = false;
+    if (sw.pointed) await runOn(h, pointSlotAtCommand(slot, sw.toWas), ctx, `putting the ${sw.to} slot back`);
+    sw.pointed = false;
+  } catch (e) {
+    ctx.note(`could not stop the new ${sw.to} slot: ${(e as Error).message}`, 'warning', h.target.key);
+  }
+}
+
+/** After the route: nginx back to the old slot (which still runs), then the new slot stopped. Never throws. */
+export async function routeBack(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+  const sw = h.slotSwitch;
+  if (!sw?.routed) return;
+  const host = managedOf(state);
+  const [to, from] = [slotOf(host, sw.to), slotOf(host, sw.from)];
+  try {
+    await liveConnection(h, state, ctx.signal);
+    await runOn(h, routeCommand(host, from, to), ctx, `routing nginx back to ${sw.from}`);
+    sw.routed = false;
+    state.rolledBack = true;
+    await runOn(h, systemctl('disable', to.unit), ctx, `disabling ${to.unit}`);
+    ctx.note(`nginx → ${sw.from} again`, 'warning', h.target.key);
+  } catch (e) {
+    ctx.note(`could not route nginx back to ${sw.from}: ${(e as Error).message}`, 'warning', h.target.key);
+  }
+  await undoUnrouted(h, state, ctx);
+}
+

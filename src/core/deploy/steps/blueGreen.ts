@@ -1,0 +1,109 @@
+/**
+ * Blue/green as named plan steps, each running one phase of the per-host switch (../blueGreen.ts)
+ * on the hosts `select` picks (default: all), so rollout batches can build these steps per batch.
+ * A failure before `route` leaves every visitor on the old slot; the plan's `finally` stops the new
+ * slot. From `route` on a failure sends nginx back to the old slot, which keeps running until `drain`.
+ */
+import { renderCommand, type Command } from '../../shell';
+import { systemctl } from '../../host/spec';
+import type { Step, StepContext } from '../../plan/types';
+import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
+import { switchCommand } from '../../remote/release';
+import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../blueGreen';
+import { onHosts, runOn } from '../hosts';
+import { healthUrl } from '../service';
+import type { DeployState, HostState } from '../types';
+import { perHost, releaseOf } from './describe';
+
+type Select = (state: DeployState) => HostState[];
+const all: Select = (state) => state.hosts;
+
+/** For --dry-run before anything is read: the slots as the plan expects them (blue live first). */
+function slotsFor(state: DeployState, h: HostState) {
+  const host = managedOf(state);
+  const sw = planSwitch({ ...h }); // a copy: describing never changes the run's state
+  return { host, to: host.slots.find((s) => s.name === sw.to)!, from: host.slots.find((s) => s.name === sw.from)! };
+}
+
+export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
+  const on = (state: DeployState, fn: (h: HostState) => Promise<void>) => onHosts(select(state), fn);
+  const describe = (state: DeployState, lines: (h: HostState) => Array<Command | string>) => perHost(state, lines, select(state));
+
+  const point: Step<DeployState> = {
+    name: 'point',
+    title: 'Point the idle slot at the release',
+    describe: (state) => describe(state, (h) => [h.release ? pointSlotCommand(slotsFor(state, h).to, h.release) : `point the idle slot at ${releaseOf(h)}`]),
+    run: (ctx, state) => on(state, (h) => pointIdle(h, state, ctx)),
+  };
+  const start: Step<DeployState> = {
+    name: 'start',
+    title: 'Start the idle slot',
+    describe: (state) => describe(state, (h) => [systemctl('restart', slotsFor(state, h).to.unit)]),
+    run: (ctx, state) => on(state, (h) => startIdle(h, state, ctx)),
+  };
+  const health: Step<DeployState> = {
+    name: 'health',
+    title: 'Health check on the idle slot\'s own port',
+    describe: (state) => describe(state, (h) => [`GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`]),
+    run: (ctx, state) => on(state, (h) => checkIdle(h, state, ctx)),
+  };
+  const route: Step<DeployState> = {
+    name: 'route',
+    title: 'Switch nginx to the new slot (nginx -t, reload)',
+    finishOnCancel: true,
+    describe: (state) => describe(state, (h) => {
+      const { host, to, from } = slotsFor(state, h);
+      return [routeCommand(host, to, from), systemctl('enable', to.unit)];
+    }),
+    async run(ctx, state) {
+      try {
+        await on(state, (h) => routeToIdle(h, state, ctx));
+      } catch (e) {
+        await undoRoutes(state, ctx);
+        throw e;
+      }
+    },
+  };
+  const current: Step<DeployState> = {
+    name: 'switch',
+    title: 'Switch current (atomic rename)',
+    finishOnCancel: true,
+    describe: (state) => describe(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`]),
+    async run(ctx, state) {
+      try {
+        await on(state, async (h) => {
+          await runOn(h, switchCommand(state.paths, h.release!), ctx, 'switching current');
+          h.switched = true;
+        });
+      } catch (e) {
+        await onHosts(select(state).filter((h) => h.switched && h.previous), async (h) => {
+          await runOn(h, switchCommand(state.paths, h.previous!), ctx, 'switching current back').then(() => {
+            h.switched = false;
+            h.rolledBackTo = h.previous;
+          }, (x: Error) => ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key));
+        }).catch(() => undefined);
+        await undoRoutes(state, ctx);
+        throw e;
+      }
+    },
+  };
+  const drain: Step<DeployState> = {
+    name: 'drain',
+    title: 'Drain, then stop the old slot',
+    finishOnCancel: true,
+    describe: (state) => describe(state, (h) => {
+      const { host, from } = slotsFor(state, h);
+      return [`${renderCommand(drainCommand(from, host.drainTimeout, ['<nginx workers before the reload>']).slice(0, 4))} … (until in-flight requests finish, at most ${host.drainTimeout}s)`,
+        systemctl('disable', from.unit), systemctl('stop', from.unit)];
+    }),
+    async run(ctx, state) {
+      // The new release serves by now: a slot that will not stop is a warning, not a failed deploy.
+      await on(state, (h) => stopOld(h, state, ctx)).catch((e: Error) => ctx.note(`stopping the old slot: ${e.message}`, 'warning'));
+    },
+  };
+  return [point, start, health, route, current, drain];
+}
+
+async function undoRoutes(state: DeployState, ctx: StepContext): Promise<void> {
+  await onHosts(state.hosts.filter((h) => h.slotSwitch?.routed), (h) => routeBack(h, state, ctx)).catch(() => undefined);
+}

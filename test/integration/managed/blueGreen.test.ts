@@ -1,0 +1,144 @@
+/**
+ * Zero-downtime deploys on real systemd + nginx hosts the tool set up: a load generator runs
+ * through each host's nginx (published on 127.0.0.1) during a deploy, a failed deploy and a
+ * rollback, and a 3 s request in flight at the switch must finish with 200.
+ *   npx tsc -p . && node out/test/support/runLayer.js integration managed/blueGreen
+ */
+import assert from 'node:assert/strict';
+import type { PlanEvent } from '../../../src/core/plan/types';
+import { listReleases, runDeploy, runRollback, type DeployResult } from '../../../src/core/deploy';
+import { runSetup } from '../../../src/core/setup';
+import { get, startLoad, type LoadReport } from '../../support/load';
+import { release, releases, type Releases } from '../faults/support';
+import { D, SERVER_NAME, deployOptions, environment, onHost, remote, setupOptions, startHosts, stopHosts, type ManagedTestHost } from './support';
+
+const HOSTS: ManagedTestHost[] = [{ name: 'pd11-bg1', ssh: 2441, http: 8041 }, { name: 'pd11-bg2', ssh: 2442, http: 8042 }];
+const RATE = 100; // requests per second, per host
+const env = environment(HOSTS);
+const never = new AbortController().signal;
+
+/** Runs `deploy` with load on every host, and a 3 s request fired at each host the moment `route` starts. */
+async function underLoad(deploy: (emit: (e: PlanEvent) => void) => Promise<DeployResult>) {
+  const loads = HOSTS.map((h) => startLoad(h.http, SERVER_NAME, RATE));
+  await new Promise((r) => setTimeout(r, 500));
+  const slow: Array<Promise<{ status: number; body: string }>> = [];
+  const result = await deploy((e) => {
+    if (e.type === 'step-start' && e.step === 'route') for (const h of HOSTS) slow.push(get(h.http, SERVER_NAME, '/slow'));
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const reports: LoadReport[] = await Promise.all(loads.map((l) => l.stop()));
+  return { result, reports, slow: await Promise.all(slow) };
+}
+
+const failures = (reports: LoadReport[]) => reports.flatMap((r, i) => r.failed.map((f) => `${HOSTS[i].name} at ${f.at} ms: ${f.status ?? f.error}`));
+const served = async () => Promise.all(HOSTS.map((h) => get(h.http, SERVER_NAME).then((r) => r.body.trim())));
+const slotState = (h: ManagedTestHost, slot: string) => onHost(h, `systemctl is-active hello_phoenix@${slot}.service || true`);
+
+describe('blue/green on real systemd + nginx hosts (integration)', function () {
+  this.timeout(600_000);
+  let rel: Releases;
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    [rel] = await Promise.all([releases(), startHosts(HOSTS)]);
+    const setup = await runSetup(setupOptions(env), () => undefined, never);
+    assert.ok(setup.ok, setup.error);
+    const first = release(rel.a);
+    ids.a = first.id;
+    const result = await runDeploy(deployOptions(env, first), () => undefined, never);
+    assert.ok(result.ok, result.error);
+    assert.deepEqual(await served(), ['ok 0.1.0 hello', 'ok 0.1.0 hello']);
+  });
+
+  after(() => stopHosts(HOSTS));
+
+  it('deploys under 100 req/s per host without one failed request; a 3 s request in flight at the switch finishes with 200', async () => {
+    const b = release(rel.b);
+    ids.b = b.id;
+    const events: string[] = [];
+    const { result, reports, slow } = await underLoad((emit) => runDeploy(deployOptions(env, b), (e) => {
+      if (e.type === 'step-start') events.push(e.step);
+      emit(e);
+    }, never));
+    assert.ok(result.ok, result.error);
+    assert.deepEqual(events, ['connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain', 'cleanup']);
+    assert.deepEqual(failures(reports), []);
+    assert.ok(reports.every((r) => r.total >= RATE), `at least a second of load per host: ${reports.map((r) => r.total)}`);
+    assert.deepEqual(slow.map((s) => s.status), [200, 200]);
+    assert.deepEqual(slow.map((s) => s.body.trim()), ['slow 0.1.0 hello', 'slow 0.1.0 hello'], 'the in-flight request finished on the old release');
+    assert.deepEqual(await served(), ['ok 0.1.0 bonjour', 'ok 0.1.0 bonjour']);
+    assert.equal(result.newReleaseSeen, true);
+    for (const h of HOSTS) {
+      assert.equal(await onHost(h, `readlink ${D}/current`), `releases/${b.id}`);
+      // The first deploy went to green (a fresh host routes to blue, where nothing ran); this one to blue.
+      assert.equal(await slotState(h, 'blue'), 'active');
+      assert.equal(await slotState(h, 'green'), 'inactive');
+      assert.equal(await onHost(h, 'systemctl is-enabled hello_phoenix@blue.service'), 'enabled');
+    }
+    const listed = await listReleases(remote(env));
+    assert.deepEqual(listed[0].slots, [
+      { name: 'blue', port: 4001, release: ids.b, state: 'active', live: true },
+      { name: 'green', port: 4002, release: ids.a, state: 'inactive', live: false },
+    ]);
+  });
+
+  it('a release that crashes on boot fails before the switch: nobody sees it, not one request fails', async () => {
+    const crash = release(rel.crash);
+    const { result, reports } = await underLoad(() => runDeploy(deployOptions(env, crash), () => undefined, never));
+    assert.equal(result.ok, false);
+    assert.equal(result.failedStep, 'health');
+    assert.equal(result.newReleaseSeen, false);
+    assert.match(result.error ?? '', /Nobody saw .*: nginx kept every request on the old slot/);
+    assert.deepEqual(failures(reports), []);
+    assert.deepEqual(await served(), ['ok 0.1.0 bonjour', 'ok 0.1.0 bonjour']);
+    for (const h of HOSTS) {
+      assert.equal(await onHost(h, `readlink ${D}/current`), `releases/${ids.b}`);
+      assert.equal(await onHost(h, `readlink ${D}/slots/green`), `../releases/${ids.a}`, 'the idle slot holds what it held');
+      assert.match(await slotState(h, 'green'), /inactive|failed/);
+      assert.equal(await slotState(h, 'blue'), 'active');
+      assert.equal(await onHost(h, `test -e ${D}/releases/${crash.id} && echo left || echo removed`), 'removed');
+      assert.match(await onHost(h, 'grep -h "live slot" /etc/nginx/phoenix-deploy/hello_phoenix/upstream.conf'), /blue/);
+    }
+  });
+
+  it('rollback is the same dance toward the previous release, also without a failed request', async () => {
+    const { result, reports, slow } = await underLoad((emit) => runRollback({ ...remote(env), healthIntervalMs: 300 }, emit, never));
+    assert.ok(result.ok, result.error);
+    assert.equal(result.release, ids.a);
+    assert.deepEqual(failures(reports), []);
+    assert.deepEqual(slow.map((s) => s.status), [200, 200]);
+    assert.deepEqual(await served(), ['ok 0.1.0 hello', 'ok 0.1.0 hello']);
+    for (const h of HOSTS) {
+      assert.equal(await slotState(h, 'green'), 'active');
+      assert.equal(await slotState(h, 'blue'), 'inactive');
+    }
+  });
+
+  it('a broken nginx config elsewhere is refused at the route: the upstream is put back, nginx\'s message is reported', async () => {
+    const [h1] = HOSTS;
+    await onHost(h1, 'echo "this is not nginx;" > /etc/nginx/conf.d/pd11-broken.conf');
+    try {
+      const before = await onHost(h1, 'cat /etc/nginx/phoenix-deploy/hello_phoenix/upstream.conf');
+      const result = await runDeploy(deployOptions(env, release(rel.b)), () => undefined, never);
+      assert.equal(result.ok, false);
+      assert.equal(result.failedStep, 'route');
+      assert.match(result.error ?? '', /nginx -t refused .*previous upstream was put back[\s\S]*unknown directive "this"/);
+      assert.equal(await onHost(h1, 'cat /etc/nginx/phoenix-deploy/hello_phoenix/upstream.conf'), before);
+      assert.deepEqual(await served(), ['ok 0.1.0 hello', 'ok 0.1.0 hello']);
+    } finally {
+      await onHost(h1, 'rm -f /etc/nginx/conf.d/pd11-broken.conf');
+    }
+  });
+
+  it('a reboot (docker restart) brings the live release back through nginx', async () => {
+    const [h1] = HOSTS;
+    await import('./support').then((s) => s.run('docker', ['restart', h1.name]));
+    let body = '';
+    for (let i = 0; i < 120 && body !== 'ok 0.1.0 hello'; i++) {
+      body = await get(h1.http, SERVER_NAME).then((r) => r.body.trim(), () => '');
+      if (body !== 'ok 0.1.0 hello') await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(body, 'ok 0.1.0 hello');
+    assert.equal(await slotState(h1, 'blue'), 'inactive', 'only the live slot is enabled');
+  });
+});
