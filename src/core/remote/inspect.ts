@@ -135,7 +135,7 @@ export function parseInspection(text: string): HostInspection {
     lock: sections.has('locked') ? { raw: lockText, holder: parseLockHolder(lockText) } : undefined,
     log,
     unreadableLogLines: get('log').filter((l) => l.trim() !== '').length - log.length,
-    slots: parseSlots(sections.get('slots')),
+    ...(sections.has('slots') ? { slots: parseSlots(sections.get('slots')) } : {}),
     complete: sections.has('end'),
   };
 }
