@@ -1,90 +1,100 @@
 /**
- * Downtime: while a one-module change is deployed with the restart strategy (`sudo sv restart`),
- * 20 requests a second go to the health URL inside the host, through an SSH forwardOut channel of a
- * separate connection (as a load balancer on the host would see the app). Prints failed requests,
- * the longest gap between successful answers, and when the new version first answered.
+ * Downtime: the same one-module change deployed under load through nginx, once with the restart
+ * strategy and once with blue/green, in one run, each on its own real systemd + nginx host set up
+ * by `setup` (scripts/testbed/systemd-hosts.sh; 127.0.0.1:2460-2461 ssh, :8060-8061 http). 100
+ * requests a second go to each host's nginx from this machine, each on a new connection. Prints
+ * failed/total, the longest gap between successful answers, the deploy's time, and when the new
+ * version first answered.
  *   npx tsc -p . && node out/bench/downtime.js
  */
-import { runDeploy } from '../src/core/deploy';
-import type { SshConnection } from '../src/core/ssh/connection';
-import {
-  BenchProject, benchHosts, connect, Counter, deployOptions, formatSteps, now, releaseIds, runBench, secs, startHosts, stepSink, stopHosts, today,
-} from './support/sandbox';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { EnvironmentConfig } from '../src/core/config/types';
+import { resolveTargets, runDeploy } from '../src/core/deploy';
+import type { ReleaseToDeploy } from '../src/core/deploy';
+import { runSetup } from '../src/core/setup';
+import { startLoad } from '../test/support/load';
+import { BenchProject, DEPLOY_TO, KEY, KNOWN_HOSTS, REPO, formatSteps, identity, now, releaseIds, runBench, secs, stepSink, today } from './support/sandbox';
 
-const RATE = 20;
-const URL = 'http://127.0.0.1:4000/health';
+const run = promisify(execFile);
+const RATE = 100;
+const SERVER_NAME = 'bench.example.test';
+const SCRIPT = path.join(REPO, 'scripts', 'testbed', 'systemd-hosts.sh');
+const never = new AbortController().signal;
 
-interface Sample {
-  at: number;
-  ok: boolean;
-  body?: string;
+interface Host { name: string; ssh: number; http: number }
+
+function environment(h: Host, strategy: 'restart' | 'blue_green'): EnvironmentConfig {
+  return {
+    name: 'production', user: 'deploy', deployTo: DEPLOY_TO, os: 'debian-12',
+    hosts: [{ host: '127.0.0.1', port: h.ssh, user: 'deploy', primary: true }], migrate: ['bin/migrate'],
+    service: 'systemd', strategy, ports: strategy === 'blue_green' ? [4001, 4002] : [4000],
+    proxy: { listen: 80, serverName: SERVER_NAME }, health: { path: '/health', expect: 200, timeout: 60 },
+    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN_HOSTS },
+  };
 }
 
-/** Fires a GET every 1/RATE s (open loop: a slow answer never delays the next request). */
-function drive(conn: SshConnection, t0: number): { stop(): Promise<Sample[]> } {
-  const samples: Array<Promise<Sample>> = [];
-  const timer = setInterval(() => {
-    const at = now() - t0;
-    samples.push(conn.httpGet(URL, { timeoutMs: 2000 }).then(
-      (r) => ({ at, ok: r.status === 200, body: r.body.trim() }),
-      () => ({ at, ok: false }),
-    ));
-  }, 1000 / RATE);
+interface Measured { strategy: string; total: number; failed: number; gapMs: number; deployMs: number; newAfterMs?: number; steps: string }
+
+async function measure(h: Host, strategy: 'restart' | 'blue_green', a: ReleaseToDeploy, b: ReleaseToDeploy, home: string): Promise<Measured> {
+  const env = environment(h, strategy);
+  const base = { environment: env, app: 'hello_phoenix', targets: resolveTargets(env, home), identity };
+  const setup = await runSetup({ ...base, admin: 'admin', confirm: async () => true }, () => undefined, never);
+  if (!setup.ok) throw new Error(`setup failed: ${setup.error}`);
+  const first = await runDeploy({ ...base, release: a }, () => undefined, never);
+  if (!first.ok) throw new Error(`first deploy failed: ${first.error}`);
+  const load = startLoad(h.http, SERVER_NAME, RATE);
+  const t0 = now();
+  await new Promise((r) => setTimeout(r, 1000));
+  const sink = stepSink();
+  const d0 = now() - t0;
+  const result = await runDeploy({ ...base, release: b }, sink.emit, never);
+  const d1 = now() - t0;
+  await new Promise((r) => setTimeout(r, 1500));
+  const report = await load.stop();
+  if (!result.ok) throw new Error(`${strategy} deploy failed at ${result.failedStep}: ${result.error}`);
+  // The load clock started with startLoad, within a millisecond of t0.
+  const firstNew = report.samples.find((s) => s.ok && s.body?.includes('bonjour'));
   return {
-    async stop() {
-      clearInterval(timer);
-      return Promise.all(samples);
-    },
+    strategy, total: report.total, failed: report.failed.length, gapMs: report.longestGapMs, deployMs: d1 - d0,
+    newAfterMs: firstNew ? firstNew.at - d0 : undefined, steps: formatSteps(sink.steps),
   };
 }
 
 async function main(): Promise<void> {
-  const [host] = benchHosts('down', 2330, 1);
+  const hosts: Record<'restart' | 'blue_green', Host> = {
+    restart: { name: 'pd11-bench-restart', ssh: 2460, http: 8060 },
+    blue_green: { name: 'pd11-bench-bluegreen', ssh: 2461, http: 8061 },
+  };
   const project = new BenchProject();
-  let load: SshConnection | undefined;
+  const home = mkdtempSync(path.join(os.tmpdir(), 'pd11-bench-home-'));
   try {
-    const started = startHosts([host]);
-    const a = await project.build();
+    const started = Promise.all(Object.values(hosts).map((h) => run('bash', [SCRIPT, 'start', h.name, String(h.ssh), String(h.http)])));
+    const builtA = await project.build();
     project.greeting('bonjour');
-    const b = await project.build();
+    const builtB = await project.build();
     await started;
     const id = releaseIds();
-    const counter = new Counter();
-    const first = await runDeploy(deployOptions([host], id(a), counter), () => undefined, new AbortController().signal);
-    if (!first.ok) throw new Error(`first deploy failed: ${first.error}`);
-    load = await connect(host);
-
-    const t0 = now();
-    const driver = drive(load, t0);
-    await new Promise((r) => setTimeout(r, 1000));
-    const sink = stepSink();
-    const d0 = now() - t0;
-    const result = await runDeploy(deployOptions([host], id(b), counter), sink.emit, new AbortController().signal);
-    const d1 = now() - t0;
-    await new Promise((r) => setTimeout(r, 1500));
-    const samples = (await driver.stop()).sort((x, y) => x.at - y.at);
-    if (!result.ok) throw new Error(`deploy failed at ${result.failedStep}: ${result.error}`);
-
-    const failed = samples.filter((s) => !s.ok);
-    const oks = samples.filter((s) => s.ok);
-    let gap = 0;
-    let gapAt = 0;
-    for (let i = 1; i < oks.length; i++) {
-      if (oks[i].at - oks[i - 1].at > gap) {
-        gap = oks[i].at - oks[i - 1].at;
-        gapAt = oks[i - 1].at;
-      }
+    const a = id(builtA);
+    const b = id(builtB);
+    const results = [await measure(hosts.restart, 'restart', a, b, home), await measure(hosts.blue_green, 'blue_green', a, b, home)];
+    console.log(`downtime: one-module change deployed at ${RATE} req/s through nginx on a systemd host (one host per strategy), same run; ${today()}`);
+    for (const r of results) {
+      console.log(`  ${r.strategy.padEnd(10)} failed ${r.failed}/${r.total} (${((100 * r.failed) / r.total).toFixed(1)}%), longest gap ${r.gapMs.toFixed(0)} ms, ` +
+        `deploy ${secs(r.deployMs)}, new version first served ${r.newAfterMs !== undefined ? secs(r.newAfterMs) : 'never'} after the deploy began`);
+      console.log(`             steps ms: ${r.steps}`);
     }
-    const firstNew = oks.find((s) => s.body?.includes('bonjour'));
-    const restartAt = d0 + Object.entries(sink.steps).filter(([k]) => !['restart', 'health', 'record', 'cleanup'].includes(k)).reduce((t, [, v]) => t + v, 0);
-    console.log(`downtime: restart strategy (sudo sv restart), ${RATE} req/s to ${URL} inside one sandbox host through an SSH tunnel; ${today()}`);
-    console.log(`  requests: ${samples.length} sent, ${failed.length} failed (${((100 * failed.length) / samples.length).toFixed(1)}%)`);
-    console.log(`  longest gap between successful answers: ${gap.toFixed(0)} ms (from ${secs(gapAt)} on the load clock; restart began about ${secs(restartAt)})`);
-    console.log(`  deploy ${secs(d1 - d0)} (steps ms: ${formatSteps(sink.steps)}); new version first answered ${firstNew ? secs(firstNew.at - d0) : 'never'} after the deploy began`);
-    console.log('command: npx tsc -p . && node out/bench/downtime.js');
+    const [restart, blueGreen] = results;
+    const ratio = blueGreen.deployMs / restart.deployMs;
+    console.log(`  blue/green deploy time = ${ratio.toFixed(2)}× the restart strategy's (goal ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'NOT met'}); ` +
+      `blue/green failed ${blueGreen.failed} (goal 0: ${blueGreen.failed === 0 ? 'met' : 'NOT met'})`);
+    console.log('command: npm run bench -- downtime');
   } finally {
-    await load?.close();
-    await stopHosts([host]);
+    await run('bash', [SCRIPT, 'stop', ...Object.values(hosts).map((h) => h.name)]).catch(() => undefined);
+    rmSync(home, { recursive: true, force: true });
     await project.cleanup();
   }
 }

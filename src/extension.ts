@@ -11,6 +11,7 @@ import { registerHostCommands } from './vscode/hostCommands';
 import { registerCreateConfig } from './vscode/createConfig';
 import { registerContextKeys } from './vscode/contextKeys';
 import { registerStatusBar } from './vscode/statusBar';
+import { registerSetupCommand } from './vscode/setupCommand';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerBuildCommand(context, jobs, buildProblems);
   const servers = registerServersView(context, secrets);
   registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems });
+  registerSetupCommand(context, { ...jobs, secrets, servers });
   registerHostCommands(context);
   registerStatusBar(context, findings, servers);
   return { servers };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
-import type { HostReleases, ReleaseInfo } from '../core/deploy';
+import type { HostReleases, ReleaseInfo, SlotInfo } from '../core/deploy';
 import type { LiveEntry } from '../core/remote/history';
 
 export type ServerNode =
@@ -9,6 +9,7 @@ export type ServerNode =
   | { kind: 'release'; env: EnvironmentConfig; host: string; release: ReleaseInfo; role: 'current' | 'previous' | 'other' }
   | { kind: 'history'; env: EnvironmentConfig; host: string; entries: LiveEntry[] }
   | { kind: 'live'; entry: LiveEntry }
+  | { kind: 'slot'; env: EnvironmentConfig; host: string; slot: SlotInfo; release?: ReleaseInfo }
   | { kind: 'message'; text: string; icon: string };
 
 /** current, the release a plain rollback returns to (from deploys.log), or another release; then the live history. */
@@ -40,6 +41,30 @@ export function liveItem(node: Extract<ServerNode, { kind: 'live' }>): vscode.Tr
   return item;
 }
 
+/** Blue/green hosts: one node per slot (before the releases), with the release each holds. */
+export function slotNodes(env: EnvironmentConfig, host: HostReleases): ServerNode[] {
+  return (host.slots ?? []).map((slot) => ({ kind: 'slot', env, host: host.host, slot, release: host.releases.find((r) => r.id === slot.release) }));
+}
+
+/** e.g. `live: green :4002` for a host's description. */
+export function liveSlotLabel(host: HostReleases): string | undefined {
+  const live = host.slots?.find((s) => s.live);
+  return live ? vscode.l10n.t('live: {0}{1}', live.name, live.port ? ` :${live.port}` : '') : undefined;
+}
+
+export function slotItem(node: Extract<ServerNode, { kind: 'slot' }>): vscode.TreeItem {
+  const { slot, release } = node;
+  const item = new vscode.TreeItem(`${slot.name}${slot.port ? ` :${slot.port}` : ''}`, vscode.TreeItemCollapsibleState.None);
+  item.contextValue = slot.live ? 'slot:live' : 'slot:idle';
+  const running = slot.state === 'active';
+  item.iconPath = new vscode.ThemeIcon(slot.live ? 'broadcast' : 'debug-pause', new vscode.ThemeColor(slot.live && running ? 'charts.green' : running ? 'charts.yellow' : 'disabledForeground'));
+  const holds = release?.valid ? `${release.version ?? '?'} ${release.commit?.slice(0, 7) ?? ''}`.trim() : slot.release ?? vscode.l10n.t('empty');
+  item.description = [slot.live ? vscode.l10n.t('live') : vscode.l10n.t('idle'), holds, slot.state].join(' · ');
+  item.tooltip = new vscode.MarkdownString(`**${escape(slot.name)}** slot${slot.live ? ' (nginx routes here)' : ''}\n\n` +
+    `- port ${slot.port ?? '?'}\n- release ${escape(slot.release ?? 'none')}\n- systemd: ${escape(slot.state)}`);
+  return item;
+}
+
 export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {
   const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.Expanded);
   item.contextValue = 'environment';
@@ -63,7 +88,7 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
   } else {
     const color = s.locked ? 'charts.yellow' : s.dangling || !current ? 'charts.orange' : 'charts.green';
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(color));
-    item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'),
+    item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'), liveSlotLabel(s),
       s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') + (s.lockStale ? vscode.l10n.t(' (stale)') : '') : undefined,
       s.unreadable?.length ? vscode.l10n.t('{0} unreadable', String(s.unreadable.length)) : undefined].filter(Boolean).join(' · ');
   }
@@ -74,6 +99,7 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
     md.appendMarkdown(`- OS: ${escape(s.os ?? 'unknown')}${s.glibc ? `, glibc ${escape(s.glibc)}` : ''}\n`);
     md.appendMarkdown(`- current: ${current ? `\`${current.id}\` (ERTS ${escape(current.erts ?? '?')})` : s.dangling ? `missing target ${escape(s.current ?? '')}` : 'none'}\n`);
     if (s.locked) md.appendMarkdown(`- locked by ${escape(s.lock?.who ?? '?')} since ${escape(s.lock?.when ?? '?')}${s.lockStale ? ` (stale: ${escape(s.lockStale)})` : ''}\n`);
+    for (const slot of s.slots ?? []) md.appendMarkdown(`- ${escape(slot.name)} slot :${slot.port ?? '?'}: ${escape(slot.release ?? 'empty')} (${escape(slot.state)})${slot.live ? ' ← live' : ''}\n`);
     if (s.currentTarget) md.appendMarkdown(`- current points outside releases/: ${escape(s.currentTarget)}\n`);
     for (const u of s.unreadable ?? []) md.appendMarkdown(`- could not read: ${escape(u)}\n`);
   }

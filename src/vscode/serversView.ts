@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { loadConfigFile } from '../core/project/loadConfig';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
-import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, type ServerNode } from './serverNodes';
+import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, slotItem, slotNodes, type ServerNode } from './serverNodes';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import { projectRoot } from './workspace';
@@ -79,7 +79,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       if (!node.state) return [{ kind: 'message', text: vscode.l10n.t('Not loaded: use Refresh'), icon: 'info' }];
       if (!node.state.ok) return [{ kind: 'message', text: node.state.error ?? vscode.l10n.t('unreachable'), icon: 'error' }];
       const releases = releaseNodes(node.env, node.state);
-      return releases.length > 0 ? releases : [{ kind: 'message', text: vscode.l10n.t('No releases yet'), icon: 'info' }];
+      return [...slotNodes(node.env, node.state), ...(releases.length > 0 ? releases : [{ kind: 'message', text: vscode.l10n.t('No releases yet'), icon: 'info' } as const])];
     }
     if (node.kind === 'history') return node.entries.map((entry) => ({ kind: 'live', entry }));
     return [];
@@ -90,6 +90,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       case 'environment': return environmentItem(node.env);
       case 'host': return hostItem(node);
       case 'release': return releaseItem(node);
+      case 'slot': return slotItem(node);
       case 'message': return messageItem(node);
       case 'history': return historyItem(node);
       case 'live': return liveItem(node);

@@ -23,7 +23,7 @@ describe('Servers tree against a real sandbox host', () => {
     const expected = cliReleases(dir);
     await api.servers.refresh();
     const envs = await api.servers.getChildren();
-    assert.deepEqual(envs.map((e) => e.kind === 'environment' && e.env.name), ['production']);
+    assert.deepEqual(envs.map((e) => e.kind === 'environment' && e.env.name), ['production', 'bluegreen']);
     const hosts = await api.servers.getChildren(envs[0]);
     assert.deepEqual(hosts.map((h) => h.kind === 'host' && h.key), expected.map((h) => h.host));
     for (const [i, host] of hosts.entries()) {

@@ -1,10 +1,11 @@
-import { readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchChromium } from './browser';
 import { startCodeServer, workbenchUrl } from './codeServer';
 import { REPO_ROOT, RESULTS_DIR } from './paths';
 import { writeLayerResult, type LayerResult } from './results';
-import { createSandboxProject } from './sandboxProject';
+import { createSandboxProject, type SandboxProject } from './sandboxProject';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -45,10 +46,36 @@ async function runSuite(suite: 'trusted' | 'restricted', workspace: string, env:
   }
 }
 
+/** A `bluegreen` environment on a real systemd + nginx host, set up and deployed once, for the slot display. */
+const SYSTEMD_HOSTS = path.join(REPO_ROOT, 'scripts', 'testbed', 'systemd-hosts.sh');
+const BLUE_GREEN_HOST = { name: 'pd11-ext1', ssh: 2450, http: 8050 };
+
+async function addBlueGreenEnvironment(project: SandboxProject): Promise<void> {
+  execFileSync('bash', [SYSTEMD_HOSTS, 'start', BLUE_GREEN_HOST.name, String(BLUE_GREEN_HOST.ssh), String(BLUE_GREEN_HOST.http)], { stdio: 'pipe' });
+  const file = path.join(project.dir, 'config', 'deploy.yml');
+  const text = await readFile(file, 'utf8');
+  const ssh = /^    ssh:\n(?:      .*\n)+/m.exec(text)?.[0] ?? '';
+  await writeFile(file, `${text}  bluegreen:
+    user: deploy
+    deploy_to: /opt/hello_phoenix
+    hosts:
+      - { host: 127.0.0.1, port: ${BLUE_GREEN_HOST.ssh} }
+    service: systemd
+    strategy: blue_green
+    ports: [4001, 4002]
+    proxy: { listen: 80, server_name: shop.example.test }
+    health: { path: /health, expect: 200, timeout: 30 }
+    drain_timeout: 5
+${ssh}`);
+  project.cli('setup', '--env', 'bluegreen', '--admin', 'admin', '--yes');
+  project.cli('deploy', '--env', 'bluegreen', '--yes');
+}
+
 export async function runExtensionTests(): Promise<LayerResult> {
   const project = await createSandboxProject([{ name: 'ext-web1', port: 2210, primary: true }], 'phx-ext-');
   try {
     project.cli('deploy', '--yes');
+    await addBlueGreenEnvironment(project);
     const env = { PHOENIX_TEST_CLI: path.join(REPO_ROOT, 'dist', 'cli.js') };
     const results = [await runSuite('trusted', project.dir, env), await runSuite('restricted', project.dir, env)];
     return {
@@ -58,6 +85,7 @@ export async function runExtensionTests(): Promise<LayerResult> {
       failures: results.flatMap((r) => r.failures),
     };
   } finally {
+    execFileSync('bash', [SYSTEMD_HOSTS, 'stop', BLUE_GREEN_HOST.name], { stdio: 'pipe' });
     await project.cleanup();
   }
 }
