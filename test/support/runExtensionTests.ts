@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchChromium } from './browser';
 import { startCodeServer, workbenchUrl } from './codeServer';
 import { REPO_ROOT, RESULTS_DIR } from './paths';
 import { writeLayerResult, type LayerResult } from './results';
-import { createSandboxProject, type SandboxProject } from './sandboxProject';
+import { addSystemdEnvironment, createSandboxProject, stopSystemdHost, type SandboxProject } from './sandboxProject';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -46,27 +45,11 @@ async function runSuite(suite: 'trusted' | 'restricted', workspace: string, env:
   }
 }
 
-/** A `bluegreen` environment on a real systemd + nginx host, set up and deployed once, for the slot display. */
-const SYSTEMD_HOSTS = path.join(REPO_ROOT, 'scripts', 'testbed', 'systemd-hosts.sh');
 const BLUE_GREEN_HOST = { name: 'pd11-ext1', ssh: 2450, http: 8050 };
 
+/** A `bluegreen` environment on a real systemd + nginx host, set up and deployed once, for the slot display. */
 async function addBlueGreenEnvironment(project: SandboxProject): Promise<void> {
-  execFileSync('bash', [SYSTEMD_HOSTS, 'start', BLUE_GREEN_HOST.name, String(BLUE_GREEN_HOST.ssh), String(BLUE_GREEN_HOST.http)], { stdio: 'pipe' });
-  const file = path.join(project.dir, 'config', 'deploy.yml');
-  const text = await readFile(file, 'utf8');
-  const ssh = /^    ssh:\n(?:      .*\n)+/m.exec(text)?.[0] ?? '';
-  await writeFile(file, `${text}  bluegreen:
-    user: deploy
-    deploy_to: /opt/hello_phoenix
-    hosts:
-      - { host: 127.0.0.1, port: ${BLUE_GREEN_HOST.ssh} }
-    service: systemd
-    strategy: blue_green
-    ports: [4001, 4002]
-    proxy: { listen: 80, server_name: shop.example.test }
-    health: { path: /health, expect: 200, timeout: 30 }
-    drain_timeout: 5
-${ssh}`);
+  await addSystemdEnvironment(project, BLUE_GREEN_HOST);
   project.cli('setup', '--env', 'bluegreen', '--admin', 'admin', '--yes');
   project.cli('deploy', '--env', 'bluegreen', '--yes');
 }
@@ -85,7 +68,7 @@ export async function runExtensionTests(): Promise<LayerResult> {
       failures: results.flatMap((r) => r.failures),
     };
   } finally {
-    execFileSync('bash', [SYSTEMD_HOSTS, 'stop', BLUE_GREEN_HOST.name], { stdio: 'pipe' });
+    stopSystemdHost(BLUE_GREEN_HOST.name);
     await project.cleanup();
   }
 }

@@ -59,3 +59,29 @@ export async function createSandboxProject(hosts: SandboxHost[], prefix = 'phx-s
     },
   };
 }
+
+const SYSTEMD_HOSTS = path.join(REPO_ROOT, 'scripts', 'testbed', 'systemd-hosts.sh');
+
+/** Starts a real systemd + nginx host and adds a `bluegreen` environment for it to the project's deploy.yml. */
+export async function addSystemdEnvironment(project: SandboxProject, host: { name: string; ssh: number; http: number }): Promise<void> {
+  execFileSync('bash', [SYSTEMD_HOSTS, 'start', host.name, String(host.ssh), String(host.http)], { stdio: 'pipe' });
+  const file = path.join(project.dir, 'config', 'deploy.yml');
+  const text = await readFile(file, 'utf8');
+  const ssh = /^    ssh:\n(?:      .*\n)+/m.exec(text)?.[0] ?? '';
+  await writeFile(file, `${text}  bluegreen:
+    user: deploy
+    deploy_to: /opt/hello_phoenix
+    hosts:
+      - { host: 127.0.0.1, port: ${host.ssh} }
+    service: systemd
+    strategy: blue_green
+    ports: [4001, 4002]
+    proxy: { listen: 80, server_name: shop.example.test }
+    health: { path: /health, expect: 200, timeout: 30 }
+    drain_timeout: 5
+${ssh}`);
+}
+
+export function stopSystemdHost(name: string): void {
+  execFileSync('bash', [SYSTEMD_HOSTS, 'stop', name], { stdio: 'pipe' });
+}

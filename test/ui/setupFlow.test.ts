@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startCodeServer, workbenchUrl, type CodeServer } from '../support/codeServer';
+import { REPO_ROOT, RESULTS_DIR } from '../support/paths';
+import { addSystemdEnvironment, createSandboxProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
+
+const HOST = { name: 'pd11-ui1', ssh: 2455, http: 8055 };
+const onHost = (script: string) => execFileSync('docker', ['exec', HOST.name, 'sh', '-c', script], { encoding: 'utf8' }).trim();
+
+describe('a developer sets up a fresh systemd host from the editor (Playwright + code-server)', function () {
+  let project: SandboxProject;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `setup-flow-${name}.png`) });
+
+  before(async () => {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    project = await createSandboxProject([], 'phx-ui-setup-');
+    // production needs a host to be valid; nothing here connects to it.
+    const config = path.join(project.dir, 'config', 'deploy.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('    hosts:\n\n', '    hosts:\n      - { host: 127.0.0.1, port: 2456 }\n'));
+    await addSystemdEnvironment(project, HOST);
+    server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'editor.accessibilitySupport': 'on' } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(server, project.dir, REPO_ROOT));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    stopSystemdHost(HOST.name);
+    await project?.cleanup();
+  });
+
+  it('runs "Phoenix: Set Up Servers…", sees every file in the modal, and nothing changes before it is confirmed', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.tool-versions' }).waitFor({ timeout: 60_000 });
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Phoenix: Set Up Servers');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Set Up Servers' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bluegreen' }).first().click({ timeout: 30_000 });
+    await input.waitFor();
+    await input.fill('admin');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 120_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /Set up bluegreen\?/);
+    for (const file of ['/etc/systemd/system/hello_phoenix@.service', '/etc/sudoers.d/phoenix-deploy-hello_phoenix', '/etc/nginx/sites-available/hello_phoenix', '/opt/hello_phoenix/shared/env']) {
+      assert.ok(text.includes(`+ ${file}`), `${file} is listed`);
+    }
+    assert.equal(onHost('test -e /etc/systemd/system/hello_phoenix@.service && echo there || echo absent'), 'absent', 'nothing before the answer');
+    await shot('1-confirm');
+    await dialog.locator('.monaco-button', { hasText: /^Set Up$/ }).click();
+    for (let i = 0; i < 120 && onHost('test -e /etc/nginx/sites-enabled/hello_phoenix && echo there || echo absent') !== 'there'; i++) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(onHost('readlink /etc/nginx/sites-enabled/hello_phoenix'), '/etc/nginx/sites-available/hello_phoenix');
+    assert.equal(onHost('stat -c %a /opt/hello_phoenix/shared/env'), '600');
+    await shot('2-done');
+  });
+});
