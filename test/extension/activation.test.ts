@@ -43,7 +43,7 @@ describe('activation in real VS Code', () => {
     await vscode.commands.executeCommand('phoenixDeploy.servers.focus');
     // The provider behind the view: its roots are the environments of config/deploy.yml.
     const roots = await ext.exports.servers.getChildren!(undefined);
-    assert.deepEqual(roots?.map((n) => `${n.kind}:${n.env?.name}`), ['environment:production']);
+    assert.deepEqual(roots?.map((n) => `${n.kind}:${n.env?.name}`), ['environment:production', 'environment:bluegreen']);
   });
 
   it('assigns the tool-versions language to .tool-versions', async () => {
