@@ -2,7 +2,8 @@
 // parts stay external so it falls back to pure JS.
 //
 // ssh2 and dockerode (with its gRPC and protobuf dependencies) are two thirds of the code, and are
-// only needed once a build or a deploy starts: the sources load them with `await import(...)`.
+// only needed once a build or a deploy starts: the sources load them with `await import(...)`, as
+// they do protobufjs/light, which decodes BuildKit's progress.
 // They are bundled on their own into dist/vendor/, and the extension and CLI bundles require them
 // from there on first use, so activating the extension (or running `check`) does not parse them.
 import { build } from 'esbuild';
@@ -18,7 +19,7 @@ const shared = {
   logLevel: 'warning',
 };
 
-const VENDOR = ['ssh2', 'dockerode'];
+const VENDOR = ['ssh2', 'dockerode', 'protobufjs/light'];
 const lazyVendor = {
   name: 'lazy-vendor',
   setup(b) {

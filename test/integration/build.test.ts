@@ -3,13 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inflateSync } from 'node:zlib';
 import Docker from 'dockerode';
 import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
 import { connectDocker } from '../../src/core/docker/client';
 import { CancelledError, UserError, type PlanEvent } from '../../src/core/plan/types';
+import { beamText } from '../support/beam';
 
 /**
  * Real engine, real git: a bare repository stands in for the central remote, a clone is the
@@ -24,19 +24,6 @@ const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 const greeting = (message: string) => `defmodule HelloPhoenix.Greeting do\n  def message, do: "${message}"\nend\n`;
 
-/** The beam's strings, with the (zlib-compressed) literal table inflated. */
-function beamText(file: string): string {
-  const beam = readFileSync(file);
-  let text = '';
-  for (let at = 12; at + 8 <= beam.length;) {
-    const id = beam.toString('latin1', at, at + 4);
-    const size = beam.readUInt32BE(at + 4);
-    const data = beam.subarray(at + 8, at + 8 + size);
-    text += id === 'LitT' && data.readUInt32BE(0) > 0 ? inflateSync(data.subarray(4)).toString('latin1') : data.toString('latin1');
-    at += 8 + Math.ceil(size / 4) * 4;
-  }
-  return text;
-}
 const releaseBeam = (m: Manifest, module: string) => path.join(m.path, 'lib', `hello_phoenix-${m.version}`, 'ebin', `Elixir.HelloPhoenix.${module}.beam`);
 
 describe('build (real Docker engine, real git)', function () {

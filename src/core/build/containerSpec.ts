@@ -72,7 +72,7 @@ export function planBuildContainer(inputs: BuildContainerInputs): BuildContainer
 }
 
 /** argv of `docker run` equivalent to the build container, for --dry-run. */
-export function describeBuildContainer(plan: BuildContainerPlan): string[] {
+export function describeBuildContainer(plan: { spec: IdleContainerSpec }): string[] {
   const argv = ['docker', 'run', '-d', '--network', plan.spec.network, '-w', plan.spec.workdir];
   for (const [k, v] of Object.entries(plan.spec.labels)) argv.push('--label', `${k}=${v}`);
   for (const e of plan.spec.env) argv.push('-e', e);

@@ -32,6 +32,21 @@ export function cacheVolumeNames(projectKey: string, branch: string, imageId: st
   return { deps: `${base}-deps`, build: `${base}-build`, mixHome: `${base}-mix-${image}`, hexHome: `${base}-hex-${image}` };
 }
 
+/**
+ * The `_build` volume of a replayed stage. Docker seeds a new volume from the image, so it starts
+ * with what the stage compiled before its source copy (the deps); a new image (new deps) gets a
+ * new volume, never one compiled against other deps.
+ */
+export function replayBuildVolume(projectKey: string, branch: string, imageId: string): string {
+  return `${cacheVolumeNames(projectKey, branch, imageId).build}-${imageId.replace(/^sha256:/, '').slice(0, 12)}`;
+}
+
+/** Whether `name` is a replay `_build` volume of this project and branch (for removing superseded ones). */
+export function isReplayBuildVolume(name: string, projectKey: string, branch: string): boolean {
+  const prefix = `${cacheVolumeNames(projectKey, branch, '').build}-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length));
+}
+
 export interface ReuseKeyInput {
   commit: string;
   app: string;

@@ -40,7 +40,8 @@ const HEADER_LINE = /^(warning|error): (.*)$/;
  * project are reported; Elixir's own frames such as `(elixir 1.14.0) lib/kernel/...` are skipped.
  */
 export function parseCompileDiagnostics(output: string, mapping: PathMapping): CompileDiagnostic[] {
-  const lines = mapContainerPaths(output, mapping).split(/\r?\n/);
+  // BuildKit's progress prefixes each output line with its step (`#12 ` or `#12 0.513 `).
+  const lines = mapContainerPaths(output, mapping).split(/\r?\n/).map((line) => line.replace(/^#\d+ (?:\d+\.\d+ )?/, ''));
   const found: CompileDiagnostic[] = [];
   let pending: { severity: 'error' | 'warning'; message: string } | undefined;
   for (const line of lines) {

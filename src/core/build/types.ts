@@ -1,7 +1,10 @@
 import type { DeployConfig } from '../config/types';
 import type { Docker } from '../docker/client';
+import type { BuilderChoice } from '../docker/builder';
+import type { BuildTarget } from '../docker/buildTarget';
 import type { Container } from '../docker/container';
 import type { ResolvedRepo } from '../git/remote';
+import type { StagePlan } from './stagePlan';
 import type { ReleaseToolChoice } from './tool';
 
 /** What `manifest.json` beside each stored release says. Deploys read it. */
@@ -44,6 +47,10 @@ export interface BuildOptions {
   labels?: Record<string, string>;
   /** How to reach Docker; default connectDocker(). */
   connect?: () => Promise<Docker>;
+  /** Build the whole Dockerfile stage even where its tail could be replayed (to measure or compare both designs). */
+  wholeStage?: boolean;
+  /** Environment read for DOCKER_BUILDKIT (default process.env). */
+  env?: NodeJS.ProcessEnv;
   now?: () => Date;
 }
 
@@ -66,6 +73,14 @@ export interface BuildState {
   dockerfileText?: string;
   /** The Dockerfile stage that is the build environment. */
   target?: string;
+  /** The parsed Dockerfile and its target stage. */
+  buildTarget?: BuildTarget;
+  /** The build context's files (.dockerignore applied), relative POSIX paths. */
+  contextFiles?: string[];
+  /** How the stage is built: environment, replay or whole-stage. */
+  stagePlan?: StagePlan;
+  /** BuildKit, or the legacy builder as a fallback. */
+  builder?: BuilderChoice;
   reuseKey?: string;
   /** Set when a stored release is reused: the remaining steps do nothing. */
   reused?: Manifest;
@@ -75,6 +90,8 @@ export interface BuildState {
   container?: Container;
   /** Container directory holding the project (mix runs here). */
   containerProjectDir?: string;
+  /** The release directory inside the build container. */
+  containerReleaseDir?: string;
   /** Temp directory in the release store; removed unless renamed into place. */
   stagingDir?: string;
   manifest?: Manifest;

@@ -11,10 +11,7 @@ export interface BuildTarget {
   baseImage: string;
 }
 
-/**
- * Picks the stage to build and refuses what the legacy builder (dockerode, no BuildKit) would
- * get wrong. `file` is the Dockerfile's path as the user knows it, used in every message.
- */
+/** Picks the stage to build. `file` is the Dockerfile's path as the user knows it, used in every message. */
 export function selectBuildTarget(text: string, file: string, target?: string): BuildTarget {
   const parsed = parseDockerfile(text);
   if (parsed.stages.length === 0) {
@@ -31,14 +28,20 @@ export function selectBuildTarget(text: string, file: string, target?: string): 
       { file, line: parsed.stages[parsed.stages.length - 1].fromRange.line });
   }
   const stage = parsed.stages[index];
-  // The legacy builder runs every stage up to the target, so BuildKit syntax there breaks the build.
-  const nextStageLine = parsed.stages[index + 1]?.fromRange.line ?? Number.POSITIVE_INFINITY;
-  const feature = parsed.buildKitFeatures.find((f) => f.range.line < nextStageLine);
-  if (feature) {
-    const what = feature.message.replace(/\s*needs BuildKit$/, '');
-    throw new UserError(`${file}:${feature.range.line}: ${what} needs BuildKit, which Phoenix Deploy's builder (the Docker ` +
-      'Engine API, legacy builder) does not use. Rewrite it without BuildKit syntax (e.g. COPY/ARG instead of a mount), ' +
-      `or move it to a stage after "${stage.name}".`, { file, line: feature.range.line });
-  }
   return { parsed, stage, baseImage: rootStage(parsed, stage).image.value };
+}
+
+/**
+ * The legacy builder (the fallback when the engine has no BuildKit) runs every stage up to the
+ * target and refuses BuildKit syntax there; say so before building, with the line.
+ */
+export function refuseBuildKitSyntax(target: BuildTarget, file: string, reason: string): void {
+  const { parsed, stage } = target;
+  const nextStageLine = parsed.stages[stage.index + 1]?.fromRange.line ?? Number.POSITIVE_INFINITY;
+  const feature = parsed.buildKitFeatures.find((f) => f.range.line < nextStageLine);
+  if (!feature) return;
+  const what = feature.message.replace(/\s*needs BuildKit$/, '');
+  throw new UserError(`${file}:${feature.range.line}: ${what} needs BuildKit, and this build uses Docker's legacy builder (${reason}). ` +
+    `Rewrite it without BuildKit syntax (e.g. COPY/ARG instead of a mount), move it to a stage after "${stage.name}", ` +
+    'or build with an engine that has BuildKit.', { file, line: feature.range.line });
 }

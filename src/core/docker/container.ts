@@ -55,10 +55,10 @@ export interface ExecResult {
 }
 
 /** Runs argv in the container, streaming output; cancellation kills the container. */
-export async function execIn(container: Container, argv: string[], options: { signal: AbortSignal; output: (text: string) => void; env?: string[]; workdir?: string }): Promise<ExecResult> {
+export async function execIn(container: Container, argv: string[], options: { signal: AbortSignal; output: (text: string) => void; env?: string[]; workdir?: string; user?: string }): Promise<ExecResult> {
   const { signal, output } = options;
   if (signal.aborted) throw new CancelledError();
-  const exec = await container.exec({ Cmd: argv, Env: options.env, WorkingDir: options.workdir, AttachStdout: true, AttachStderr: true, Tty: false });
+  const exec = await container.exec({ Cmd: argv, Env: options.env, WorkingDir: options.workdir, User: options.user || undefined, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await exec.start({ hijack: true, stdin: false });
   const tail: string[] = [];
   const sink = new PassThrough();
@@ -110,4 +110,20 @@ export async function removeContainersByLabel(docker: Docker, labels: Record<str
   const found = await docker.listContainers({ all: true, filters });
   for (const info of found) await removeContainer(docker.getContainer(info.Id));
   return found.length;
+}
+
+/** Removes the volumes carrying all `labels` that `superseded` picks; one still in use is left alone. Returns the names removed. */
+export async function removeVolumesByLabel(docker: Docker, labels: Record<string, string>, superseded: (name: string) => boolean): Promise<string[]> {
+  const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+  const removed: string[] = [];
+  for (const volume of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    if (!superseded(volume.Name)) continue;
+    try {
+      await docker.getVolume(volume.Name).remove();
+      removed.push(volume.Name);
+    } catch (e) {
+      if (![404, 409].includes((e as { statusCode?: number }).statusCode ?? 0)) throw e;
+    }
+  }
+  return removed;
 }

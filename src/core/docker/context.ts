@@ -55,8 +55,12 @@ interface TarHeader {
   uname?: string;
   gname?: string;
 }
+interface TarPack extends NodeJS.ReadableStream {
+  entry(header: { name: string; mode?: number; uid?: number; gid?: number; mtime?: Date }, content: string): void;
+  finalize(): void;
+}
 interface TarFs {
-  pack(cwd: string, options: { entries: string[]; map?: (header: TarHeader) => TarHeader }): NodeJS.ReadableStream;
+  pack(cwd: string, options: { entries: string[]; map?: (header: TarHeader) => TarHeader; finalize?: boolean; finish?: (pack: TarPack) => void }): TarPack;
   extract(cwd: string, options?: { strip?: number; chown?: boolean; ignore?: TarIgnore }): NodeJS.WritableStream;
 }
 
@@ -66,11 +70,25 @@ export function loadTarFs(): TarFs {
   return require('tar-fs') as TarFs;
 }
 
+export interface PackOptions {
+  /** The entry name for a file (default: its path relative to `dir`). */
+  rename?: (file: string) => string;
+  /** Entries written from memory instead of the file at that path. */
+  replace?: ReadonlyMap<string, string>;
+}
+
 /** A tar stream of `files` under `dir`, owned by root so the container sees no host uids. */
-export function packFiles(dir: string, files: string[]): NodeJS.ReadableStream {
+export function packFiles(dir: string, files: string[], options: PackOptions = {}): NodeJS.ReadableStream {
+  const { rename, replace } = options;
+  const root = { uid: 0, gid: 0, uname: 'root', gname: 'root' };
   return loadTarFs().pack(dir, {
-    entries: files,
-    map: (header) => ({ ...header, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
+    entries: replace ? files.filter((f) => !replace.has(f)) : files,
+    map: (header) => ({ ...header, ...root, name: rename ? rename(header.name) : header.name }),
+    finalize: !replace,
+    finish: replace ? (pack) => {
+      for (const [name, content] of replace) pack.entry({ name: rename ? rename(name) : name, mode: 0o644, uid: 0, gid: 0, mtime: new Date() }, content);
+      pack.finalize();
+    } : undefined,
   });
 }
 

@@ -1,37 +1,69 @@
-import { CancelledError, UserError } from '../plan/types';
+import { CancelledError } from '../plan/types';
+import type { BuilderKind } from './builder';
+import { BuildKitProgress, loadStatusDecoder, type FailedVertex } from './buildkitStatus';
 import type { Docker } from './client';
-import { listContextFiles, packFiles, readDockerignore } from './context';
+import { packFiles } from './context';
 
 export interface BuildStageOptions {
   /** Directory sent as the build context (the isolated checkout, never the project). */
   contextDir: string;
+  /** The context's files (.dockerignore already applied), relative POSIX paths. */
+  files: string[];
   /** Dockerfile path relative to contextDir, POSIX separators. */
   dockerfile: string;
+  /** Sent instead of the Dockerfile's own text (a stage cut short); same path, same line numbers. */
+  dockerfileText?: string;
   target: string;
   tag: string;
   labels: Record<string, string>;
+  builder: BuilderKind;
   signal: AbortSignal;
   output: (text: string) => void;
 }
 
 interface BuildEvent {
+  id?: string;
   stream?: string;
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
-  aux?: { ID?: string };
+  aux?: string | { ID?: string };
 }
 
-/** Builds one stage with the Engine API (legacy builder), streaming its progress; returns the image id. */
+/** A build the daemon refused or that failed in an instruction; the step turns it into a UserError with the line. */
+export class ImageBuildError extends Error {
+  constructor(readonly daemonMessage: string, readonly builder: BuilderKind, readonly failedVertex?: FailedVertex, readonly tail: string[] = []) {
+    super(daemonMessage);
+    this.name = 'ImageBuildError';
+  }
+}
+
+const BUILDKIT_TRACE = 'moby.buildkit.trace';
+
+/**
+ * Builds one stage through the Engine API and returns the image id. BuildKit (`/build?version=2`,
+ * a tar context, no session: nothing is read from this machine but the context) streams
+ * protobuf progress, rendered as plain lines; the legacy builder streams text.
+ */
 export async function buildStageImage(docker: Docker, options: BuildStageOptions): Promise<string> {
-  const { contextDir, dockerfile, target, tag, labels, signal, output } = options;
-  const patterns = await readDockerignore(contextDir);
-  // Docker always sends the Dockerfile and .dockerignore, even when .dockerignore lists them.
-  const files = await listContextFiles(contextDir, patterns, [dockerfile, '.dockerignore']);
-  output(`Sending build context: ${files.length} files (.dockerignore applied)\n`);
-  const stream = await docker.buildImage(packFiles(contextDir, files), {
-    dockerfile, target, t: tag, labels, rm: true, forcerm: true, pull: false, abortSignal: signal,
-  } as Parameters<Docker['buildImage']>[1]);
+  const { contextDir, files, dockerfile, dockerfileText, target, tag, labels, builder, signal, output } = options;
+  if (signal.aborted) throw new CancelledError();
+  const decode = builder === 'buildkit' ? await loadStatusDecoder() : undefined;
+  const progress = new BuildKitProgress();
+  const context = packFiles(contextDir, files, dockerfileText === undefined ? {} : { replace: new Map([[dockerfile, dockerfileText]]) });
+  const query: Record<string, unknown> = { dockerfile, target, t: tag, labels, pull: false };
+  if (builder === 'buildkit') query.version = '2';
+  else Object.assign(query, { rm: true, forcerm: true });
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => {
+    docker.modem.dial({
+      path: '/build?', method: 'POST', file: context, options: query, isStream: true, abortSignal: signal,
+      statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+    }, (err: Error | null, data?: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)));
+  }).catch((e: unknown) => {
+    if (signal.aborted) throw new CancelledError();
+    throw new ImageBuildError(daemonText(e), builder);
+  });
+
   const lines: string[] = [];
   let imageId: string | undefined;
   let failure: string | undefined;
@@ -46,21 +78,27 @@ export async function buildStageImage(docker: Docker, options: BuildStageOptions
       if (signal.aborted) return reject(new CancelledError());
       return err ? reject(err) : resolve();
     }, (event: BuildEvent) => {
-      const text = event.stream ?? (event.status ? `${event.status}\n` : '');
+      let text = '';
+      if (event.id === BUILDKIT_TRACE && typeof event.aux === 'string' && decode) text = progress.render(decode(event.aux));
+      else if (event.stream) text = event.stream;
+      else if (event.status) text = `${event.status}\n`;
       if (text) {
         output(text);
         lines.push(...text.split('\n').filter(Boolean));
+        if (lines.length > 400) lines.splice(0, lines.length - 400);
       }
-      if (event.aux?.ID) imageId = event.aux.ID;
+      if (typeof event.aux === 'object' && event.aux?.ID) imageId = event.aux.ID;
       if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error;
     });
   });
-  if (failure) {
-    const tail = lines.slice(-20).join('\n');
-    throw new UserError(`docker build of ${dockerfile} (target ${target}) failed: ${failure}${tail ? `\nLast output:\n${tail}` : ''}`,
-      { file: dockerfile });
-  }
+  if (failure) throw new ImageBuildError(failure, builder, progress.failure(), lines.slice(-20));
   return imageId ?? (await docker.getImage(tag).inspect()).Id;
+}
+
+/** The daemon's own words from a failed request (docker-modem puts the JSON body in `json`). */
+function daemonText(e: unknown): string {
+  const error = e as { json?: { message?: string }; message?: string };
+  return error.json?.message ?? error.message ?? String(e);
 }
 
 /** Whether an image (by name or id) is present in the local engine. */

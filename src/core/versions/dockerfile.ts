@@ -39,6 +39,18 @@ export interface DockerStage {
   fromRange: TextRange;
   args: DockerArg[];
   runs: DockerRun[];
+  /** Every instruction after FROM, in order: what a build engine replays. */
+  instructions: DockerInstruction[];
+}
+
+export interface DockerInstruction {
+  /** Upper case, e.g. `COPY`. */
+  keyword: string;
+  /** The arguments with continuations joined (and heredoc bodies appended). */
+  args: Traced;
+  range: TextRange;
+  /** Offset of the instruction's first character. */
+  start: number;
 }
 
 export interface BuildKitFeature {
@@ -53,6 +65,8 @@ export interface ParsedDockerfile {
   /** Features the classic builder (dockerode's buildImage) refuses; the build engine must reject them. */
   buildKitFeatures: BuildKitFeature[];
   lines: LineIndex;
+  /** The escape character (`\\` or, by parser directive, a backtick). */
+  escape: '\\' | '`';
 }
 
 interface Instruction {
@@ -65,10 +79,13 @@ interface Instruction {
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = new LineIndex(text);
   const escape = escapeChar(text);
-  const parsed: ParsedDockerfile = { globalArgs: [], stages: [], buildKitFeatures: [], lines };
+  const parsed: ParsedDockerfile = { globalArgs: [], stages: [], buildKitFeatures: [], lines, escape };
   for (const instruction of readInstructions(text, escape)) {
     const stage = parsed.stages[parsed.stages.length - 1];
     const range = lines.range(instruction.start, instruction.end);
+    if (stage && instruction.keyword !== 'FROM') {
+      stage.instructions.push({ keyword: instruction.keyword, args: instruction.args, range, start: instruction.start });
+    }
     switch (instruction.keyword) {
       case 'ARG': {
         const scope = stage ? stageScope(stage.args) : globalScope(parsed.globalArgs);
@@ -254,6 +271,7 @@ function readFrom(instruction: Instruction, escape: string, parsed: ParsedDocker
     fromRange,
     args: [],
     runs: [],
+    instructions: [],
   };
 }
 

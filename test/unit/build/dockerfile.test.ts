@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { selectBuildTarget } from '../../../src/core/docker/buildTarget';
+import { refuseBuildKitSyntax, selectBuildTarget } from '../../../src/core/docker/buildTarget';
 import { UserError } from '../../../src/core/plan/types';
 
 const example = readFileSync(path.join(__dirname, '../../../../examples/hello_phoenix/Dockerfile'), 'utf8');
@@ -27,12 +27,15 @@ describe('build: Dockerfile build target', () => {
     });
   });
 
-  it('refuses RUN --mount at or before the target, with its line, but not after it', () => {
+  it('lets BuildKit syntax through; for the legacy builder refuses RUN --mount at or before the target, with its line, not after it', () => {
     const text = 'FROM debian AS builder\nRUN --mount=type=cache,target=/root/.cache \\\n  echo hi\nFROM builder AS later\n';
-    assert.throws(() => selectBuildTarget(text, 'Dockerfile', 'builder'), /^UserError: Dockerfile:2: RUN --mount needs BuildKit/);
+    const target = selectBuildTarget(text, 'Dockerfile', 'builder');
+    assert.equal(target.stage.name, 'builder', 'BuildKit builds it');
+    assert.throws(() => refuseBuildKitSyntax(target, 'Dockerfile', 'DOCKER_BUILDKIT=0 is set'),
+      /^UserError: Dockerfile:2: RUN --mount needs BuildKit, and this build uses Docker's legacy builder \(DOCKER_BUILDKIT=0 is set\)/);
     const after = 'FROM debian AS builder\nRUN echo ok\nFROM builder AS later\nRUN --mount=type=secret,id=x cat /run/secrets/x\n';
-    assert.equal(selectBuildTarget(after, 'Dockerfile', 'builder').stage.name, 'builder');
-    assert.throws(() => selectBuildTarget(after, 'Dockerfile', 'later'), /Dockerfile:4: RUN --mount/);
+    refuseBuildKitSyntax(selectBuildTarget(after, 'Dockerfile', 'builder'), 'Dockerfile', 'no BuildKit');
+    assert.throws(() => refuseBuildKitSyntax(selectBuildTarget(after, 'Dockerfile', 'later'), 'Dockerfile', 'no BuildKit'), /Dockerfile:4: RUN --mount/);
   });
 
   it('refuses a Dockerfile without FROM', () => {

@@ -38,7 +38,7 @@ export const collectStep: Step<BuildState> = {
     const { config, now } = state.options;
     const container = state.container!;
     const app = state.app!;
-    const containerRelease = `${state.containerProjectDir}/_build/${config.build.mixEnv}/rel/${app}`;
+    const containerRelease = state.containerReleaseDir!;
     state.stagingDir = await makeStagingDir(state.cacheRoot);
     const stagedRelease = path.join(state.stagingDir, RELEASE_SUBDIR);
     await fs.mkdir(stagedRelease);

@@ -1,11 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { selectBuildTarget } from '../../docker/buildTarget';
+import { listContextFiles, readDockerignore } from '../../docker/context';
 import { UserError, type Step } from '../../plan/types';
 import { effectiveIncludeErts, parseDistilleryConfig } from '../../versions/distillery';
 import { parseMixExs, releaseFor, resolveAppName } from '../../versions/mixExs';
 import { releaseReuseKey } from '../keys';
 import { declaresDeps } from '../mixDeps';
+import { planStage } from '../stagePlan';
 import { findStoredRelease } from '../store';
 import { selectReleaseTool } from '../tool';
 import type { BuildState } from '../types';
@@ -51,19 +53,27 @@ export const detectToolStep: Step<BuildState> = {
     }
     const target = selectBuildTarget(dockerfileText, dockerfilePath, config.build.target);
     state.dockerfileText = dockerfileText;
+    state.buildTarget = target;
     state.target = target.stage.name;
     state.builderImage = target.baseImage;
     state.reuseKey = releaseReuseKey({
       commit: state.commit ?? '', app, mixEnv: config.build.mixEnv,
       dockerfilePath, dockerfileTarget: target.stage.name ?? '', dockerfileText,
     });
-    if (force) return;
-    const stored = await findStoredRelease(state.cacheRoot, state.reuseKey);
+    const stored = force ? undefined : await findStoredRelease(state.cacheRoot, state.reuseKey);
     if (stored) {
       state.reused = stored;
       ctx.note(`commit ${stored.commit.slice(0, 7)} is already built: reusing stored release ${stored.id} (${stored.path}); ` +
         'build with --force to rebuild', 'info');
+      return;
     }
+    // Docker always sends the Dockerfile and .dockerignore, even when .dockerignore lists them.
+    const dockerfileInContext = dockerfilePath.split(path.sep).join('/');
+    state.contextFiles = await listContextFiles(dir, await readDockerignore(dir), [dockerfileInContext, '.dockerignore']);
+    state.stagePlan = planStage({
+      parsed: target.parsed, stage: target.stage, files: state.contextFiles, dockerfile: dockerfileInContext, wholeStage: state.options.wholeStage,
+    });
+    ctx.output(`Stage ${target.stage.name}: ${describeStagePlan(state.stagePlan.mode)}: ${state.stagePlan.reason}\n`);
   },
 };
 
@@ -80,4 +90,8 @@ function refuseWithoutErts(state: BuildState, mixIncludeErts: boolean | string |
     throw new UserError(`rel/config.exs:${setting.range.line} sets include_erts: false; deploys need ERTS in the release. ` +
       'Change it to `set include_erts: true`.', { file: `${state.projectPrefix}rel/config.exs`, line: setting.range.line });
   }
+}
+
+function describeStagePlan(mode: 'environment' | 'replay' | 'whole-stage'): string {
+  return { environment: 'build environment', replay: 'replayed after the source copy', 'whole-stage': 'built whole by Docker' }[mode];
 }
