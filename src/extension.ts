@@ -16,6 +16,8 @@ import { registerSetupCommand } from './vscode/setupCommand';
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
   servers: ServersProvider;
+  /** The text a Phoenix terminal has shown, by key (`build`, or an environment). */
+  terminalText(key: string): string;
 }
 
 /** Wires up the features; each lives in its own file under src/vscode/. */
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerSetupCommand(context, { ...jobs, secrets, servers });
   registerHostCommands(context);
   registerStatusBar(context, findings, servers);
-  return { servers };
+  return { servers, terminalText: (key) => terminals.transcript(key) };
 }
 
 export function deactivate(): void {}

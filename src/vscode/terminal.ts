@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 
+const TRANSCRIPT_CHARS = 200_000;
+
 /** A Pseudoterminal that shows plan output; closing it cancels the work attached to it. */
 class OutputTerminal implements vscode.Pseudoterminal {
   private readonly writer = new vscode.EventEmitter<string>();
@@ -8,6 +10,8 @@ class OutputTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closer.event;
   private opened = false;
   private pending: string[] = [];
+  /** The text written so far (the last part of it), as the terminal shows it. */
+  transcript = '';
   /** Aborts the running job, if any, when the user closes the terminal. */
   job?: AbortController;
 
@@ -23,6 +27,7 @@ class OutputTerminal implements vscode.Pseudoterminal {
 
   write(text: string): void {
     const normalised = text.replace(/\r?\n/g, '\r\n');
+    this.transcript = (this.transcript + normalised).slice(-TRANSCRIPT_CHARS);
     if (this.opened) this.writer.fire(normalised);
     else this.pending.push(normalised);
   }
@@ -44,6 +49,11 @@ export class Terminals implements vscode.Disposable {
       this.open.set(key, entry);
     }
     return entry;
+  }
+
+  /** What the terminal for `key` has shown (ANSI colours included), or '' if there is none. */
+  transcript(key: string): string {
+    return this.open.get(key)?.pty.transcript ?? '';
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import type { PhoenixDeployApi } from '../../src/extension';
 
 const runningBuildContainers = () =>
   execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.phoenix-deploy.role=build'], { encoding: 'utf8' }).trim();
@@ -12,6 +13,18 @@ describe('Build Release in the editor', () => {
     assert.match(manifest.id, /^\d{8}T\d{6}Z-0\.1\.0-[0-9a-f]{7}$/);
     assert.equal(manifest.erts, '13.1.5');
     assert.ok(vscode.window.terminals.some((t) => t.name === 'Phoenix: build'), 'a "Phoenix: build" terminal exists');
+  });
+
+  it('shows BuildKit\'s progress in the build terminal as readable lines', async () => {
+    const api = await vscode.extensions.getExtension<PhoenixDeployApi>('phoenix-deploy.phoenix-deploy')!.activate();
+    const before = api.terminalText('build').length;
+    assert.ok(await vscode.commands.executeCommand('phoenixDeploy.buildRelease.force'), 'the forced rebuild returns a manifest');
+    // eslint-disable-next-line no-control-regex
+    const shown = api.terminalText('build').slice(before).replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(shown, /Building stage builder with BuildKit \(Docker 20\.10/);
+    assert.match(shown, /^#\d+ \[(?:builder +)?\d+\/\d+\] WORKDIR \/app\r$/m, 'BuildKit steps are shown by name, one per line');
+    assert.match(shown, /^#\d+ (CACHED|DONE \d+\.\ds)\r$/m);
+    assert.doesNotMatch(shown, /moby\.buildkit\.trace|"aux"/, 'no raw protobuf');
   });
 
   it('closing the terminal cancels a running build and leaves no container running', async () => {

@@ -138,10 +138,11 @@ function findSourceCopy(parsed: ParsedDockerfile, stage: DockerStage, files: rea
     if (result || (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD')) return;
     const copy = copyWords(instruction, parsed.escape, scope);
     if (!copy.words || copy.words.flags.some((f) => f.startsWith('--from'))) return;
-    const matched = copy.words.sources.flatMap((s) => matchSource(s, files));
-    if (matched.some((m) => m.file.endsWith('.ex'))) result = { instruction };
-    else if (copy.missing.size > 0 && matched.length === 0) {
+    // A variable the Dockerfile does not set may come from the base image: where the source lands is then unknown.
+    if (copy.missing.size > 0) {
       result = { instruction, unresolved: `cannot tell which files ${instruction.keyword} at line ${instruction.range.line} copies ($${[...copy.missing][0]} is not set in the Dockerfile)` };
+    } else if (copy.words.sources.flatMap((s) => matchSource(s, files)).some((m) => m.file.endsWith('.ex'))) {
+      result = { instruction };
     }
   });
   return result;
