@@ -16,6 +16,7 @@ import Docker from 'dockerode';
 import { runBuild, type BuildOptions, type Manifest } from '../src/core/build';
 import { parseDeployConfig } from '../src/core/config/load';
 import type { PlanEvent } from '../src/core/plan/types';
+import { buildCacheMounts, pruneCacheMountsAddedSince } from '../test/support/buildRun';
 import { PHX_GREETING, phxGreeting, writePhxProject, type PhxProjectOptions } from '../test/support/phxProject';
 
 const LABEL = 'dev.phoenix-deploy.bench-run';
@@ -95,21 +96,13 @@ async function runSeries(root: string, series: Series, modules: number): Promise
   return { cold, warm, dev, cache };
 }
 
-/** BuildKit cache mounts this run created (they carry no label; their ids are this run's). */
-async function cacheMounts(docker: Docker): Promise<Set<string>> {
-  const df = await docker.df() as { BuildCache?: Array<{ ID: string; Type: string; Description?: string }> };
-  return new Set((df.BuildCache ?? []).filter((r) => r.Type === 'exec.cachemount' && r.Description?.startsWith('cached mount /app/_build ')).map((r) => r.ID));
-}
-
 async function cleanUp(root: string, mountsBefore: Set<string>): Promise<void> {
   const docker = new Docker();
   const filters = { filters: { label: [`${LABEL}=${RUN}`] } };
   for (const c of await docker.listContainers({ all: true, ...filters })) await docker.getContainer(c.Id).remove({ force: true });
   for (const image of await docker.listImages(filters)) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   for (const v of (await docker.listVolumes(filters)).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  for (const id of await cacheMounts(docker)) {
-    if (!mountsBefore.has(id)) await docker.pruneBuilder({ filters: { id: [id] } } as object).catch(() => undefined);
-  }
+  await pruneCacheMountsAddedSince(docker, mountsBefore);
   rmSync(root, { recursive: true, force: true });
 }
 
@@ -118,7 +111,7 @@ async function main(): Promise<void> {
   const modules = modulesArg > 0 ? Number(process.argv[modulesArg + 1]) : 1000;
   const root = mkdtempSync(path.join(os.tmpdir(), 'pd-bench-build-'));
   const docker = new Docker();
-  const mountsBefore = await cacheMounts(docker);
+  const mountsBefore = await buildCacheMounts(docker);
   try {
     console.log(`project: phx.gen.release-shaped, ${modules} generated modules + 2; Docker ${(await docker.version()).Version}; ${os.cpus().length} cores`);
     const replay = await runSeries(root, { name: 'plain Dockerfile, replayed after COPY lib (the engine\'s choice)', project: { modules, dockerfile: 'plain' } }, modules);

@@ -4,12 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Docker from 'dockerode';
 import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
-import { UserError, type PlanEvent } from '../../src/core/plan/types';
+import { UserError } from '../../src/core/plan/types';
 import { beamText } from '../support/beam';
+import { buildCacheMounts, EventRecorder, LabelledResources, pruneCacheMountsAddedSince } from '../support/buildRun';
 import { PHX_APP, PHX_GREETING, phxDockerfile, phxGreeting, writePhxProject } from '../support/phxProject';
 
 /**
@@ -18,7 +18,6 @@ import { PHX_APP, PHX_GREETING, phxDockerfile, phxGreeting, writePhxProject } fr
  * one a plain `docker build --target builder` of the same commit produces.
  */
 const RUN = `pd16-stage-${process.pid}-${Date.now()}`;
-const LABEL = 'dev.phoenix-deploy.test-run';
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.test', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.test' };
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -48,28 +47,26 @@ function assertSameTree(actual: string, expected: string): void {
   const a = treeDigest(actual);
   const e = treeDigest(expected);
   const differ = [...new Set([...a.keys(), ...e.keys()])].filter((k) => a.get(k) !== e.get(k));
-  assert.deepEqual(differ.map((k) => `${k}: ${a.get(k)} vs ${e.get(k)}`), [], "files that differ from the plain docker build");
+  assert.deepEqual(differ.map((k) => `${k}: ${a.get(k)} vs ${e.get(k)}`), [], 'files that differ from the plain docker build');
   assert.ok(e.size > 500, `${e.size} entries compared`);
 }
 
 describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', function () {
   this.timeout(900_000);
-  const engine = new Docker();
-  const byLabel = { filters: { label: [`${LABEL}=${RUN}`] } };
+  const ours = new LabelledResources(RUN);
+  const recorded = new EventRecorder();
   let root: string;
   let dev: string;
   let cache: string;
   let config: DeployConfig;
-  let events: PlanEvent[] = [];
   const images: string[] = [];
+  let cacheMountsBefore = new Set<string>();
 
-  const build = (extra: Partial<BuildOptions> = {}) => {
-    events = [];
-    return runBuild({ projectDir: dev, config, cacheRoot: cache, labels: { [LABEL]: RUN }, ...extra }, (e) => events.push(e), new AbortController().signal);
-  };
-  const output = () => events.flatMap((e) => (e.type === 'output' ? [e.text] : [])).join('');
-  const notes = () => events.flatMap((e) => (e.type === 'note' ? [e.message] : []));
-  const compiled = () => /Compiling (\d+) files? \(\.ex\)/g.exec(output())?.[1];
+  const build = (extra: Partial<BuildOptions> = {}) =>
+    runBuild({ projectDir: dev, config, cacheRoot: cache, labels: ours.labels, ...extra }, recorded.sink(), new AbortController().signal);
+  const output = () => recorded.output();
+  const notes = () => recorded.notes();
+  const compiled = () => recorded.compiled();
   const commitAndPush = (message: string, files: Record<string, string>) => {
     for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dev, file), text);
     git(dev, 'commit', '-q', '-am', message);
@@ -94,7 +91,8 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
     return path.join(dir, 'release');
   };
 
-  before(() => {
+  before(async () => {
+    cacheMountsBefore = await buildCacheMounts(ours.docker);
     root = mkdtempSync(path.join(os.tmpdir(), 'pd16-stage-it-'));
     cache = path.join(root, 'cache');
     const central = path.join(root, 'central.git');
@@ -111,10 +109,8 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
   });
 
   after(async () => {
-    for (const c of await engine.listContainers({ all: true, ...byLabel })) await engine.getContainer(c.Id).remove({ force: true });
-    for (const image of await engine.listImages(byLabel)) await engine.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    for (const tag of images) await engine.getImage(tag).remove({ force: true }).catch(() => undefined);
-    for (const volume of (await engine.listVolumes(byLabel)).Volumes ?? []) await engine.getVolume(volume.Name).remove().catch(() => undefined);
+    await ours.removeAll(images);
+    await pruneCacheMountsAddedSince(ours.docker, cacheMountsBefore);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -130,7 +126,7 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
     assert.doesNotMatch(text, /moby\.buildkit\.trace|"aux"/, 'no raw protobuf reaches the terminal');
     assert.match(text, /^#R\d+ \[builder \d+\/\d+\] RUN mix compile$/m, 'the rest is replayed in the container');
     assert.equal((text.match(/Compiling \d+ files? \(\.ex\)/g) ?? []).length, 1, 'the app is compiled once');
-    assert.equal(compiled(), '12');
+    assert.equal(compiled(), 12);
     assertSameTree(first.path, plainDockerBuild(first.commit));
   });
 
@@ -138,7 +134,7 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
     const commit = commitAndPush('Greet differently', { [PHX_GREETING]: phxGreeting('changed') });
     const manifest = await build();
     assert.equal(manifest.commit, commit);
-    assert.equal(compiled(), '1', 'only the changed module is compiled');
+    assert.equal(compiled(), 1, 'only the changed module is compiled');
     assert.match(output(), /^#\d+ CACHED$/m, 'the dependency layers come from the cache');
     const plain = plainDockerBuild(commit);
     assertSameTree(manifest.path, plain);
@@ -154,10 +150,10 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
     const cold = await build();
     assert.match(output(), /Stage builder: built whole by Docker: RUN --mount=type=cache \(line \d+\) keeps the build cache in BuildKit/);
     assert.match(output(), /Release of stage builder at \/app\/release/);
-    assert.equal(compiled(), '12');
+    assert.equal(compiled(), 12);
     commitAndPush('Greet again', { [PHX_GREETING]: phxGreeting('cached') });
     const warm = await build();
-    assert.equal(compiled(), '1', 'BuildKit kept _build in the cache mount');
+    assert.equal(compiled(), 1, 'BuildKit kept _build in the cache mount');
     assert.notEqual(warm.id, cold.id);
     assert.ok(beamText(path.join(warm.path, 'lib', `${PHX_APP}-0.1.0`, 'ebin', 'Elixir.Shop.Greeting.beam')).includes('cached'));
   });
@@ -203,7 +199,7 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
       assert.match(e.message, /Last output:\n[\s\S]*lib\/shop\/greeting\.ex/);
       return true;
     });
-    assert.deepEqual(await engine.listContainers({ all: true, ...byLabel }), [], 'no container left');
+    assert.deepEqual(await ours.containers(), [], 'no container left');
     commitAndPush('Repair', { [PHX_GREETING]: phxGreeting('repaired') });
   });
 
@@ -217,7 +213,7 @@ describe('build of a phx.gen.release-shaped stage (real engine, BuildKit)', func
     assertSameTree(manifest.path, plainDockerBuild(manifest.commit));
     commitAndPush('Greet, legacy', { [PHX_GREETING]: phxGreeting('legacy') });
     await build({ env: { DOCKER_BUILDKIT: '0' } });
-    assert.equal(compiled(), '1', 'the kept _build makes it incremental');
+    assert.equal(compiled(), 1, 'the kept _build makes it incremental');
 
     commitAndPush('Cache mounts again', { Dockerfile: phxDockerfile({ modules: 10, dockerfile: 'cache', cacheId: RUN }) });
     await assert.rejects(build({ env: { DOCKER_BUILDKIT: '0' } }), /^UserError: Dockerfile:\d+: RUN --mount needs BuildKit, and this build uses Docker's legacy builder \(DOCKER_BUILDKIT=0 is set\)/);

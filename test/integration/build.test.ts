@@ -3,20 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Docker from 'dockerode';
 import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
 import { connectDocker } from '../../src/core/docker/client';
-import { CancelledError, UserError, type PlanEvent } from '../../src/core/plan/types';
+import { CancelledError, UserError } from '../../src/core/plan/types';
 import { beamText } from '../support/beam';
+import { EventRecorder, LabelledResources } from '../support/buildRun';
 
 /**
  * Real engine, real git: a bare repository stands in for the central remote, a clone is the
  * developer's working copy. Everything created is labelled with this run's id and removed after.
  */
 const RUN = `build-it-${process.pid}-${Date.now()}`;
-const LABEL = 'dev.phoenix-deploy.test-run';
 const EXAMPLE = path.join(__dirname, '../../../examples/hello_phoenix');
 const GREETING = 'lib/hello_phoenix/greeting.ex';
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.test', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.test' };
@@ -28,22 +27,18 @@ const releaseBeam = (m: Manifest, module: string) => path.join(m.path, 'lib', `h
 
 describe('build (real Docker engine, real git)', function () {
   this.timeout(600_000);
-  const docker = new Docker();
-  const byLabel = { filters: { label: [`${LABEL}=${RUN}`] } };
+  const ours = new LabelledResources(RUN);
+  const recorded = new EventRecorder();
   let root: string;
   let dev: string;
   let cache: string;
   let config: DeployConfig;
-  let events: PlanEvent[] = [];
 
-  const options = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ projectDir: dev, config, cacheRoot: cache, labels: { [LABEL]: RUN }, ...extra });
-  const build = (extra: Partial<BuildOptions> = {}, signal = new AbortController().signal) => {
-    events = [];
-    return runBuild(options(extra), (e) => events.push(e), signal);
-  };
-  const output = () => events.flatMap((e) => (e.type === 'output' ? [e.text] : [])).join('');
-  const notes = () => events.flatMap((e) => (e.type === 'note' ? [e.message] : []));
-  const compiledFiles = () => Number(/Compiling (\d+) files? \(\.ex\)/.exec(output())?.[1] ?? 0);
+  const options = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ projectDir: dev, config, cacheRoot: cache, labels: ours.labels, ...extra });
+  const build = (extra: Partial<BuildOptions> = {}, signal = new AbortController().signal) => runBuild(options(extra), recorded.sink(), signal);
+  const output = () => recorded.output();
+  const notes = () => recorded.notes();
+  const compiledFiles = () => recorded.compiled() ?? 0;
   const commitAndPush = (message: string, files: Record<string, string>) => {
     for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dev, file), text);
     git(dev, 'add', '-A');
@@ -51,8 +46,8 @@ describe('build (real Docker engine, real git)', function () {
     git(dev, 'push', '-q', 'origin', 'main');
     return git(dev, 'rev-parse', 'HEAD');
   };
-  const ourContainers = () => docker.listContainers({ all: true, ...byLabel });
-  const ourVolumes = async () => ((await docker.listVolumes(byLabel)).Volumes ?? []).map((v) => v.Name).sort();
+  const ourContainers = () => ours.containers();
+  const ourVolumes = () => ours.volumes();
 
   before(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'pd-build-it-'));
@@ -72,9 +67,7 @@ describe('build (real Docker engine, real git)', function () {
   });
 
   after(async () => {
-    for (const c of await ourContainers()) await docker.getContainer(c.Id).remove({ force: true });
-    for (const image of await docker.listImages(byLabel)) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    for (const volume of await ourVolumes()) await docker.getVolume(volume).remove().catch(() => undefined);
+    await ours.removeAll();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -137,14 +130,12 @@ describe('build (real Docker engine, real git)', function () {
     commitAndPush('Another greeting', { [GREETING]: greeting('cancelled') });
     const stored = readdirSync(path.join(cache, 'releases')).sort();
     const controller = new AbortController();
-    events = [];
-    const sink = (e: PlanEvent) => {
-      events.push(e);
+    const sink = recorded.sink((e) => {
       if (e.type === 'output' && e.text.includes('$ mix release')) setTimeout(() => controller.abort(), 300);
-    };
+    });
     await assert.rejects(runBuild(options(), sink, controller.signal), CancelledError);
     assert.ok(output().includes('$ mix release'), 'the release command had started');
-    assert.ok(events.some((e) => e.type === 'step-end' && e.step === 'build-release' && e.error === 'cancelled'), 'cancelled while building');
+    assert.ok(recorded.events.some((e) => e.type === 'step-end' && e.step === 'build-release' && e.error === 'cancelled'), 'cancelled while building');
     assert.deepEqual(await ourContainers(), [], 'no container left, running or not');
     assert.deepEqual(readdirSync(path.join(cache, 'releases')).sort(), stored, 'no half-written release');
   });
