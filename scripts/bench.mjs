@@ -8,5 +8,5 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
-process.exitCode = run('npx', ['tsc', '-p', '.']) || run(process.execPath, ['scripts/bundle.mjs'])
+process.exitCode = run(process.execPath, ['scripts/generate-codenames.mjs']) || run('npx', ['tsc', '-p', '.']) || run(process.execPath, ['scripts/bundle.mjs'])
   || run(process.execPath, ['out/bench/all.js', ...process.argv.slice(2)]);

@@ -32,6 +32,8 @@ if (!process.env.PHOENIX_SKIP_SETUP && run('bash', ['scripts/testbed/setup.sh'])
   console.log('testbed setup failed; the layers that need it will fail');
 }
 
+// The OS codename table is generated from distro-info-data (installed by the setup above).
+run('node', ['scripts/generate-codenames.mjs']);
 const tsc = run('npx', ['tsc', '-p', '.']);
 record('typecheck', tsc === 0 ? 1 : 0, tsc === 0 ? 0 : 1);
 const bundle = run('node', ['scripts/bundle.mjs']);

@@ -1,3 +1,5 @@
+import { DEBIAN_CODENAMES, UBUNTU_CODENAMES } from './distroCodenames';
+
 /**
  * One OS shape for image tags, deploy.yml `os:` and `/etc/os-release`, so that they compare directly.
  * Only what is stated is filled in: an absent `release` means "not known", never a guess.
@@ -12,17 +14,9 @@ export interface OsInfo {
   codename?: string;
 }
 
-const DEBIAN: Record<string, string> = {
-  jessie: '8', stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', forky: '14',
-};
-const UBUNTU: Record<string, string> = {
-  xenial: '16.04', bionic: '18.04', focal: '20.04', groovy: '20.10', hirsute: '21.04', impish: '21.10',
-  jammy: '22.04', kinetic: '22.10', lunar: '23.04', mantic: '23.10', noble: '24.04', oracular: '24.10',
-  plucky: '25.04', questing: '25.10',
-};
-
-function codenames(family: string): Record<string, string> | undefined {
-  return family === 'debian' ? DEBIAN : family === 'ubuntu' ? UBUNTU : undefined;
+// Generated from Debian's distro-info-data at build time (scripts/generate-codenames.mjs).
+function codenames(family: string): Readonly<Record<string, string>> | undefined {
+  return family === 'debian' ? DEBIAN_CODENAMES : family === 'ubuntu' ? UBUNTU_CODENAMES : undefined;
 }
 
 function codenameOf(family: string, release: string): string | undefined {
@@ -30,11 +24,14 @@ function codenameOf(family: string, release: string): string | undefined {
   return table ? Object.keys(table).find((name) => table[name] === release) : undefined;
 }
 
-/** Normalizes a stated release: Debian `12.5` → `12`, Alpine `3.19.1` → `3.19`, Ubuntu stays `22.04`. */
+/**
+ * Normalizes a stated release: Debian `12.5` → `12` (before Debian 7 the minor counted: `3.1`),
+ * Alpine `3.19.1` → `3.19`, Ubuntu stays `22.04`.
+ */
 export function normalizeRelease(family: string, release: string): string | undefined {
   const parts = release.split('.');
   if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
-  if (family === 'debian') return parts[0];
+  if (family === 'debian') return Number(parts[0]) >= 7 ? parts[0] : `${parts[0]}.${parts[1] ?? '0'}`;
   if (family === 'alpine') return parts.length >= 2 ? `${parts[0]}.${parts[1]}` : undefined;
   if (family === 'ubuntu') return parts.length >= 2 ? `${parts[0]}.${parts[1].padStart(2, '0')}` : undefined;
   return release;
@@ -44,7 +41,7 @@ export function normalizeRelease(family: string, release: string): string | unde
 export function osFromWord(family: string, word: string): OsInfo | undefined {
   const lower = word.toLowerCase();
   const table = codenames(family);
-  if (table && table[lower]) return { family, release: table[lower], codename: lower };
+  if (table && Object.hasOwn(table, lower)) return { family, release: table[lower], codename: lower };
   const release = normalizeRelease(family, lower);
   if (release === undefined) return undefined;
   const codename = codenameOf(family, release);
