@@ -1,7 +1,7 @@
 import { describeBuilder, type ProjectFiles } from '../versions/check';
 import { parseMixExs, resolveAppName, releaseFor } from '../versions/mixExs';
 import { parseDockerfile, runsMixRelease } from '../versions/dockerfile';
-import { parseToolVersions } from '../versions/toolVersions';
+import { projectPins } from '../versions/projectPins';
 
 /** What "Create Deploy Config" can learn from a project, and what it lacks. */
 export interface ProjectFacts {
@@ -24,7 +24,7 @@ export function detectProject(files: ProjectFiles): ProjectFacts {
   const parsed = files.dockerfile !== undefined ? parseDockerfile(files.dockerfile) : undefined;
   const stages = parsed?.stages.map((s) => s.name).filter((n): n is string => n !== undefined) ?? [];
   const builder = files.dockerfile !== undefined ? describeBuilder(files) : undefined;
-  const tools = files.toolVersions !== undefined ? parseToolVersions(files.toolVersions) : {};
+  const tools = projectPins(files).effective;
   const missing: string[] = [];
   if (!mix) missing.push('mix.exs was not found: open the Phoenix project folder');
   else if (!hasRelease) missing.push('mix.exs has no releases: entry; add `releases: [<app>: [include_erts: true]]` to project/0');

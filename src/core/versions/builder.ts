@@ -15,6 +15,16 @@ export interface Fact<T> {
   usedAt?: SourceRange;
   /** New text for `range` that states `version` instead, or undefined when no such tag can be written. */
   rewrite?: (version: string) => string | undefined;
+  /** A floating tag (`erlang:26`, `elixir:1.16`) stands for the newest matching version: a prefix. */
+  floats?: boolean;
+}
+
+/** A version that an ENV or ARG name declares (`ENV ELIXIR_VERSION=1.9.4`): intent, not proof. */
+export interface DeclaredVersion {
+  /** e.g. `ENV ELIXIR_VERSION`. */
+  declaration: string;
+  value: string;
+  range: SourceRange;
 }
 
 /** What the build (or run) image is known to contain: from its tag, or from a probe. */
@@ -26,6 +36,8 @@ export interface ImageSide {
   os?: Fact<OsInfo>;
   /** Why the tag could not tell, when it could not. */
   unknownReason?: string;
+  /** What the stage's ENV/ARG names declare, for versions its tag does not state. */
+  declared?: { otp?: DeclaredVersion; elixir?: DeclaredVersion };
   /** The FROM image word, the fallback place for findings. */
   range?: SourceRange;
 }
@@ -42,12 +54,13 @@ export function stageSide(ctx: ProjectContext, stage: DockerStage, role: 'builde
   }
   const image = parseImageReference(root.image.value);
   const label = `the ${stageName} (${root.image.value})`;
+  const floats = image.kind === 'elixir' || image.kind === 'erlang';
   const fact = <T>(part: TagPart<T> | undefined, rewrite?: (v: string) => string | undefined): Fact<T> | undefined => {
     if (!part) return undefined;
     const exact = sourceRangeOf(dockerfile, root.image, part.start, part.end);
     const range = exact ? inFile(file, exact) : imageRange;
     const usedAt = exact && !within(exact, root.fromRange) ? imageRange : undefined;
-    return { value: part.value, range, usedAt, rewrite: exact ? rewrite : undefined };
+    return { value: part.value, range, usedAt, rewrite: exact ? rewrite : undefined, floats };
   };
   return {
     label,
@@ -56,13 +69,39 @@ export function stageSide(ctx: ProjectContext, stage: DockerStage, role: 'builde
     elixir: fact(image.elixir, elixirRewrite(image)),
     os: fact(image.os),
     unknownReason: unknownReason(image),
+    declared: declaredVersions(dockerfile, stage, file),
   };
 }
 
-/** hexpm publishes full versions only; the official elixir tag's `-otp-NN` is a major. */
+const DECLARING_NAMES = { otp: /^(?:OTP|ERLANG|ERLANG_OTP)_(?:VERSION|VSN)$/, elixir: /^ELIXIR_(?:VERSION|VSN)$/ };
+const DECLARED_VALUE = /^(v|OTP-)?(\d+(?:\.\d+)*(?:-rc\.?\d+)?)$/;
+
+/** The last ENV or ARG with a version-like name and value in the stage and the stages it grows from. */
+function declaredVersions(dockerfile: ParsedDockerfile, stage: DockerStage, file: string): ImageSide['declared'] {
+  const chain: DockerStage[] = [];
+  for (let s: DockerStage | undefined = stage; s && !chain.includes(s); s = s.baseStage === undefined ? undefined : dockerfile.stages[s.baseStage]) {
+    chain.unshift(s);
+  }
+  const found: NonNullable<ImageSide['declared']> = {};
+  for (const s of chain) {
+    const named = [...s.args.map((a) => ({ keyword: 'ARG', ...a })), ...s.env.map((e) => ({ keyword: 'ENV', ...e }))]
+      .sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+    for (const { keyword, name, value, range } of named) {
+      const what = (Object.keys(DECLARING_NAMES) as Array<keyof typeof DECLARING_NAMES>).find((k) => DECLARING_NAMES[k].test(name));
+      const match = value && what ? DECLARED_VALUE.exec(value.value) : null;
+      if (!what || !value || !match) continue;
+      const start = match[1]?.length ?? 0;
+      const exact = sourceRangeOf(dockerfile, value, start, start + match[2].length);
+      found[what] = { declaration: `${keyword} ${name}`, value: match[2], range: inFile(file, exact ?? range) };
+    }
+  }
+  return found.otp || found.elixir ? found : undefined;
+}
+
+/** hexpm tags every OTP release (`25.0`, `26.2.5`), never a bare major; the official elixir tag's `-otp-NN` is a major. */
 function otpRewrite(image: ImageFacts): (v: string) => string | undefined {
   if (image.kind === 'elixir') return (v) => v.split('.')[0];
-  if (image.kind === 'hexpm-elixir' || image.kind === 'hexpm-erlang') return (v) => (v.split('.').length >= 3 ? v : undefined);
+  if (image.kind === 'hexpm-elixir' || image.kind === 'hexpm-erlang') return (v) => (v.split('.').length >= 2 ? v : undefined);
   return (v) => v;
 }
 
@@ -111,7 +150,8 @@ export interface ImageContents {
 export function probedSide(declared: ImageSide | undefined, probed: ImageContents): ImageSide {
   const keep = <T>(value: T | undefined, stated: Fact<T> | undefined, agrees: (a: T, b: T) => boolean): Fact<T> | undefined => {
     if (value === undefined) return undefined;
-    if (stated && agrees(stated.value, value)) return { ...stated, value };
+    // A probe reads the exact version: it never floats.
+    if (stated && agrees(stated.value, value)) return { ...stated, value, floats: false };
     return { value, range: declared?.range };
   };
   return {
@@ -121,5 +161,6 @@ export function probedSide(declared: ImageSide | undefined, probed: ImageContent
     elixir: keep(probed.elixir, declared?.elixir, agreeAsFarAsSpecific),
     os: keep(probed.os, declared?.os, (a, b) => compareOs(a, b) === 'same'),
     unknownReason: 'the probe could not read it',
+    declared: declared?.declared,
   };
 }

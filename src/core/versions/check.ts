@@ -9,7 +9,7 @@ import { ertsRules } from './rules/erts';
 import { osRules } from './rules/os';
 import { probedTagRules } from './rules/probedTag';
 import { requirementRules } from './rules/requirement';
-import { toolVersionsRules } from './rules/toolVersions';
+import { pinRules } from './rules/pins';
 
 export type { CheckOptions } from './context';
 export type { ImageContents } from './builder';
@@ -19,11 +19,12 @@ export { readProjectFiles, type ProjectFiles } from './project';
 /**
  * The static version and compatibility check: pure, no I/O, fast enough for every keystroke.
  * Codes: erlang-mismatch, elixir-mismatch, elixir-otp-mismatch, elixir-requirement, os-mismatch,
- * erts-not-included, version-unknown, config-invalid.
- * Severity rule: error when the release would be built with (or run on) another Erlang or OS than
- * declared (erlang-mismatch, os-mismatch, erts-not-included, elixir-otp-mismatch against the image);
- * warning for the rest, which fail loudly or only affect the local toolchain; info when a version
- * cannot be determined (version-unknown), never an error.
+ * erts-not-included, version-unknown, pin-shadowed, config-invalid.
+ * Severity rule: error when the release would be built with (or run on) another Erlang major or
+ * minor or another OS than declared (erlang-mismatch, os-mismatch, erts-not-included,
+ * elixir-otp-mismatch against the image); warning for an OTP patch-level difference and the rest,
+ * which fail loudly or only affect the local toolchain; info when a version cannot be determined
+ * (version-unknown) or a pin is overridden (pin-shadowed), never an error.
  */
 export function checkProject(files: ProjectFiles, options: CheckOptions = {}): CheckFinding[] {
   const ctx = buildContext(files, options);
@@ -32,7 +33,7 @@ export function checkProject(files: ProjectFiles, options: CheckOptions = {}): C
   const builder = probed ? probedSide(declared, probed) : declared;
   return sortFindings([
     ...configFindings(ctx),
-    ...toolVersionsRules(ctx),
+    ...pinRules(ctx, builder),
     ...ertsRules(ctx),
     ...imageRules(ctx, builder, runnerSide(ctx)),
     ...(probed && declared ? probedTagRules(declared, probed) : []),

@@ -5,7 +5,7 @@ import { parseDistilleryConfig, type DistilleryConfig } from './distillery';
 import { parseDockerfile, rootStage, runsMixRelease, type DockerStage, type ParsedDockerfile } from './dockerfile';
 import { parseMixExs, resolveAppName, type MixProject } from './mixExs';
 import { dockerfilePathOf, type ProjectFiles } from './project';
-import { parseToolVersions, type ToolVersions } from './toolVersions';
+import { projectPins, type ProjectPins } from './projectPins';
 
 export interface CheckOptions {
   /** Check only this deploy.yml environment's `os:`; default: every environment. */
@@ -24,7 +24,8 @@ export interface EnvironmentOs {
 export interface ProjectContext {
   dockerfilePath: string;
   deploy?: LoadedConfig;
-  toolVersions?: ToolVersions;
+  /** Erlang and Elixir as `.tool-versions` and the mise files pin them, merged as mise does. */
+  pins: ProjectPins;
   dockerfile?: ParsedDockerfile;
   mix?: MixProject;
   distillery?: DistilleryConfig;
@@ -48,7 +49,7 @@ export function buildContext(files: ProjectFiles, options: CheckOptions = {}): P
   const ctx: ProjectContext = {
     dockerfilePath: files.dockerfilePath ?? dockerfilePathOf(deploy),
     deploy,
-    toolVersions: files.toolVersions === undefined ? undefined : parseToolVersions(files.toolVersions),
+    pins: projectPins(files),
     dockerfile: files.dockerfile === undefined ? undefined : parseDockerfile(files.dockerfile),
     mix,
     distillery: files.distilleryConfig === undefined ? undefined : parseDistilleryConfig(files.distilleryConfig),

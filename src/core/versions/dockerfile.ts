@@ -16,6 +16,14 @@ export interface DockerArg {
   range: TextRange;
 }
 
+/** `ENV NAME=value` (or the legacy `ENV NAME value`), with `$VAR`s of the stage substituted. */
+export interface DockerEnv {
+  name: string;
+  value: Traced;
+  /** The whole `NAME=value` (or `NAME value`) text. */
+  range: TextRange;
+}
+
 export interface DockerRun {
   /** The command after any `--flag` options, with continuations joined. */
   text: string;
@@ -38,6 +46,7 @@ export interface DockerStage {
   platform?: string;
   fromRange: TextRange;
   args: DockerArg[];
+  env: DockerEnv[];
   runs: DockerRun[];
   /** Every instruction after FROM, in order: what a build engine replays. */
   instructions: DockerInstruction[];
@@ -97,6 +106,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       case 'FROM': {
         const next = readFrom(instruction, escape, parsed, range);
         if (next) parsed.stages.push(next);
+        break;
+      }
+      case 'ENV': {
+        if (stage) stage.env.push(...readEnv(instruction.args, escape, stage, lines));
         break;
       }
       case 'RUN': {
@@ -220,8 +233,8 @@ function stageScope(stageArgs: DockerArg[]): Scope {
   return (name) => findLast(stageArgs, name)?.value;
 }
 
-function findLast(args: DockerArg[], name: string): DockerArg | undefined {
-  for (let i = args.length - 1; i >= 0; i--) if (args[i].name === name) return args[i];
+function findLast<T extends { name: string }>(items: T[], name: string): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].name === name) return items[i];
   return undefined;
 }
 
@@ -270,9 +283,35 @@ function readFrom(instruction: Instruction, escape: string, parsed: ParsedDocker
     platform,
     fromRange,
     args: [],
+    env: [],
     runs: [],
     instructions: [],
   };
+}
+
+/** ENV sees the stage's ARGs and earlier ENVs; one instruction's pairs do not see each other. */
+function readEnv(args: Traced, escape: string, stage: DockerStage, lines: LineIndex): DockerEnv[] {
+  const scope: Scope = (name) => findLast(stage.env, name)?.value ?? findLast(stage.args, name)?.value;
+  const words = splitDockerfileWords(args, escape);
+  const rangeOf = (from: Traced, to: Traced) => lines.range(from.origins[0], to.origins[to.origins.length - 1] + 1);
+  const legacy = words.length > 0 && !words[0].value.includes('=');
+  if (legacy) {
+    // `ENV NAME value with spaces`: everything after the name, as written.
+    const [name, first] = [words[0], words[1]];
+    if (!first || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.value)) return [];
+    const from = args.origins.indexOf(first.origins[0]);
+    const raw = { value: args.value.slice(from), origins: args.origins.slice(from) };
+    return [{ name: name.value, value: expand(raw, escape, scope, new Set()), range: rangeOf(name, raw) }];
+  }
+  const result: DockerEnv[] = [];
+  for (const word of words) {
+    const eq = word.value.indexOf('=');
+    const name = word.value.slice(0, eq);
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    const raw = { value: word.value.slice(eq + 1), origins: word.origins.slice(eq + 1) };
+    result.push({ name, value: expand(raw, escape, scope, new Set()), range: rangeOf(word, word) });
+  }
+  return result;
 }
 
 const RUN_FLAGS: Record<string, BuildKitFeature['feature']> = { mount: 'run-mount', network: 'run-network', security: 'run-security' };

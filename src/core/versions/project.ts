@@ -7,6 +7,8 @@ import { CONFIG_PATH } from '../config/types';
 /** The texts the version checks read; undefined when a file is missing. Paths are project-relative. */
 export interface ProjectFiles {
   toolVersions?: string;
+  /** mise config files that exist, by project-relative path (one of MISE_CONFIG_PATHS). */
+  mise?: Readonly<Record<string, string>>;
   dockerfile?: string;
   /** Default: deploy.yml `build.dockerfile`, else `Dockerfile`. */
   dockerfilePath?: string;
@@ -22,6 +24,20 @@ export const PROJECT_PATHS = {
   deployYml: CONFIG_PATH,
   dockerfile: 'Dockerfile',
 } as const;
+
+/**
+ * The project's mise config files, highest precedence first, as mise's loader orders them
+ * (later wins in its LOCAL_CONFIG_FILENAMES); `.tool-versions` comes after all of them.
+ * Left out: `*.local.toml` (not committed), `mise.<env>.toml` (only with MISE_ENV), conf.d
+ * fragments and the legacy `.rtx.toml`.
+ */
+export const MISE_CONFIG_PATHS = [
+  '.mise.toml', 'mise.toml', 'mise/config.toml', '.mise/config.toml',
+  '.config/mise.toml', '.config/mise/mise.toml', '.config/mise/config.toml',
+] as const;
+
+/** Every file that pins Erlang or Elixir, highest precedence first. */
+export const PIN_FILE_PATHS: readonly string[] = [...MISE_CONFIG_PATHS, PROJECT_PATHS.toolVersions];
 
 export function dockerfilePathOf(deploy: LoadedConfig | undefined): string {
   return deploy?.config?.build.dockerfile ?? PROJECT_PATHS.dockerfile;
@@ -60,10 +76,12 @@ export async function readProjectFile(path: string, max = MAX_PROJECT_FILE_BYTES
 export async function readProjectFiles(root: string, buffers?: ReadonlyMap<string, string>): Promise<ProjectFiles> {
   // Unsaved editor buffers (by project-relative path) win over the files on disk.
   const read = (path: string) => buffers?.get(path) ?? readProjectFile(join(root, path));
-  const [deployYml, toolVersions, mixExs, distilleryConfig] = await Promise.all([
+  const [deployYml, toolVersions, mixExs, distilleryConfig, ...miseTexts] = await Promise.all([
     read(PROJECT_PATHS.deployYml), read(PROJECT_PATHS.toolVersions), read(PROJECT_PATHS.mixExs), read(PROJECT_PATHS.distilleryConfig),
+    ...MISE_CONFIG_PATHS.map(read),
   ]);
   const dockerfilePath = dockerfilePathOf(deployYml === undefined ? undefined : parseDeployConfig(deployYml));
   const dockerfile = await read(dockerfilePath);
-  return { toolVersions, dockerfile, dockerfilePath, mixExs, distilleryConfig, deployYml };
+  const mise = Object.fromEntries(MISE_CONFIG_PATHS.flatMap((path, i) => (miseTexts[i] === undefined ? [] : [[path, miseTexts[i]!]])));
+  return { toolVersions, mise: Object.keys(mise).length > 0 ? mise : undefined, dockerfile, dockerfilePath, mixExs, distilleryConfig, deployYml };
 }

@@ -108,7 +108,7 @@ describe('checkProject: the project as a whole', () => {
     assert.deepEqual(checkProject(project(), { image }), []);
     const findings = checkProject(project({ toolVersions: 'erlang 26.1\n' }), { image });
     assert.deepEqual(summary(findings), ['erlang-mismatch error .tool-versions:1:8-1:12', 'erlang-mismatch error Dockerfile:3:17-3:23']);
-    assert.deepEqual(findings[0].fix?.map((f) => f.title), ['Use erlang 26.2.5 in .tool-versions']);
+    assert.deepEqual(findings[0].fix?.map((f) => f.title), ['Use OTP 26.1 in Dockerfile', 'Use erlang 26.2.5 in .tool-versions']);
   });
 
   it('a probe resolves what a tag does not say', () => {

@@ -34,15 +34,20 @@ describe('checkProject: versions', () => {
     assert.deepEqual(fixes(df), expectedFixes);
   });
 
-  it('compares versions only as far as both are specific', () => {
-    assert.deepEqual(checkProject(project({ toolVersions: 'erlang 26\nelixir 1.16\n' })), []);
-    assert.deepEqual(checkProject(project({ toolVersions: 'erlang 26.2\n' })), []);
-    assert.deepEqual(summary(checkProject(project({ toolVersions: 'erlang 25\n' }))), [`erlang-mismatch error .tool-versions:1:8-1:10`, `erlang-mismatch error ${DF_OTP}`]);
+  it('a pin is exact: a shorter OTP release is a patch-level difference (warning), another minor an error', () => {
+    const patch = checkProject(project({ toolVersions: 'erlang 26.2\n' }));
+    assert.deepEqual(summary(patch), ['erlang-mismatch warning .tool-versions:1:8-1:12', `erlang-mismatch warning ${DF_OTP}`]);
+    assert.match(patch[0].message, /pins erlang 26\.2, but .* builds with OTP 26\.2\.5 \(a patch-level difference\)/);
+    assert.deepEqual(summary(checkProject(project({ toolVersions: 'erlang 26.1\n' }))), ['erlang-mismatch error .tool-versions:1:8-1:12', `erlang-mismatch error ${DF_OTP}`]);
+    assert.deepEqual(summary(checkProject(project({ toolVersions: 'erlang 25.3.2\n' }))), ['erlang-mismatch error .tool-versions:1:8-1:14', `erlang-mismatch error ${DF_OTP}`]);
   });
 
-  it('does not offer a hexpm tag that cannot exist', () => {
-    const [tv] = checkProject(project({ toolVersions: 'erlang 25\n' }));
-    assert.deepEqual(fixes(tv), [`Use erlang 26.2.5 in .tool-versions | .tool-versions:1:8-1:10 -> 26.2.5`]);
+  it('a fix writes any OTP release into a hexpm tag, and the image\'s version into the pin', () => {
+    const [tv] = checkProject(project({ toolVersions: 'erlang 25.3\n' }));
+    assert.deepEqual(fixes(tv), [
+      `Use OTP 25.3 in Dockerfile | ${DF_OTP} -> 25.3 (preferred)`,
+      'Use erlang 26.2.5 in .tool-versions | .tool-versions:1:8-1:12 -> 26.2.5',
+    ]);
   });
 
   it('elixir-mismatch: a warning on each side, fixing only the version part of `-otp-NN`', () => {

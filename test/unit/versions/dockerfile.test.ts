@@ -88,6 +88,17 @@ describe('parseDockerfile', () => {
     assert.deepEqual(parsed.stages[0].args.map((a) => [a.name, a.value?.value]), [['A', 'x y'], ['E', '1']]);
   });
 
+  it('reads ENV in both forms, substituting the stage\'s ARGs and earlier ENVs', () => {
+    const text = 'FROM ubuntu:bionic\nARG OTP=22.3.4\nENV ELIXIR_VERSION=1.9.4 \\\n    OTP_VERSION="$OTP" LANG=C.UTF-8\nENV MIX_HOME /opt/mix home\nENV BOTH=${ELIXIR_VERSION}-x\n';
+    const env = parseDockerfile(text).stages[0].env;
+    assert.deepEqual(env.map((e) => [e.name, e.value.value]), [
+      ['ELIXIR_VERSION', '1.9.4'], ['OTP_VERSION', '22.3.4'], ['LANG', 'C.UTF-8'], ['MIX_HOME', '/opt/mix home'], ['BOTH', '1.9.4-x'],
+    ]);
+    assert.deepEqual(env[0].range, { line: 3, column: 5, endLine: 3, endColumn: 25 });
+    assert.deepEqual(env[3].range, { line: 5, column: 5, endLine: 5, endColumn: 27 });
+    assert.deepEqual(parseDockerfile('ENV A=1\n').stages, []);
+  });
+
   it('detects BuildKit-only features with their ranges', () => {
     const text = 'FROM alpine:3.19\nRUN --mount=type=cache,target=/root/.mix mix deps.get\nRUN --network=none true\nRUN <<EOF\nmix release\nEOF\nCOPY <<EOF /x\nhi\nEOF\n';
     const parsed = parseDockerfile(text);

@@ -54,3 +54,33 @@ describe('parseToolVersions', () => {
     assert.doesNotThrow(() => parseToolVersions('erlang \u0000\u0001 26\r\r\n\u2028elixir'));
   });
 });
+
+describe('parseToolVersions: what asdf installs', () => {
+  it('reads `v`-prefixed Elixir as its number, with ranges past the `v`', () => {
+    const tv = parseToolVersions('erlang 28.1\nelixir v1.19.4-otp-28');
+    assert.equal(tv.elixir?.kind, 'version');
+    assert.equal(tv.elixir?.version, '1.19.4');
+    assert.equal(tv.elixir?.otpMajor, '28');
+    assert.deepEqual(tv.elixir?.range, { line: 2, column: 8, endLine: 2, endColumn: 22 });
+    assert.deepEqual(tv.elixir?.versionRange, { line: 2, column: 9, endLine: 2, endColumn: 15 });
+    assert.deepEqual(tv.elixir?.otpRange, { line: 2, column: 20, endLine: 2, endColumn: 22 });
+    assert.equal(tv.elixir?.floats, undefined);
+  });
+
+  it('marks numbers that name no single release as floating, and real releases as exact', () => {
+    const tv = parseToolVersions('erlang 26\nelixir 1.15\n');
+    assert.match(tv.erlang!.floats!, /no OTP release is called 26.*asdf cannot install it/);
+    assert.match(tv.elixir!.floats!, /tip of the v1\.15 branch build, not a release/);
+    const exact = parseToolVersions('erlang 25.0\nelixir 1.17.0-rc.1-otp-27\n');
+    assert.equal(exact.erlang?.floats, undefined);
+    assert.equal(exact.elixir?.floats, undefined);
+    assert.equal(exact.erlang?.manager, 'asdf');
+    assert.equal(exact.erlang?.file, '.tool-versions');
+  });
+
+  it('reads a file without a final newline, with trailing spaces and CRLF', () => {
+    const tv = parseToolVersions('erlang 26.2.5 \r\nelixir 1.16.2-otp-26   ');
+    assert.deepEqual(tv.erlang?.range, { line: 1, column: 8, endLine: 1, endColumn: 14 });
+    assert.deepEqual(tv.elixir?.range, { line: 2, column: 8, endLine: 2, endColumn: 21 });
+  });
+});

@@ -2,6 +2,7 @@ import type { RelatedInfo, SourceRange } from '../../findings';
 import type { ImageSide } from '../builder';
 import type { ProjectContext } from '../context';
 import { single, type CheckFinding } from '../findingKit';
+import { exactPin } from '../pins';
 import { PROJECT_PATHS } from '../project';
 import { meetsRequirement, parseElixirRequirement } from '../requirement';
 import { inFile } from '../text';
@@ -23,9 +24,9 @@ export function requirementRules(ctx: ProjectContext, builder: ImageSide | undef
     return [single('version-unknown', 'info', requirementRange, `Cannot read the Elixir requirement "${text}", so the Elixir versions are not checked against it`)];
   }
   const candidates: Array<{ version: string; range?: SourceRange; label: string }> = [];
-  const pinned = ctx.toolVersions?.elixir;
-  if (pinned?.version && pinned.versionRange) {
-    candidates.push({ version: pinned.version, range: inFile(PROJECT_PATHS.toolVersions, pinned.versionRange), label: `${PROJECT_PATHS.toolVersions} pins elixir ${pinned.version}` });
+  const pinned = exactPin(ctx.pins.effective.elixir);
+  if (pinned) {
+    candidates.push({ version: pinned.version, range: inFile(pinned.file, pinned.versionRange), label: `${pinned.file} pins elixir ${pinned.version}` });
   }
   if (builder?.elixir) {
     candidates.push({ version: builder.elixir.value, range: builder.elixir.range ?? builder.range, label: `${builder.label} builds with Elixir ${builder.elixir.value}` });
