@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as http from 'node:http';
-import type { FindingsStore } from './diagnostics';
+import { PIN_FILES_PATTERN, type FindingsStore } from './diagnostics';
+import { PIN_FILE_PATHS } from '../core/versions/project';
 import { projectRoot } from './workspace';
 
 const setContext = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);
@@ -32,9 +33,10 @@ export function registerContextKeys(context: vscode.ExtensionContext, findings: 
     const root = await projectRoot();
     const exists = async (rel: string) => !!root && (await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, rel)).then(() => true, () => false));
     await setContext('phoenixDeploy.hasConfig', await exists('config/deploy.yml'));
-    await setContext('phoenixDeploy.versionsPinned', await exists('.tool-versions'));
+    const pinned = await Promise.all(PIN_FILE_PATHS.map(exists));
+    await setContext('phoenixDeploy.versionsPinned', pinned.includes(true));
   };
-  const watcher = vscode.workspace.createFileSystemWatcher('{config/deploy.yml,.tool-versions}');
+  const watcher = vscode.workspace.createFileSystemWatcher(`{config/deploy.yml,${PIN_FILES_PATTERN}}`);
   context.subscriptions.push(
     watcher, watcher.onDidCreate(update), watcher.onDidDelete(update),
     findings.changed.event(() => void setContext('phoenixDeploy.versionsAgree', findings.versionProblems().length === 0)),

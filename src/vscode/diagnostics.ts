@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import { checkWorkspace } from '../core/check/workspace';
 import type { CheckFinding } from '../core/versions/check';
 import type { SourceRange } from '../core/findings';
+import { PIN_FILE_PATHS } from '../core/versions/project';
 import { projectRoot } from './workspace';
 
-const WATCHED = '{.tool-versions,**/Dockerfile*,mix.exs,rel/config.exs,config/deploy.yml}';
+/** `.tool-versions` and the mise files, comma-separated for a glob's `{…}`. */
+export const PIN_FILES_PATTERN = PIN_FILE_PATHS.join(',');
+const WATCHED = `{${PIN_FILES_PATTERN},**/Dockerfile*,mix.exs,rel/config.exs,config/deploy.yml}`;
 const SEVERITY: Record<CheckFinding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -24,7 +27,7 @@ export class FindingsStore {
   findings: CheckFinding[] = [];
   readonly changed = new vscode.EventEmitter<void>();
 
-  /** Where .tool-versions, the Dockerfile and mix.exs disagree on versions or OS. */
+  /** Where the pinned versions (.tool-versions, mise), the Dockerfile and mix.exs disagree on versions or OS. */
   versionProblems(): CheckFinding[] {
     return this.findings.filter((f) => VERSION_CODES.has(f.code));
   }
@@ -76,8 +79,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Fin
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
-  const isProjectFile = (doc: vscode.TextDocument) =>
-    doc.uri.scheme === 'file' && /(\.tool-versions|Dockerfile[^/]*|mix\.exs|config\.exs|deploy\.yml)$/.test(doc.uri.fsPath);
+  const isProjectFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && (
+    /(Dockerfile[^/]*|mix\.exs|config\.exs|deploy\.yml)$/.test(doc.uri.fsPath)
+    || PIN_FILE_PATHS.some((pinFile) => doc.uri.fsPath.split(path.sep).join('/').endsWith(`/${pinFile}`)));
   context.subscriptions.push(
     collection,
     watcher,

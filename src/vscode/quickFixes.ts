@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { toRange, type FindingsStore } from './diagnostics';
+import { PIN_FILES_PATTERN, toRange, type FindingsStore } from './diagnostics';
 
 /** Quick fixes for version mismatches: rewrite one side to match the other. */
 class VersionFixProvider implements vscode.CodeActionProvider {
@@ -30,7 +30,7 @@ class VersionFixProvider implements vscode.CodeActionProvider {
 
 export function registerQuickFixes(context: vscode.ExtensionContext, store: FindingsStore): void {
   const selector: vscode.DocumentSelector = [
-    { scheme: 'file', pattern: '**/.tool-versions' }, { scheme: 'file', pattern: '**/Dockerfile*' },
+    { scheme: 'file', pattern: `**/{${PIN_FILES_PATTERN}}` }, { scheme: 'file', pattern: '**/Dockerfile*' },
     { scheme: 'file', pattern: '**/mix.exs' }, { scheme: 'file', pattern: '**/rel/config.exs' }, { scheme: 'file', pattern: '**/config/deploy.yml' },
   ];
   context.subscriptions.push(

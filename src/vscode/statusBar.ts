@@ -15,7 +15,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, findings: Fi
     item.text = `$(rocket) ${environment}: ${release ?? '—'} ${versions}`;
     item.tooltip = new vscode.MarkdownString(
       `**Phoenix Deploy**\n\n- ${environment}: ${release ? `\`${release}\`` : 'not loaded (open the Deploy view)'}\n` +
-      `- .tool-versions and Dockerfile: ${problems.length === 0 ? 'agree' : problems.map((p) => p.message).slice(0, 3).join('; ')}`);
+      `- Pinned versions and Dockerfile: ${problems.length === 0 ? 'agree' : problems.map((p) => p.message).slice(0, 3).join('; ')}`);
     item.backgroundColor = problems.some((p) => p.severity === 'error') ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };

@@ -62,4 +62,36 @@ describe('version diagnostics and quick fixes in real VS Code', () => {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('a mise.toml with a mismatch shows the squiggle at the version and the quick fix that rewrites it', async () => {
+    const mise = vscode.Uri.joinPath(folder(), 'mise.toml');
+    // The example builds with OTP 25.2.3; mise.toml takes precedence over .tool-versions, whose
+    // erlang (25.2.3, or what an earlier test typed) is not 25.1.4.
+    await vscode.workspace.fs.writeFile(mise, Buffer.from('[tools]\nerlang = "25.1.4"\n'));
+    try {
+      const onMise = await waitForDiagnostics(mise, (d) => d.some((x) => x.code === 'erlang-mismatch'));
+      const mismatch = onMise.find((d) => d.code === 'erlang-mismatch')!;
+      assert.equal(mismatch.severity, vscode.DiagnosticSeverity.Error);
+      assert.deepEqual([mismatch.range.start.line, mismatch.range.start.character, mismatch.range.end.character], [1, 10, 16], 'the squiggle covers 25.1.4 inside the quotes');
+      assert.ok(mismatch.relatedInformation?.some((r) => r.location.uri.fsPath === dockerfile().fsPath), 'points at the Dockerfile');
+      await waitForDiagnostics(toolVersions(), (d) => d.some((x) => x.code === 'pin-shadowed'));
+
+      await vscode.window.showTextDocument(mise); // as a person would, to see the squiggle
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', mise, mismatch.range, vscode.CodeActionKind.QuickFix.value);
+      assert.deepEqual(actions.map((a) => a.title).sort(), ['Use OTP 25.1.4 in Dockerfile', 'Use erlang 25.2.3 in mise.toml']);
+      const pinFix = actions.find((a) => a.title === 'Use erlang 25.2.3 in mise.toml')!;
+      assert.ok(await vscode.workspace.applyEdit(pinFix.edit!));
+      const doc = await vscode.workspace.openTextDocument(mise);
+      assert.equal(doc.getText(), '[tools]\nerlang = "25.2.3"\n', 'the same format, only the version changed');
+      await waitForDiagnostics(mise, (d) => d.length === 0);
+      assert.ok(await doc.save());
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      // Through the workbench, so that no editor model of the deleted file lingers as a buffer.
+      const remove = new vscode.WorkspaceEdit();
+      remove.deleteFile(mise, { ignoreIfNotExists: true });
+      await vscode.workspace.applyEdit(remove);
+    }
+    await waitForDiagnostics(toolVersions(), (d) => !d.some((x) => x.code === 'pin-shadowed'));
+  });
 });
