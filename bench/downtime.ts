@@ -33,7 +33,7 @@ function environment(h: Host, strategy: 'restart' | 'blue_green'): EnvironmentCo
     hosts: [{ host: '127.0.0.1', port: h.ssh, user: 'deploy', primary: true }], migrate: ['bin/migrate'],
     service: 'systemd', strategy, ports: strategy === 'blue_green' ? [4001, 4002] : [4000],
     proxy: { listen: 80, serverName: SERVER_NAME }, health: { path: '/health', expect: 200, timeout: 60 },
-    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN_HOSTS },
+    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN_HOSTS, configFile: 'none' },
   };
 }
 
@@ -41,7 +41,7 @@ interface Measured { strategy: string; total: number; failed: number; gapMs: num
 
 async function measure(h: Host, strategy: 'restart' | 'blue_green', a: ReleaseToDeploy, b: ReleaseToDeploy, home: string): Promise<Measured> {
   const env = environment(h, strategy);
-  const base = { environment: env, app: 'hello_phoenix', targets: resolveTargets(env, home), identity };
+  const base = { environment: env, app: 'hello_phoenix', targets: await resolveTargets(env, { home }), identity };
   const setup = await runSetup({ ...base, admin: 'admin', confirm: async () => true }, () => undefined, never);
   if (!setup.ok) throw new Error(`setup failed: ${setup.error}`);
   const first = await runDeploy({ ...base, release: a }, () => undefined, never);

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       counter.reset();
       const sink = stepSink();
       const t0 = now();
-      const result = await runDeploy(deployOptions(hosts.slice(0, n), rel, counter), sink.emit, new AbortController().signal);
+      const result = await runDeploy(await deployOptions(hosts.slice(0, n), rel, counter), sink.emit, new AbortController().signal);
       const ms = now() - t0;
       if (!result.ok) throw new Error(`deploy to ${n} hosts failed at ${result.failedStep}: ${result.error}`);
       return { ms, steps: sink.steps, result };

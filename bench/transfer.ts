@@ -43,7 +43,7 @@ async function hostRxBytes(h: BenchHost): Promise<number> {
 async function deploy(h: BenchHost, rel: ReleaseToDeploy, counter: Counter): Promise<{ result: DeployResult; ms: number; steps: Record<string, number> }> {
   const sink = stepSink();
   const started = now();
-  const result = await runDeploy(deployOptions([h], rel, counter), sink.emit, new AbortController().signal);
+  const result = await runDeploy(await deployOptions([h], rel, counter), sink.emit, new AbortController().signal);
   const ms = now() - started;
   if (!result.ok) throw new Error(`deploy of ${rel.id} failed at ${result.failedStep}: ${result.error}`);
   return { result, ms, steps: sink.steps };

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       await Promise.all(hosts.map((h) => fill(h, m)));
       for (const n of SIZES) {
         const counter = new Counter();
-        const options = remoteOptions(hosts.slice(0, n), counter);
+        const options = await remoteOptions(hosts.slice(0, n), counter);
         const samples: number[] = [];
         let listed = 0;
         for (let i = 0; i < 5; i++) {

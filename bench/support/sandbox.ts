@@ -60,7 +60,7 @@ export function environment(hosts: BenchHost[], overrides: Partial<EnvironmentCo
     hosts: hosts.map((h, i) => ({ host: '127.0.0.1', port: h.port, user: 'deploy', primary: i === 0 })),
     migrate: ['bin/migrate'], restart: ['sudo', 'sv', 'restart', APP],
     health: { url: 'http://127.0.0.1:4000/health', expect: 200, timeout: 60 },
-    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN_HOSTS }, ...overrides,
+    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN_HOSTS, configFile: 'none' }, ...overrides,
   };
 }
 
@@ -68,7 +68,7 @@ export const identity: DeployIdentity = { who: 'bench@example.com', developer: '
 
 /** A plain ssh2 connection to a bench host (for checks and load, never counted). */
 export function connect(h: BenchHost): Promise<SshConnection> {
-  return connectSsh({ host: '127.0.0.1', port: h.port, user: 'deploy' }, { knownHostsFile: KNOWN_HOSTS, identityFile: KEY });
+  return connectSsh({ host: '127.0.0.1', port: h.port, user: 'deploy' }, { knownHostsFile: KNOWN_HOSTS, identityFiles: [KEY] });
 }
 
 export async function sh(conn: SshConnection, script: string): Promise<string> {
@@ -137,18 +137,17 @@ export class Counter {
   }
 }
 
-/** Remote options for bench hosts (no ~/.ssh/config of the machine), with counting services. */
-export function remoteOptions(hosts: BenchHost[], counter: Counter): RemoteOptions {
-  const env = environment(hosts);
+/** Remote options for bench hosts (no ssh config of the machine: `config_file: none`), with counting services. */
+export async function remoteOptions(hosts: BenchHost[], counter: Counter, env = environment(hosts)): Promise<RemoteOptions> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'pd-bench-home-'));
-  const targets = resolveTargets(env, home);
+  const targets = await resolveTargets(env, { home });
   rmSync(home, { recursive: true, force: true });
   return { environment: env, targets, identity, services: counter.services(defaultServices({})) };
 }
 
 /** Deploy options for bench hosts, with counting services. */
-export function deployOptions(hosts: BenchHost[], release: ReleaseToDeploy, counter: Counter, extra: Partial<DeployOptions> = {}): DeployOptions {
-  return { ...remoteOptions(hosts, counter), release, ...extra };
+export async function deployOptions(hosts: BenchHost[], release: ReleaseToDeploy, counter: Counter, extra: Partial<DeployOptions> = {}): Promise<DeployOptions> {
+  return { ...(await remoteOptions(hosts, counter)), release, ...extra };
 }
 
 /** Collects step durations and errors from plan events. */

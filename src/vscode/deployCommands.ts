@@ -11,6 +11,7 @@ import type { Secrets } from './secrets';
 import type { ServerNode } from './serverNodes';
 import type { ServersProvider } from './serversView';
 import { projectRoot, whenTrusted } from './workspace';
+import { hostKey } from '../core/ssh/target';
 
 export interface DeployCommandContext extends JobServices {
   secrets: Secrets;
@@ -40,7 +41,7 @@ async function deploy(services: DeployCommandContext, root: vscode.Uri, config: 
   const detail = [
     vscode.l10n.t('Release: {0}', manifest.id),
     vscode.l10n.t('Commit: {0} {1}', manifest.commit.slice(0, 7), manifest.subject),
-    vscode.l10n.t('Hosts: {0}', env.hosts.map((h) => `${h.host}:${h.port}`).join(', ')),
+    vscode.l10n.t('Hosts: {0}', env.hosts.map(hostKey).join(', ')),
     deployed ? vscode.l10n.t('Now running: {0}', deployed.id) : vscode.l10n.t('Now running: nothing deployed yet'),
     ...(changes.length > 0 ? ['', vscode.l10n.t('Changes:'), ...changes] : []),
   ].join('\n');

@@ -1,25 +1,28 @@
 import * as vscode from 'vscode';
 import type { ServerNode } from './serverNodes';
-import { resolveBinary } from '../core/tools/binaries';
+import { editorSshBinary, editorTargets } from './remoteOptions';
 
 type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
-/** An interactive ssh session to a host, with the same host-key checking as deploys. */
+/**
+ * An interactive ssh session to a host: the same ssh config file, user, port, identities,
+ * known_hosts and bastions (`-J`) as deploys, and strict host-key checking.
+ */
 async function openSshTerminal(node?: HostNode): Promise<void> {
   if (node?.kind !== 'host') return;
-  const deploy = await import('../core/deploy');
-  const target = deploy.resolveTargets(node.env).find((t) => t.key === node.key);
-  if (!target) return;
+  const { opensshArgs } = await import('../core/ssh/opensshCommand');
   let ssh: string;
+  let args: string[];
   try {
-    ssh = await resolveBinary('ssh', vscode.workspace.getConfiguration('phoenixDeploy').get<string>('sshPath'), 'phoenixDeploy.sshPath');
+    ssh = await editorSshBinary();
+    const target = (await editorTargets(node.env)).find((t) => t.key === node.key);
+    if (!target) return;
+    // argv straight to the ssh binary: no shell ever parses these values.
+    args = opensshArgs(target, target.jumps, target.configFile, ['-o', 'StrictHostKeyChecking=yes']);
   } catch (e) {
     void vscode.window.showErrorMessage((e as Error).message);
     return;
   }
-  // argv straight to the ssh binary: no shell ever parses these values.
-  const args = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${target.knownHostsFile}`, '-p', String(target.target.port),
-    ...(target.identityFile ? ['-i', target.identityFile] : []), '--', `${target.target.user}@${target.target.host}`];
   vscode.window.createTerminal({ name: `ssh ${node.key}`, shellPath: ssh, shellArgs: args, iconPath: new vscode.ThemeIcon('terminal') }).show();
 }
 

@@ -1,12 +1,24 @@
 import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { RemoteOptions } from '../core/deploy';
+import type { ResolvedTarget } from '../core/ssh/target';
 import { resolveBinary } from '../core/tools/binaries';
 import { loadConfigFile } from '../core/project/loadConfig';
 import { projectAppName } from '../core/project/appName';
 import type { Secrets } from './secrets';
 
-/** SSH options for an environment: the agent first, then the identity file with a stored passphrase. */
+/** The OpenSSH client the editor uses (phoenixDeploy.sshPath): for `ssh -G` and the SSH terminal. */
+export function editorSshBinary(): Promise<string> {
+  return resolveBinary('ssh', vscode.workspace.getConfiguration('phoenixDeploy').get<string>('sshPath'), 'phoenixDeploy.sshPath');
+}
+
+/** An environment's hosts as OpenSSH resolves them, with the configured ssh binary. */
+export async function editorTargets(env: EnvironmentConfig): Promise<ResolvedTarget[]> {
+  const deploy = await import('../core/deploy');
+  return deploy.resolveTargets(env, { sshBinary: await editorSshBinary() });
+}
+
+/** SSH options for an environment: the agent first, then the identity files with a stored passphrase. */
 export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
   const deploy = await import('../core/deploy');
   const { defaultServices } = await import('../core/deploy/context');
@@ -16,7 +28,7 @@ export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConf
   const options = await deploy.remoteOptionsFor(env, root.fsPath, passphrase, {
     // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
     upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options),
-  });
+  }, { sshBinary: await editorSshBinary() });
   const { config } = await loadConfigFile(root.fsPath);
   // The app names a managed host's units and slots.
   return { ...options, app: config ? await projectAppName(root.fsPath, config) : undefined };

@@ -5,7 +5,7 @@ import type { LiveEntry } from '../core/remote/history';
 
 export type ServerNode =
   | { kind: 'environment'; env: EnvironmentConfig }
-  | { kind: 'host'; env: EnvironmentConfig; key: string; primary: boolean; state?: HostReleases }
+  | { kind: 'host'; env: EnvironmentConfig; key: string; primary: boolean; via?: string; state?: HostReleases }
   | { kind: 'release'; env: EnvironmentConfig; host: string; release: ReleaseInfo; role: 'current' | 'previous' | 'other' }
   | { kind: 'history'; env: EnvironmentConfig; host: string; entries: LiveEntry[] }
   | { kind: 'live'; entry: LiveEntry }
@@ -79,21 +79,22 @@ export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.Tr
   const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
   item.contextValue = s?.locked ? 'host.locked' : 'host';
   const current = s?.releases.find((r) => r.current);
+  const via = node.via ? vscode.l10n.t('via {0}', node.via) : undefined;
   if (!s) {
     item.iconPath = new vscode.ThemeIcon('server');
-    item.description = node.primary ? vscode.l10n.t('primary · not loaded') : vscode.l10n.t('not loaded');
+    item.description = [node.primary ? vscode.l10n.t('primary · not loaded') : vscode.l10n.t('not loaded'), via].filter(Boolean).join(' · ');
   } else if (!s.ok) {
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.red'));
-    item.description = vscode.l10n.t('unreachable');
+    item.description = [vscode.l10n.t('unreachable'), via].filter(Boolean).join(' · ');
   } else {
     const color = s.locked ? 'charts.yellow' : s.dangling || !current ? 'charts.orange' : 'charts.green';
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(color));
     item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'), liveSlotLabel(s),
       s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') + (s.lockStale ? vscode.l10n.t(' (stale)') : '') : undefined,
-      s.unreadable?.length ? vscode.l10n.t('{0} unreadable', String(s.unreadable.length)) : undefined].filter(Boolean).join(' · ');
+      s.unreadable?.length ? vscode.l10n.t('{0} unreadable', String(s.unreadable.length)) : undefined, via].filter(Boolean).join(' · ');
   }
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${node.key}**${node.primary ? ' (primary)' : ''}\n\n`);
+  md.appendMarkdown(`**${node.key}**${node.primary ? ' (primary)' : ''}${node.via ? ` via ${escape(node.via)}` : ''}\n\n`);
   if (s && !s.ok) md.appendMarkdown(`Unreachable: ${escape(s.error ?? '')}\n\n`);
   if (s?.ok) {
     md.appendMarkdown(`- OS: ${escape(s.os ?? 'unknown')}${s.glibc ? `, glibc ${escape(s.glibc)}` : ''}\n`);

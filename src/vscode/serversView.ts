@@ -3,7 +3,7 @@ import { loadConfigFile } from '../core/project/loadConfig';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
 import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, slotItem, slotNodes, type ServerNode } from './serverNodes';
-import { editorRemoteOptions } from './remoteOptions';
+import { editorRemoteOptions, editorTargets } from './remoteOptions';
 import type { Secrets } from './secrets';
 import { projectRoot } from './workspace';
 
@@ -71,9 +71,15 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       return Object.values(loaded.config.environments).map((env) => ({ kind: 'environment', env }));
     }
     if (node.kind === 'environment') {
-      const deploy = await import('../core/deploy');
+      const { viaText } = await import('../core/ssh/chain');
       const states = await this.load(node.env).catch(() => new Map<string, HostReleases>());
-      return deploy.resolveTargets(node.env).map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, state: states.get(t.key) }));
+      let targets;
+      try {
+        targets = await editorTargets(node.env);
+      } catch (e) {
+        return [{ kind: 'message', text: (e as Error).message, icon: 'error' }];
+      }
+      return targets.map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, via: viaText(t), state: states.get(t.key) }));
     }
     if (node.kind === 'host') {
       if (!node.state) return [{ kind: 'message', text: vscode.l10n.t('Not loaded: use Refresh'), icon: 'info' }];

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { SetupPreview, SetupResult } from '../core/setup';
 import { requireConfig } from '../core/project/loadConfig';
+import { DEFAULT_USER } from '../core/ssh/target';
 import { runJob, type JobServices } from './jobs';
 import { pickEnvironment } from './pickers';
 import { editorRemoteOptions } from './remoteOptions';
@@ -22,10 +23,11 @@ function summary(preview: SetupPreview): string {
 
 /** Asks for the SSH user that may run sudo -n (the deploy user by default). */
 async function askAdmin(env: EnvironmentConfig): Promise<string | undefined> {
+  const deployUser = env.user ?? DEFAULT_USER;
   return vscode.window.showInputBox({
     title: vscode.l10n.t('Set up {0}', env.name),
-    prompt: vscode.l10n.t('SSH user that may run commands with sudo -n on the hosts (deploys later need only the rights setup grants to {0})', env.user),
-    value: env.user,
+    prompt: vscode.l10n.t('SSH user that may run commands with sudo -n on the hosts (deploys later need only the rights setup grants to {0})', deployUser),
+    value: deployUser,
     validateInput: (v) => (/^[a-z_][a-z0-9_.-]{0,31}$/.test(v) ? undefined : vscode.l10n.t('a Unix user name')),
   });
 }

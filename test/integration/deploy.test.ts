@@ -14,6 +14,7 @@ import type { PlanEvent } from '../../src/core/plan/types';
 import { makeReleaseId } from '../../src/core/release/id';
 import { listReleases, readLocks, resolveTargets, runDeploy, runRollback, unlock } from '../../src/core/deploy';
 import type { DeployOptions, ReleaseToDeploy } from '../../src/core/deploy';
+import { connectTarget } from '../../src/core/ssh/chain';
 import { connectSsh, type SshConnection } from '../../src/core/ssh/connection';
 
 const run = promisify(execFile);
@@ -30,7 +31,7 @@ function environment(ports: number[], overrides: Partial<EnvironmentConfig> = {}
     hosts: ports.map((port, i) => ({ host: '127.0.0.1', port, user: 'deploy', primary: i === 0 })),
     migrate: ['bin/migrate'], restart: ['sudo', 'sv', 'restart', 'hello_phoenix'],
     health: { url: 'http://127.0.0.1:4000/health', expect: 200, timeout: 30 },
-    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN }, ...overrides,
+    keepReleases: 5, ssh: { identityFile: KEY, knownHosts: KNOWN, configFile: 'none' }, ...overrides,
   };
 }
 
@@ -66,9 +67,9 @@ describe('deploy engine (integration)', function () {
   const sh = async (port: number, script: string) => (await conns[port].exec(['sh', '-c', script])).stdout.trim();
   const current = (port: number) => sh(port, `readlink ${D}/current || echo none`);
   const healthBody = (port: number) => sh(port, 'curl -s http://127.0.0.1:4000/health');
-  const options = (rel: ReleaseToDeploy, env = environment([HOSTS.web1, HOSTS.web2])): DeployOptions => ({
-    environment: env, targets: resolveTargets(env, home), release: rel, healthIntervalMs: 500,
-    identity: { who: 'tester@example.com', developer: 'tester_example.com', localHost: 'ci', pid: process.pid },
+  const identity = { who: 'tester@example.com', developer: 'tester_example.com', localHost: 'ci', pid: process.pid };
+  const options = async (rel: ReleaseToDeploy, env = environment([HOSTS.web1, HOSTS.web2])): Promise<DeployOptions> => ({
+    environment: env, targets: await resolveTargets(env, { home }), release: rel, healthIntervalMs: 500, identity,
   });
   const emit = (e: PlanEvent) => events.push(e);
   const never = new AbortController().signal;
@@ -80,7 +81,7 @@ describe('deploy engine (integration)', function () {
     pathA = await buildRelease(join(work, 'a'), 'hello');
     pathB = await buildRelease(join(work, 'b'), 'bonjour');
     for (const port of Object.values(HOSTS)) {
-      conns[port] = await connectSsh({ host: '127.0.0.1', port, user: 'deploy' }, { knownHostsFile: KNOWN, identityFile: KEY });
+      conns[port] = await connectSsh({ host: '127.0.0.1', port, user: 'deploy' }, { knownHostsFile: KNOWN, identityFiles: [KEY] });
     }
     for (const port of [HOSTS.web1, HOSTS.web2]) {
       await env1(port);
@@ -102,9 +103,9 @@ describe('deploy engine (integration)', function () {
     const rel = release(pathA, 'aaaaaaa');
     ids.a = rel.id;
     const connects: string[] = [];
-    const counted: DeployOptions = { ...options(rel), services: { connect: (t, signal) => {
+    const counted: DeployOptions = { ...(await options(rel)), services: { connect: (t, signal) => {
       connects.push(t.key);
-      return connectSsh(t.target, { knownHostsFile: t.knownHostsFile, identityFile: t.identityFile, signal });
+      return connectTarget(t, { signal });
     } } };
     const result = await runDeploy(counted, emit, never);
     assert.equal(result.ok, true, result.error);
@@ -129,7 +130,7 @@ describe('deploy engine (integration)', function () {
     const before = await sh(HOSTS.web1, sums);
     const rel = release(pathB, 'bbbbbbb');
     ids.b = rel.id;
-    const result = await runDeploy(options(rel), emit, never);
+    const result = await runDeploy(await options(rel), emit, never);
     assert.equal(result.ok, true, result.error);
     const size = Number(await sh(HOSTS.web1, `du -sb ${D}/releases/${ids.b} | cut -f1`));
     for (const h of result.hosts) {
@@ -144,7 +145,7 @@ describe('deploy engine (integration)', function () {
 
   it('rolls back to the previous release, and the old version answers', async () => {
     const env = environment([HOSTS.web1, HOSTS.web2]);
-    const result = await runRollback({ ...options(release(pathA, 'ccccccc'), env), to: undefined }, emit, never);
+    const result = await runRollback({ ...(await options(release(pathA, 'ccccccc'), env)), to: undefined }, emit, never);
     assert.equal(result.ok, true, result.error);
     assert.equal(result.release, ids.a);
     for (const port of [HOSTS.web1, HOSTS.web2]) {
@@ -157,7 +158,7 @@ describe('deploy engine (integration)', function () {
   it('a failed migration switches nothing and removes the new release', async () => {
     await env1(HOSTS.web1, 'FAIL_MIGRATION=1\\n');
     const rel = release(pathB, 'ddddddd');
-    const result = await runDeploy(options(rel), emit, never);
+    const result = await runDeploy(await options(rel), emit, never);
     await env1(HOSTS.web1);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'migrate');
@@ -172,7 +173,7 @@ describe('deploy engine (integration)', function () {
 
   it('a failed health check rolls every host back automatically and reports the last response', async () => {
     const env = environment([HOSTS.web1, HOSTS.web2], { health: { url: 'http://127.0.0.1:4000/nope', expect: 200, timeout: 12 } });
-    const result = await runDeploy(options(release(pathB, 'eeeeeee'), env), emit, never);
+    const result = await runDeploy(await options(release(pathB, 'eeeeeee'), env), emit, never);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'health');
     assert.equal(result.rolledBack, true);
@@ -186,14 +187,14 @@ describe('deploy engine (integration)', function () {
 
   it('refuses while another deploy holds the lock, naming the holder; unlock clears it', async () => {
     await sh(HOSTS.web2, `mkdir ${D}/deploy.lock && echo '{"who":"someone@else","when":"2026-01-01T00:00:00Z","pid":42,"host":"laptop","release":"x"}' > ${D}/deploy.lock/holder.json`);
-    const result = await runDeploy(options(release(pathB, 'fffffff')), emit, never);
+    const result = await runDeploy(await options(release(pathB, 'fffffff')), emit, never);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'lock');
     assert.match(result.error!, /127\.0\.0\.1:2242 is locked by someone@else on laptop pid 42/);
     assert.equal(await sh(HOSTS.web1, `{ test -e ${D}/deploy.lock || test -L ${D}/deploy.lock; } && echo locked || echo free`), 'free');
     assert.equal(await current(HOSTS.web2), `releases/${ids.a}`);
     const env = environment([HOSTS.web1, HOSTS.web2]);
-    const remote = { environment: env, targets: resolveTargets(env, home), identity: options(release(pathA, '0000000')).identity };
+    const remote = { environment: env, targets: await resolveTargets(env, { home }), identity };
     const locks = await readLocks(remote);
     assert.deepEqual(locks.map((l) => [l.host, l.lock?.holder?.who]), [['127.0.0.1:2241', undefined], ['127.0.0.1:2242', 'someone@else']]);
     const unlocked = await unlock(remote, new Map(locks.flatMap((l) => (l.lock ? [[l.host, l.lock.raw] as const] : []))));
@@ -203,7 +204,7 @@ describe('deploy engine (integration)', function () {
 
   it('blocks a bookworm-built release on a bullseye host before any switch', async () => {
     const rel = release(pathA, '1111111');
-    const result = await runDeploy(options(rel, environment([HOSTS.old])), emit, never);
+    const result = await runDeploy(await options(rel, environment([HOSTS.old])), emit, never);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'compat');
     assert.match(result.error!, /release cannot run on 127\.0\.0\.1:2243/);
@@ -216,14 +217,14 @@ describe('deploy engine (integration)', function () {
     const env = environment([HOSTS.web1, HOSTS.web2], { keepReleases: 2 });
     const c = release(pathB, '2222222');
     const d = release(pathA, '3333333');
-    assert.equal((await runDeploy(options(c, env), emit, never)).ok, true);
-    const result = await runDeploy(options(d, env), emit, never);
+    assert.equal((await runDeploy(await options(c, env), emit, never)).ok, true);
+    const result = await runDeploy(await options(d, env), emit, never);
     assert.equal(result.ok, true, result.error);
     for (const port of [HOSTS.web1, HOSTS.web2]) {
       assert.equal(await sh(port, `ls ${D}/releases | tr '\\n' ' '`), `${c.id} ${d.id}`);
       assert.equal(await current(port), `releases/${d.id}`);
     }
-    const listed = await listReleases({ environment: env, targets: resolveTargets(env, home), identity: options(d).identity });
+    const listed = await listReleases({ environment: env, targets: await resolveTargets(env, { home }), identity });
     assert.equal(listed[0].current, d.id);
     assert.equal(listed[0].locked, false);
     assert.deepEqual(listed[0].releases.map((r) => [r.id, r.current, r.erts, r.deployedBy]),

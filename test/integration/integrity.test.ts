@@ -42,7 +42,7 @@ describe('release integrity on real hosts', function () {
 
   it('after a redeploy, every file of the previous release keeps its sha256, mode, mtime and size', async () => {
     const first = release(rel.a);
-    ok(await runDeploy(options(env, first), () => undefined, never));
+    ok(await runDeploy(await options(env, first), () => undefined, never));
     const before = await fileFacts(H1.name, first.id);
     assert.ok(before.split('\n').length > 500, 'the whole release is compared');
     // The next build: same content mostly, every mtime new, one executable bit dropped, one file changed.
@@ -53,7 +53,7 @@ describe('release integrity on real hosts', function () {
     const stamp = new Date('2030-01-01T00:00:00Z');
     for (const f of ['bin/hello_phoenix', 'bin/migrate', 'releases/0.1.0/env.sh', 'releases/0.1.0/vm.args']) utimesSync(join(next, f), stamp, stamp);
     const second = release(next);
-    const result = ok(await runDeploy(options(env, second), () => undefined, never));
+    const result = ok(await runDeploy(await options(env, second), () => undefined, never));
     assert.equal(await fileFacts(H1.name, first.id), before, 'the earlier release is exactly as it was prepared');
     assert.match(before, /^\.\/bin\/migrate 755 /m);
     assert.match(await fileFacts(H1.name, second.id), /^\.\/bin\/migrate 700 /m);
@@ -65,10 +65,10 @@ describe('release integrity on real hosts', function () {
     const older = release(rel.a);
     const a = release(rel.a);
     const b = release(rel.b);
-    for (const r of [older, a, b]) ok(await runDeploy(options(env, r), () => undefined, never));
-    ok(await runRollback({ ...remote(env), to: a.id, healthIntervalMs: 300 }, () => undefined, never));
+    for (const r of [older, a, b]) ok(await runDeploy(await options(env, r), () => undefined, never));
+    ok(await runRollback({ ...(await remote(env)), to: a.id, healthIntervalMs: 300 }, () => undefined, never));
     assert.equal(await current(H1.name), `releases/${a.id}`);
-    const back = ok(await runRollback({ ...remote(env), healthIntervalMs: 300 }, () => undefined, never));
+    const back = ok(await runRollback({ ...(await remote(env)), healthIntervalMs: 300 }, () => undefined, never));
     assert.equal(back.release, b.id);
     assert.equal(await current(H1.name), `releases/${b.id}`);
     assert.equal(await health(H1.name), 'ok 0.1.0 bonjour');
@@ -76,15 +76,15 @@ describe('release integrity on real hosts', function () {
 
   it('a full disk while taking the lock leaves no lock behind, and says why', async () => {
     const first = release(rel.a);
-    ok(await runDeploy(options(environment([H2.port]), first), () => undefined, never));
+    ok(await runDeploy(await options(environment([H2.port]), first), () => undefined, never));
     await onHost(H2.name, `su deploy -s /bin/sh -c 'cat /dev/zero > ${D}/filler 2>/dev/null; true'`);
-    const result = await runDeploy(options(environment([H2.port]), release(rel.b)), () => undefined, never);
+    const result = await runDeploy(await options(environment([H2.port]), release(rel.b)), () => undefined, never);
     assert.equal(result.failedStep, 'lock');
     assert.match(result.error!, /^cannot create \/opt\/hello_phoenix\/deploy\.lock on 127\.0\.0\.1:2421: .*No space left on device/);
     assert.equal(await lockState(H2.name), 'free');
     assert.equal(await current(H2.name), `releases/${first.id}`);
     await onHost(H2.name, `rm -f ${D}/filler`);
-    ok(await runDeploy(options(environment([H2.port]), release(rel.b)), () => undefined, never));
+    ok(await runDeploy(await options(environment([H2.port]), release(rel.b)), () => undefined, never));
     assert.equal(await lockState(H2.name), 'free');
   });
 
@@ -92,17 +92,17 @@ describe('release integrity on real hosts', function () {
     const holder = (who: string): LockHolder => ({ who, when: '2026-12-01T10:00:00.000Z', release: 'r', pid: 1, host: 'elsewhere', kind: 'deploy', token: who });
     const take = (who: string) => onHost(H1.name, renderCommand(lockCommand(remotePaths(D), holder(who))));
     await take('ann@example.com');
-    const shown = await readLocks(remote(env));
+    const shown = await readLocks(await remote(env));
     assert.equal(shown[0].lock?.holder?.who, 'ann@example.com');
     // Ann's deploy ends and Bob's starts between showing the lock and the user's "yes".
     await onHost(H1.name, `rm ${D}/deploy.lock`);
     await take('bob@example.com');
-    const results = await unlock(remote(env), new Map([[shown[0].host, shown[0].lock!.raw]]));
+    const results = await unlock(await remote(env), new Map([[shown[0].host, shown[0].lock!.raw]]));
     assert.deepEqual([results[0].removed, results[0].changed?.holder?.who], [false, 'bob@example.com']);
     assert.equal(await onHost(H1.name, `readlink ${D}/deploy.lock`), lockText(holder('bob@example.com')));
     assert.equal(await lockState(H1.name), 'locked');
-    const again = await readLocks(remote(env));
-    const removed = await unlock(remote(env), new Map([[again[0].host, again[0].lock!.raw]]));
+    const again = await readLocks(await remote(env));
+    const removed = await unlock(await remote(env), new Map([[again[0].host, again[0].lock!.raw]]));
     assert.deepEqual([removed[0].removed, removed[0].holder?.who], [true, 'bob@example.com']);
     assert.equal(await lockState(H1.name), 'free');
   });

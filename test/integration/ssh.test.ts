@@ -33,7 +33,7 @@ describe('ssh transport (integration)', function () {
   let plain = '';
   let hashed = '';
   let conn: SshConnection;
-  const opts = (knownHostsFile: string, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({ knownHostsFile, identityFile: KEY, ...extra });
+  const opts = (knownHostsFile: string, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({ knownHostsFile, identityFiles: [KEY], ...extra });
 
   before(async () => {
     await hostsSh('start', 'pd5-ssh', String(PORT), 'bookworm');
@@ -103,7 +103,7 @@ describe('ssh transport (integration)', function () {
   it('refuses a key the host does not accept, saying what it tried', async () => {
     const other = join(dir, 'other_key');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
-    await assert.rejects(connectSsh(target, opts(plain, { identityFile: other })), /refused authentication; tried .*other_key/);
+    await assert.rejects(connectSsh(target, opts(plain, { identityFiles: [other] })), /refused authentication; tried .*other_key/);
   });
 
   it('uses a passphrase-protected key through the passphrase callback', async () => {
@@ -111,10 +111,10 @@ describe('ssh transport (integration)', function () {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'sekrit phrase', '-f', locked]);
     await conn.exec(['sh', '-c', 'cat >> ~/.ssh/authorized_keys'], { stdin: readFileSync(`${locked}.pub`) });
     const asked: string[] = [];
-    const c = await connectSsh(target, opts(plain, { identityFile: locked, passphrase: async (f) => (asked.push(f), 'sekrit phrase') }));
+    const c = await connectSsh(target, opts(plain, { identityFiles: [locked], passphrase: async (f) => (asked.push(f), 'sekrit phrase') }));
     assert.deepEqual(asked, [locked]);
     await c.close();
-    await assert.rejects(connectSsh(target, opts(plain, { identityFile: locked })), /encrypted and no passphrase/);
+    await assert.rejects(connectSsh(target, opts(plain, { identityFiles: [locked] })), /encrypted and no passphrase/);
   });
 
   it('opens sessions in bounded parallel and reports the hosts that failed', async () => {

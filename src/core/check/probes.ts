@@ -6,6 +6,7 @@ import { builtWith, hostProbeFindings, hostProbeFromInspection } from '../probe/
 import { inspectCommand, parseInspection } from '../remote/inspect';
 import { remotePaths } from '../remote/paths';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+import { hostKey } from '../ssh/target';
 
 export interface ProbeResults {
   /** What the build image really holds; the static check compares against it instead of the tag. */
@@ -45,7 +46,14 @@ async function probeHosts(deployYml: string | undefined, envName: string, builde
   const { resolveTargets, passphraseFromEnv } = await import('../deploy');
   const { defaultServices } = await import('../deploy/context');
   const services = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
-  const targets = resolveTargets(env);
+  const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
+  let targets;
+  try {
+    targets = await resolveTargets(env);
+  } catch (e) {
+    log(`probe: cannot resolve the hosts: ${(e as Error).message}`);
+    return [{ ...at(0), severity: 'warning', code: 'host-unreachable', message: `The hosts could not be resolved: ${(e as Error).message}` }];
+  }
   const built = builtWith(builder, probe);
   const signal = new AbortController().signal;
   const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
@@ -60,8 +68,8 @@ async function probeHosts(deployYml: string | undefined, envName: string, builde
     }
   });
   return results.flatMap((r, i) => {
-    const range = loaded.rangeOf(['environments', envName, 'hosts', i]) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
     const host = targets[i].key;
+    const range = at(env.hosts.findIndex((h) => hostKey(h) === host)); // targets come primary first
     if (!r.ok) {
       log(`probe: ${host} unreachable: ${r.error.message}`);
       return [{ ...range, severity: 'warning' as const, code: 'host-unreachable', message: `Host ${host} could not be probed: ${r.error.message}` }];

@@ -16,6 +16,8 @@ const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:\/+~-]{0,499}$/;
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOCAL_PATH = /^[^\0\n\r]{1,1024}$/;
+// Passed to `ssh -F` and written into an `Include` line, so no quotes, and never read as an option.
+const SSH_CONFIG_PATH = /^(?:none|~?\/[^\0\n\r"]{0,1023})$/;
 
 export const at = (where: string, key: string) => (where ? `${where}.${key}` : key);
 
@@ -169,7 +171,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   const where = `environments.${name}`;
   const map = v.map(node, where, ENV_KEYS, ['deploy_to', 'hosts'], keyNode);
   if (!map) return undefined;
-  const user = v.string(map, 'user', where, USER_NAME, 'a Unix user name') ?? 'deploy';
+  const user = v.string(map, 'user', where, USER_NAME, 'a Unix user name');
   const deployTo = v.string(map, 'deploy_to', where, ABS_PATH, 'an absolute path of letters, digits and ._/@+-');
   if (deployTo !== undefined && (deployTo.split('/').includes('..') || deployTo === '/')) {
     v.error(v.get(map, 'deploy_to'), `${where}.deploy_to must be an absolute path without ".." and not "/"`);
@@ -189,11 +191,13 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   const sshNode = v.get(map, 'ssh');
   let ssh = {};
   if (sshNode !== undefined) {
-    const sshMap = v.map(sshNode, `${where}.ssh`, ['identity_file', 'known_hosts'], []);
+    const sshMap = v.map(sshNode, `${where}.ssh`, ['identity_file', 'known_hosts', 'config_file'], []);
     if (sshMap) {
       ssh = {
         identityFile: v.string(sshMap, 'identity_file', `${where}.ssh`, LOCAL_PATH),
         knownHosts: v.string(sshMap, 'known_hosts', `${where}.ssh`, LOCAL_PATH),
+        configFile: v.string(sshMap, 'config_file', `${where}.ssh`, SSH_CONFIG_PATH,
+          'an absolute path, a path starting with ~/, or none; no quotes, line breaks or leading "-"'),
       };
     }
   }
@@ -206,7 +210,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   };
 }
 
-function readHosts(v: Validator, map: YAMLMap, where: string, defaultUser: string): HostConfig[] | undefined {
+function readHosts(v: Validator, map: YAMLMap, where: string, environmentUser: string | undefined): HostConfig[] | undefined {
   const node = v.get(map, 'hosts');
   if (node === undefined) return undefined;
   if (!isSeq(node) || node.items.length === 0) {
@@ -222,16 +226,16 @@ function readHosts(v: Validator, map: YAMLMap, where: string, defaultUser: strin
         v.error(item, `${at} ${JSON.stringify(truncate(item.value))} is not a host name or host:port`);
         return;
       }
-      hosts.push({ ...parsed, user: defaultUser, primary: false });
+      hosts.push({ ...parsed, ...writtenUser(undefined, environmentUser), primary: false });
       return;
     }
     const hostMap = v.map(item, at, ['host', 'port', 'user', 'primary'], ['host'], node);
     if (!hostMap) return;
     const host = v.string(hostMap, 'host', at, HOST_NAME, 'a host name or IP address');
-    const port = v.integer(hostMap, 'port', at, 1, 65535) ?? 22;
-    const user = v.string(hostMap, 'user', at, USER_NAME, 'a Unix user name') ?? defaultUser;
+    const port = v.integer(hostMap, 'port', at, 1, 65535);
+    const user = v.string(hostMap, 'user', at, USER_NAME, 'a Unix user name');
     const primary = v.boolean(hostMap, 'primary', at) ?? false;
-    if (host !== undefined) hosts.push({ host, port, user, primary });
+    if (host !== undefined) hosts.push({ host, ...(port !== undefined ? { port } : {}), ...writtenUser(user, environmentUser), primary });
   });
   if (hosts.length !== node.items.length) return undefined;
   const primaries = hosts.filter((h) => h.primary).length;
@@ -239,17 +243,24 @@ function readHosts(v: Validator, map: YAMLMap, where: string, defaultUser: strin
   if (primaries === 0) hosts[0].primary = true;
   const seen = new Set<string>();
   node.items.forEach((item, index) => {
-    const key = `${hosts[index].host}:${hosts[index].port}`;
+    const key = `${hosts[index].host}:${hosts[index].port ?? 22}`;
     if (seen.has(key)) v.error(item as Node, `${where}.hosts lists ${key} twice`);
     seen.add(key);
   });
   return hosts;
 }
 
-function parseHostPort(value: string): { host: string; port: number } | undefined {
+/** The user deploy.yml writes for a host, and where: the host's own `user:` wins over the environment's. */
+function writtenUser(hostUser: string | undefined, environmentUser: string | undefined): Pick<HostConfig, 'user' | 'userFrom'> {
+  if (hostUser !== undefined) return { user: hostUser, userFrom: 'host' };
+  return environmentUser !== undefined ? { user: environmentUser, userFrom: 'environment' } : {};
+}
+
+function parseHostPort(value: string): { host: string; port?: number } | undefined {
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(value);
   if (!match || !HOST_NAME.test(match[1])) return undefined;
-  const port = match[2] ? Number(match[2]) : 22;
+  if (!match[2]) return { host: match[1] };
+  const port = Number(match[2]);
   if (port < 1 || port > 65535) return undefined;
   return { host: match[1], port };
 }

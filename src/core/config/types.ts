@@ -1,10 +1,19 @@
 /** The user's contract: config/deploy.yml, after defaults are applied. */
 export type BuildTool = 'auto' | 'mix' | 'distillery';
 
+/**
+ * A host as deploy.yml lists it. `port` and `user` are set only when deploy.yml writes them, so
+ * ~/.ssh/config's Port and User can apply otherwise (see ssh/target.ts for the precedence).
+ */
 export interface HostConfig {
+  /** A host name, an IP address or an ssh config alias. */
   host: string;
-  port: number;
-  user: string;
+  /** Written as `host:port` or `port:`; undefined: ssh config's Port, else 22. */
+  port?: number;
+  /** Written for this host or for its environment; undefined: ssh config's User, else `deploy`. */
+  user?: string;
+  /** Where `user` was written. */
+  userFrom?: 'host' | 'environment';
   primary: boolean;
 }
 
@@ -21,6 +30,8 @@ export interface HealthConfig {
 export interface SshConfig {
   identityFile?: string;
   knownHosts?: string;
+  /** The OpenSSH client config hosts are resolved with (`ssh -G -F`); `none` reads none. Default: OpenSSH's own (~/.ssh/config, /etc/ssh/ssh_config). */
+  configFile?: string;
 }
 
 /** `restart` (default): restart in place, with a gap. `blue_green`: two slots behind nginx, no gap. */
@@ -44,7 +55,8 @@ export interface ProxyConfig {
 
 export interface EnvironmentConfig {
   name: string;
-  user: string;
+  /** Written in deploy.yml; undefined lets ssh config's User apply (default `deploy`). */
+  user?: string;
   deployTo: string;
   os?: string;
   hosts: HostConfig[];

@@ -1,14 +1,14 @@
 /** The local side of a deploy: who is deploying, where the hosts really are, and the real services. */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import type { EnvironmentConfig } from '../config/types';
-import { connectSsh } from '../ssh/connection';
 import type { PassphraseProvider } from '../ssh/auth';
+import { connectTarget } from '../ssh/chain';
+import { createSshLookup, type SshLookup } from '../ssh/openssh';
 import { runRsync } from '../ssh/rsync';
 import { rsyncOverConnection, type RsyncTransport } from '../ssh/upload';
-import { parseSshConfig } from '../ssh/sshConfig';
-import { resolveTarget, type ResolvedTarget } from '../ssh/target';
+import { expandHome, resolveTarget, type ResolvedTarget } from '../ssh/target';
 import type { DeployIdentity, DeployServices } from './types';
 
 /** `Jane.Doe@Example.com` → `jane.doe_example.com`: safe as one path component. */
@@ -36,16 +36,26 @@ export async function localIdentity(projectDir?: string): Promise<DeployIdentity
   return { who, developer: sanitizeDeveloper(who), localHost: hostname(), pid: process.pid };
 }
 
-/** Resolves every host of an environment, primary first, reading ~/.ssh/config if present. */
-export function resolveTargets(environment: EnvironmentConfig, home = homedir()): ResolvedTarget[] {
-  let text = '';
-  try {
-    text = readFileSync(`${home}/.ssh/config`, 'utf8');
-  } catch {
-    // no ~/.ssh/config: deploy.yml and OpenSSH defaults only
-  }
-  const ctx = { home, localUser: osUser(), sshConfig: parseSshConfig(text), exists: (p: string) => existsSync(p) };
-  const targets = environment.hosts.map((h) => resolveTarget(h, environment.ssh, ctx));
+export interface ResolveOptions {
+  /** The OpenSSH client run as `ssh -G` (the editor passes phoenixDeploy.sshPath); default `ssh` on PATH. */
+  sshBinary?: string;
+  /** Expands `~` in deploy.yml's paths and in ssh config IdentityFiles; default the home directory. */
+  home?: string;
+  /** Replaces `ssh -G` (unit tests feed captured output). */
+  lookup?: SshLookup;
+}
+
+/**
+ * Resolves every host of an environment with OpenSSH (`ssh -G`, once per host and bastion for
+ * this call), primary first. An unusable ssh config or ProxyJump entry is an error naming the host.
+ */
+export async function resolveTargets(environment: EnvironmentConfig, options: ResolveOptions = {}): Promise<ResolvedTarget[]> {
+  const home = options.home ?? homedir();
+  const written = environment.ssh.configFile;
+  const configFile = written && written !== 'none' ? expandHome(written, home) : written;
+  const lookup = options.lookup ?? createSshLookup({ configFile, sshBinary: options.sshBinary });
+  const ctx = { home, localUser: osUser(), exists: (p: string) => existsSync(p) };
+  const targets = await Promise.all(environment.hosts.map((h) => resolveTarget(h, environment.ssh, lookup, ctx, configFile)));
   return [...targets.filter((t) => t.primary), ...targets.filter((t) => !t.primary)];
 }
 
@@ -71,9 +81,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export function defaultServices(opts: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport }): DeployServices {
   return {
-    connect: (t, signal) => connectSsh(t.target, {
-      knownHostsFile: t.knownHostsFile,
-      identityFile: t.identityFile,
+    connect: (t, signal) => connectTarget(t, {
       agentSocket: opts.agentSocket ?? process.env.SSH_AUTH_SOCK, // the agent first, as OpenSSH does
       passphrase: opts.passphrase,
       signal,

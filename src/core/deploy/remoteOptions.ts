@@ -1,14 +1,14 @@
 import type { EnvironmentConfig } from '../config/types';
 import type { PassphraseProvider } from '../ssh/auth';
-import { localIdentity, resolveTargets } from './context';
+import { localIdentity, resolveTargets, type ResolveOptions } from './context';
 import type { DeployServices, RemoteOptions } from './types';
 
 /** Options for talking to an environment's hosts: the agent first, then the identity file. Shared by the CLI and the editor. */
 export async function remoteOptionsFor(environment: EnvironmentConfig, projectDir: string, passphrase: PassphraseProvider,
-  services?: Partial<DeployServices>): Promise<RemoteOptions> {
+  services?: Partial<DeployServices>, resolve: ResolveOptions = {}): Promise<RemoteOptions> {
   return {
     environment,
-    targets: resolveTargets(environment),
+    targets: await resolveTargets(environment, resolve),
     identity: await localIdentity(projectDir),
     agentSocket: process.env.SSH_AUTH_SOCK,
     passphrase,

@@ -6,6 +6,7 @@
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_PORTS } from '../config/service';
 import type { DeployStrategy, EnvironmentConfig, ProxyConfig } from '../config/types';
 import { remotePaths, type RemotePaths } from '../remote/paths';
+import { DEFAULT_USER } from '../ssh/target';
 
 export type SlotName = 'blue' | 'green';
 export const SLOT_NAMES: readonly SlotName[] = ['blue', 'green'];
@@ -76,7 +77,7 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
   return {
     app,
     environment: env.name,
-    user: env.user,
+    user: env.user ?? DEFAULT_USER,
     paths,
     strategy,
     unitFile: `/etc/systemd/system/${strategy === 'blue_green' ? `${app}@` : app}.service`,

@@ -12,9 +12,11 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
   const state: SetupState = {
     environment: options.environment,
     host: managedHost(options.app, options.environment),
-    hosts: options.targets.map((target) => ({ target, files: [], dirs: [], createEnv: false })),
+    // --admin replaces the login user; otherwise each host's resolved user (deploy.yml, ssh config, default).
+    hosts: options.targets.map((target) => ({
+      target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false,
+    })),
     services: { ...defaultServices(options), ...options.services },
-    connectAs: options.admin ?? options.environment.user,
     force: options.force ?? false,
     confirm: options.confirm,
     pending: false,

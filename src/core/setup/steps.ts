@@ -4,6 +4,7 @@ import { onHosts, runOn } from '../deploy/hosts';
 import { liveSlotOf } from '../host/nginx';
 import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';
 import { renderCommand } from '../shell';
+import { describeTarget } from '../ssh/targetText';
 import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
 import { desiredDirectories, desiredFiles, type FileGroup } from './files';
 import {
@@ -18,11 +19,11 @@ const each = (state: SetupState, lines: (h: SetupHostState) => string[]): StepDe
 export const connectStep: Step<SetupState> = {
   name: 'connect',
   title: 'Connect over SSH (verify host keys)',
-  describe: (state) => each(state, (h) => [`ssh ${state.connectAs}@${h.target.target.host} -p ${h.target.target.port} (known_hosts ${h.target.knownHostsFile})`]),
+  describe: (state) => each(state, (h) => describeTarget(h.target)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      h.conn = await state.services.connect({ ...h.target, target: { ...h.target.target, user: state.connectAs } }, ctx.signal);
-      ctx.note(`connected as ${state.connectAs}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
+      h.conn = await state.services.connect(h.target, ctx.signal);
+      ctx.note(`connected as ${h.target.target.user}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
     });
   },
 };
@@ -37,8 +38,9 @@ export const rightsStep: Step<SetupState> = {
       const result = await h.conn!.exec(sudoCheckCommand(), { signal: ctx.signal });
       if (result.code === 0) return;
       const said = result.stderr.trim().split('\n')[0] || `exit ${result.code}`;
-      throw new UserError(`${state.connectAs} may not run commands as root without a password on ${h.target.key} (sudo said: ${said}). ` +
-        `setup needs a user allowed to run any command with \`sudo -n\` (e.g. a sudoers line \`${state.connectAs} ALL=(ALL) NOPASSWD: ALL\`), ` +
+      const admin = h.target.target.user;
+      throw new UserError(`${admin} may not run commands as root without a password on ${h.target.key} (sudo said: ${said}). ` +
+        `setup needs a user allowed to run any command with \`sudo -n\` (e.g. a sudoers line \`${admin} ALL=(ALL) NOPASSWD: ALL\`), ` +
         `or run it as such a user with --admin USER. Deploys afterwards need only the rights setup grants to ${state.host.user}. Nothing was changed.`,
       { host: h.target.key });
     });

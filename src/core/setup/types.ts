@@ -40,7 +40,6 @@ export interface SetupState {
   host: ManagedHost;
   hosts: SetupHostState[];
   services: DeployServices;
-  connectAs: string;
   force: boolean;
   confirm: SetupOptions['confirm'];
   /** Something would change on some host. */

@@ -1,6 +1,6 @@
 /**
- * Authentication order: the ssh-agent (SSH_AUTH_SOCK) first, then the identity file. The key file
- * is read only if the agent did not get us in, and a passphrase is asked for only if it is encrypted.
+ * Authentication order: the ssh-agent (SSH_AUTH_SOCK) first, then the identity files in order. A key
+ * file is read only if what came before did not get us in, and a passphrase is asked for only if it is encrypted.
  * Passphrases and key material are never logged or put in error messages.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ export type PassphraseProvider = (identityFile: string) => Promise<string | unde
 export interface AuthSettings {
   username: string;
   agentSocket?: string;
-  identityFile?: string;
+  identityFiles?: string[];
   passphrase?: PassphraseProvider;
 }
 
@@ -31,8 +31,7 @@ export function makeAuthHandler(settings: AuthSettings, parseKey: ParseKey, log:
       return { type: 'agent', username: settings.username, agent: settings.agentSocket! };
     });
   }
-  if (settings.identityFile) {
-    const file = settings.identityFile;
+  for (const file of settings.identityFiles ?? []) {
     methods.push(async () => {
       log.tried.push(file);
       const key = await loadKey(file, parseKey, settings.passphrase, log);

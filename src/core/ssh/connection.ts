@@ -12,7 +12,9 @@ import { makeAuthHandler, type AuthLog, type PassphraseProvider } from './auth';
 import { abortError, execOnClient, type ExecOptions, type ExecResult } from './exec';
 import { httpGetOverStream, parseHttpUrl, type HttpResponse } from './http';
 import type { RemoteChannel } from './tunnel';
-import { hostKeyRefusal, knownKeyTypes, parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KnownHostEntry } from './knownHosts';
+import {
+  hostKeyRefusal, knownKeyTypes, parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KeyRoute, type KnownHostEntry,
+} from './knownHosts';
 
 export interface SshTarget {
   host: string;
@@ -23,14 +25,22 @@ export interface SshTarget {
 export interface ConnectOptions {
   /** The known_hosts file checked, and named in refusals. */
   knownHostsFile: string;
-  /** More files read if present (e.g. /etc/ssh/ssh_known_hosts). */
+  /** More files read if present (e.g. known_hosts2). */
   extraKnownHostsFiles?: string[];
-  identityFile?: string;
+  /** HostKeyAlias: the known_hosts name checked instead of `[host]:port`. */
+  hostKeyAlias?: string;
+  /** Tried in order after the agent. */
+  identityFiles?: string[];
   /** Defaults to nothing; callers pass process.env.SSH_AUTH_SOCK. */
   agentSocket?: string;
   passphrase?: PassphraseProvider;
   readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
   signal?: AbortSignal;
+  /** A stream to the host (a bastion's forwarded channel) instead of a new TCP connection. */
+  sock?: Duplex;
+  /** How the host is reached (alias, bastions), for messages and host-key refusals. */
+  route?: KeyRoute;
 }
 
 export interface SshConnection {
@@ -44,6 +54,8 @@ export interface SshConnection {
   httpGet(url: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
   /** A raw exec channel (stdin/stdout/stderr streams), e.g. for the rsync tunnel. */
   channel(command: Command): Promise<RemoteChannel>;
+  /** A TCP connection from the host's side (direct-tcpip), e.g. to the next hop of a jump chain. */
+  forward?(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
   /** False once the transport has closed (cut, reset, keepalive timeout or close()). Absent: assume alive. */
   isAlive?(): boolean;
@@ -96,12 +108,13 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
   const entries = await readKnownHosts([options.knownHostsFile, ...(options.extraKnownHostsFiles ?? [])]);
   const ssh2 = await import('ssh2');
   const client: Client = new ssh2.Client();
-  const name = targetName(target);
+  const name = `${targetName(target)}${options.route?.label ? ` (${options.route.label})` : ''}`;
   const host = target.host.replace(/^\[(.*)\]$/, '$1');
+  const keyName = options.hostKeyAlias; // undefined: `[host]:port`, as OpenSSH names it
   let verdict: HostKeyVerdict | undefined;
   const log: AuthLog = { tried: [], problems: [] };
   // Ask for a key type known_hosts has, as OpenSSH does, so a known host is not "unknown" by algorithm.
-  const preferred = knownKeyTypes(entries, target.host, target.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
+  const preferred = knownKeyTypes(entries, target.host, target.port, keyName).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
   await new Promise<void>((resolve, reject) => {
     const onAbort = () => done(abortError());
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -120,19 +133,18 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
     client.once('ready', () => done());
     client.on('error', (e: Error & { level?: string }) => done(explain(e, name, verdict, target, options, log)));
     client.connect({
-      host,
-      port: target.port,
+      ...(options.sock ? { sock: options.sock as never } : { host, port: target.port }),
       username: target.user,
       readyTimeout: options.readyTimeoutMs ?? 20000,
-      keepaliveInterval: 15000,
+      keepaliveInterval: options.keepaliveIntervalMs ?? 15000,
       // An exact list: ssh2's `prepend` ignores names already in its defaults.
       algorithms: preferred.length > 0 ? { serverHostKey: [...new Set([...preferred, ...DEFAULT_HOST_KEY_ORDER])] as never } : undefined,
       hostVerifier: (key: Buffer) => {
-        verdict = verifyHostKey(entries, target.host, target.port, key);
+        verdict = verifyHostKey(entries, target.host, target.port, key, keyName);
         return verdict.status === 'trusted';
       },
       authHandler: makeAuthHandler(
-        { username: target.user, agentSocket: options.agentSocket, identityFile: options.identityFile, passphrase: options.passphrase },
+        { username: target.user, agentSocket: options.agentSocket, identityFiles: options.identityFiles, passphrase: options.passphrase },
         (data, passphrase) => ssh2.utils.parseKey(data, passphrase),
         log,
       ),
@@ -161,6 +173,10 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
       if (!alive) return reject(new ConnectionLostError(name));
       client.exec(renderCommand(command), (err, ch) => (err ? reject(err) : resolve(ch as unknown as RemoteChannel)));
     }),
+    forward: (toHost, toPort) => new Promise<Duplex>((resolve, reject) => {
+      if (!alive) return reject(new ConnectionLostError(name));
+      client.forwardOut('127.0.0.1', 0, toHost, toPort, (err, ch) => (err ? reject(new Error(`${name} could not open a connection to ${toHost}:${toPort}: ${err.message}`)) : resolve(ch)));
+    }),
     close: () => new Promise<void>((resolve) => {
       if (!alive) {
         client.end();
@@ -176,10 +192,10 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
 function explain(e: Error & { level?: string }, name: string, verdict: HostKeyVerdict | undefined, target: SshTarget,
   options: ConnectOptions, log: AuthLog): Error {
   if (verdict && verdict.status !== 'trusted') {
-    return new HostKeyError(hostKeyRefusal(verdict, target.host, target.port, options.knownHostsFile), verdict, name);
+    return new HostKeyError(hostKeyRefusal(verdict, target.host, target.port, options.knownHostsFile, options.route), verdict, name);
   }
   if (e.level === 'client-authentication') {
-    const tried = log.tried.length > 0 ? log.tried.join(', ') : 'nothing (no ssh-agent and no identity_file)';
+    const tried = log.tried.length > 0 ? log.tried.join(', ') : 'nothing (no ssh-agent and no identity file)';
     const problems = log.problems.length > 0 ? ` (${log.problems.join('; ')})` : '';
     return new UserError(`${name} refused authentication; tried ${tried}${problems}`, { host: name });
   }

@@ -104,16 +104,16 @@ export function wildcardMatch(pattern: string, text: string): boolean {
 }
 
 /**
- * Verifies a presented host key. A revoked key is refused whatever host line it is on.
- * Entries for the host with the same key type but another key mean the key changed.
+ * Verifies a presented host key under `name`, the name OpenSSH looks up (HostKeyAlias, else
+ * `host` or `[host]:port`). A revoked key is refused whatever host line it is on. Entries for the
+ * name with the same key type but another key mean the key changed.
  */
-export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer, name = knownHostName(host, port)): HostKeyVerdict {
   const fingerprint = fingerprintOf(keyBlob);
   const keyType = keyTypeOf(keyBlob);
   const blob = keyBlob.toString('base64');
   const revoked = entries.filter((e) => e.marker === 'revoked' && e.key === blob);
   if (revoked.length > 0) return { status: 'revoked', fingerprint, keyType, lines: revoked.map((e) => e.line) };
-  const name = knownHostName(host, port);
   const forHost = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name));
   const same = forHost.filter((e) => e.key === blob);
   if (same.length > 0) return { status: 'trusted', fingerprint, keyType, lines: same.map((e) => e.line) };
@@ -123,25 +123,36 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, 
 }
 
 /** Key types known for a host, so the client can ask the server for one of those first. */
-export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
-  const name = knownHostName(host, port);
+export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, port: number, name = knownHostName(host, port)): string[] {
   const types = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name)).map((e) => e.keyType);
   return [...new Set(types)];
 }
 
+/** How a host was reached, for refusals of hosts that ssh-keyscan from here cannot check. */
+export interface KeyRoute {
+  /** Shown after `host:port`, e.g. `app-1 via bastion`; set whenever `name` or `addWith` is (the editor offers ssh-keyscan only without it). */
+  label?: string;
+  /** The known_hosts name when it is not `[host]:port` (HostKeyAlias). */
+  name?: string;
+  /** The OpenSSH command that connects through the same route, so its prompt can add the key. */
+  addWith?: string;
+}
+
 /** The refusal a user reads: what happened, the fingerprint, and the one command that fixes it. */
-export function hostKeyRefusal(verdict: HostKeyVerdict, host: string, port: number, knownHostsFile: string): string {
+export function hostKeyRefusal(verdict: HostKeyVerdict, host: string, port: number, knownHostsFile: string, route: KeyRoute = {}): string {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
-  const where = `${bare}:${port}`;
+  const where = `${bare}:${port}${route.label ? ` (${route.label})` : ''}`;
+  const name = route.name ?? knownHostName(host, port);
+  const as = route.name ? ` as ${route.name}` : '';
   switch (verdict.status) {
     case 'unknown':
       return `${where} is not in ${knownHostsFile}; refusing to connect to an unknown host. ` +
         `It presented ${verdict.keyType} key ${verdict.fingerprint}. After checking that fingerprint with the ` +
-        `host's owner, add it with: ssh-keyscan -p ${port} ${bare} >> ${knownHostsFile}`;
+        `host's owner, add it with: ${route.addWith ?? `ssh-keyscan -p ${port} ${bare} >> ${knownHostsFile}`}`;
     case 'changed':
       return `HOST KEY CHANGED for ${where}: it presented ${verdict.keyType} key ${verdict.fingerprint}, which does ` +
-        `not match ${knownHostsFile} line ${verdict.lines.join(', ')}. Refusing to connect: this may be an attack. ` +
-        `If the host was really reinstalled, remove the old entry with ssh-keygen -R '${knownHostName(host, port)}' -f ${knownHostsFile} and add the new key.`;
+        `not match ${knownHostsFile} line ${verdict.lines.join(', ')}${as}. Refusing to connect: this may be an attack. ` +
+        `If the host was really reinstalled, remove the old entry with ssh-keygen -R '${name}' -f ${knownHostsFile} and add the new key.`;
     case 'revoked':
       return `${where} presented ${verdict.keyType} key ${verdict.fingerprint}, which ${knownHostsFile} marks @revoked ` +
         `(line ${verdict.lines.join(', ')}). Refusing to connect.`;

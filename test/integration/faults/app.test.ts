@@ -20,7 +20,7 @@ describe('faults: the app and its commands (one host)', function () {
   let good: ReleaseToDeploy;
   let greeting = 'hello';
   const events: PlanEvent[] = [];
-  const deploy = (r: ReleaseToDeploy, env: EnvironmentConfig = environment([A1.port])) => runDeploy(options(env, r), (e) => events.push(e), never);
+  const deploy = async (r: ReleaseToDeploy, env: EnvironmentConfig = environment([A1.port])) => runDeploy(await options(env, r), (e) => events.push(e), never);
   const deployOk = async (r: ReleaseToDeploy, says: string) => {
     const result = await deploy(r);
     assert.equal(result.ok, true, result.error);

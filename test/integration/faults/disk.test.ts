@@ -17,9 +17,9 @@ describe('faults: the disk fills up during the upload', function () {
   this.timeout(300000);
   const env = environment([D1.port]);
   const events: PlanEvent[] = [];
-  const deploy = (path: string) => {
+  const deploy = async (path: string) => {
     const r = release(path);
-    return runDeploy(options(env, r), (e) => events.push(e), never).then((result) => ({ result, id: r.id }));
+    return runDeploy(await options(env, r), (e) => events.push(e), never).then((result) => ({ result, id: r.id }));
   };
   const usedKb = async () => Number(await onHost(D1.name, `df -Pk ${D} | awk 'NR==2 {print $3}'`));
   let rel: Releases;

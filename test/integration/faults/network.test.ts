@@ -29,7 +29,7 @@ describe('faults: the network (two hosts)', function () {
   const events: PlanEvent[] = [];
   const emit = (e: PlanEvent) => events.push(e);
 
-  const deploy = async (r: ReleaseToDeploy, services = {}) => runDeploy(options(env, r, services), emit, never);
+  const deploy = async (r: ReleaseToDeploy, services = {}) => runDeploy(await options(env, r, services), emit, never);
   const deployOk = async (r: ReleaseToDeploy) => {
     const result = await deploy(r);
     assert.equal(result.ok, true, result.error);
@@ -172,13 +172,13 @@ describe('faults: the network (two hosts)', function () {
     } finally {
       await bringOnline(N1.name, N1.port);
     }
-    const listed = await listReleases(remote(env));
+    const listed = await listReleases(await remote(env));
     assert.equal(listed[0].locked, true);
     assert.deepEqual([listed[0].lock?.who, listed[0].lock?.pid, listed[0].lock?.host], ['faults@example.com', process.pid, 'fault-suite']);
     assert.equal(listed[0].current, next.id);
-    const locks = await readLocks(remote(env));
+    const locks = await readLocks(await remote(env));
     assert.deepEqual(locks.map((l) => [l.host, l.lock?.holder?.who]), [[N1.key, 'faults@example.com'], [N2.key, undefined]]);
-    const unlocked = await unlock(remote(env), new Map([[N1.key, locks[0].lock!.raw]]));
+    const unlocked = await unlock(await remote(env), new Map([[N1.key, locks[0].lock!.raw]]));
     assert.deepEqual(unlocked.map((u) => [u.host, u.removed]), [[N1.key, true]]);
     // The same build again: N1 already runs it and keeps it, N2 catches up.
     const again = await deployOk(next);
@@ -189,8 +189,9 @@ describe('faults: the network (two hosts)', function () {
   it('9. two deploys at the same moment: exactly one proceeds, the other names the holder', async () => {
     const x = release(rel.a);
     const y = release(rel.b);
-    const withWho = (r: ReleaseToDeploy, who: string) => ({ ...options(env, r), identity: { who, developer: who.replace(/@/g, '_'), localHost: 'fault-suite', pid: process.pid } });
-    const results = await Promise.all([runDeploy(withWho(x, 'x@example.com'), emit, never), runDeploy(withWho(y, 'y@example.com'), emit, never)]);
+    const withWho = async (r: ReleaseToDeploy, who: string) => ({ ...(await options(env, r)), identity: { who, developer: who.replace(/@/g, '_'), localHost: 'fault-suite', pid: process.pid } });
+    const [ox, oy] = await Promise.all([withWho(x, 'x@example.com'), withWho(y, 'y@example.com')]); // resolved first, so the deploys start together
+    const results = await Promise.all([runDeploy(ox, emit, never), runDeploy(oy, emit, never)]);
     const winners = results.filter((r) => r.ok);
     const losers = results.filter((r) => !r.ok);
     assert.equal(winners.length, 1, results.map((r) => r.error).join('\n'));
@@ -218,10 +219,10 @@ describe('faults: the network (two hosts)', function () {
       assert.equal(await lockState(h.name), 'free');
       assert.doesNotMatch(await releaseDirs(h.name), new RegExp(next.id));
     }
-    const listed = await listReleases(remote(env));
+    const listed = await listReleases(await remote(env));
     assert.deepEqual(listed.map((l) => l.ok), [true, false]);
     assert.match(listed[1].error!, /HOST KEY CHANGED/);
-    const locks = await readLocks(remote(env));
+    const locks = await readLocks(await remote(env));
     assert.match(locks[1].error!, /HOST KEY CHANGED/);
     await trustHost(N2.port); // the operator checked the new key and updated known_hosts
     await deployOk(next);

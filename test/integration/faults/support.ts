@@ -14,7 +14,8 @@ import type { DeployOptions, DeployServices, ReleaseToDeploy } from '../../../sr
 import { resolveTargets } from '../../../src/core/deploy';
 import { makeReleaseId } from '../../../src/core/release/id';
 import { renderCommand, type Command } from '../../../src/core/shell';
-import { connectSsh, type SshConnection } from '../../../src/core/ssh/connection';
+import { connectTarget } from '../../../src/core/ssh/chain';
+import type { SshConnection } from '../../../src/core/ssh/connection';
 import type { ExecResult } from '../../../src/core/ssh/exec';
 import type { RemoteChannel } from '../../../src/core/ssh/tunnel';
 import { REPO_ROOT, SANDBOX_KEY } from '../../support/paths';
@@ -192,19 +193,19 @@ export function environment(ports: number[], overrides: Partial<EnvironmentConfi
     hosts: ports.map((port, i) => ({ host: '127.0.0.1', port, user: 'deploy', primary: i === 0 })),
     migrate: ['bin/migrate'], restart: ['sudo', 'sv', 'restart', 'hello_phoenix'],
     health: { url: 'http://127.0.0.1:4000/health', expect: 200, timeout: 30 },
-    keepReleases: 3, ssh: { identityFile: KEY, knownHosts: KNOWN }, ...overrides,
+    keepReleases: 3, ssh: { identityFile: KEY, knownHosts: KNOWN, configFile: 'none' }, ...overrides,
   };
 }
 
 export const identity = (who = 'faults@example.com', pid = process.pid) =>
   ({ who, developer: who.replace(/[^a-z0-9._-]+/g, '_'), localHost: 'fault-suite', pid });
 
-export function options(env: EnvironmentConfig, rel: ReleaseToDeploy, services: Partial<DeployServices> = {}): DeployOptions {
-  return { environment: env, targets: resolveTargets(env, HOME), release: rel, identity: identity(), healthIntervalMs: 300, services };
+export async function options(env: EnvironmentConfig, rel: ReleaseToDeploy, services: Partial<DeployServices> = {}): Promise<DeployOptions> {
+  return { environment: env, targets: await resolveTargets(env, { home: HOME }), release: rel, identity: identity(), healthIntervalMs: 300, services };
 }
 
-export function remote(env: EnvironmentConfig) {
-  return { environment: env, targets: resolveTargets(env, HOME), identity: identity() };
+export async function remote(env: EnvironmentConfig) {
+  return { environment: env, targets: await resolveTargets(env, { home: HOME }), identity: identity() };
 }
 
 /** Writes shared/env: a migrations log, plus `extraEnv` lines (`\\n`-separated, for printf). */
@@ -230,7 +231,7 @@ export interface FaultHooks {
 export function faultyServices(hooks: FaultHooks): Partial<DeployServices> {
   return {
     connect: async (t, signal) => {
-      const conn = await connectSsh(t.target, { knownHostsFile: t.knownHostsFile, identityFile: t.identityFile, signal });
+      const conn = await connectTarget(t, { signal });
       return wrap(conn, t.key, hooks);
     },
   };

@@ -51,11 +51,11 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
 
   before(async () => {
     [rel] = await Promise.all([releases(), startHosts(HOSTS)]);
-    const setup = await runSetup(setupOptions(env), () => undefined, never);
+    const setup = await runSetup(await setupOptions(env), () => undefined, never);
     assert.ok(setup.ok, setup.error);
     const first = release(rel.a);
     ids.a = first.id;
-    const result = await runDeploy(deployOptions(env, first), () => undefined, never);
+    const result = await runDeploy(await deployOptions(env, first), () => undefined, never);
     assert.ok(result.ok, result.error);
     assert.deepEqual(await served(), ['ok 0.1.0 hello', 'ok 0.1.0 hello']);
   });
@@ -66,7 +66,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
     const b = release(rel.b);
     ids.b = b.id;
     const events: string[] = [];
-    const { result, reports, slow } = await underLoad((emit) => runDeploy(deployOptions(env, b), (e) => {
+    const { result, reports, slow } = await underLoad(async (emit) => runDeploy(await deployOptions(env, b), (e) => {
       if (e.type === 'step-start') events.push(e.step);
       emit(e);
     }, never));
@@ -89,7 +89,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
       assert.equal(await slotState(h, 'green'), 'inactive');
       assert.equal(await onHost(h, 'systemctl is-enabled hello_phoenix@blue.service'), 'enabled');
     }
-    const listed = await listReleases(remote(env));
+    const listed = await listReleases(await remote(env));
     assert.deepEqual(listed[0].slots, [
       { name: 'blue', port: 4001, release: ids.b, state: 'active', live: true },
       { name: 'green', port: 4002, release: ids.a, state: 'inactive', live: false },
@@ -98,7 +98,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
 
   it('a release that crashes on boot fails before the switch: nobody sees it, not one request fails', async () => {
     const crash = release(rel.crash);
-    const { result, reports } = await underLoad(() => runDeploy(deployOptions(env, crash), () => undefined, never));
+    const { result, reports } = await underLoad(async () => runDeploy(await deployOptions(env, crash), () => undefined, never));
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'health');
     assert.equal(result.newReleaseSeen, false);
@@ -116,7 +116,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
   });
 
   it('rollback is the same dance toward the previous release, also without a failed request', async () => {
-    const { result, reports, slow } = await underLoad((emit) => runRollback({ ...remote(env), healthIntervalMs: 300 }, emit, never));
+    const { result, reports, slow } = await underLoad(async (emit) => runRollback({ ...(await remote(env)), healthIntervalMs: 300 }, emit, never));
     assert.ok(result.ok, result.error);
     assert.equal(result.release, ids.a);
     assert.deepEqual(failures(reports), []);
@@ -134,7 +134,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
     await onHost(h1, 'echo "this is not nginx;" > /etc/nginx/conf.d/pd11-broken.conf');
     try {
       const before = await onHost(h1, 'cat /etc/nginx/phoenix-deploy/hello_phoenix/upstream.conf');
-      const result = await runDeploy(deployOptions(env, release(rel.b)), () => undefined, never);
+      const result = await runDeploy(await deployOptions(env, release(rel.b)), () => undefined, never);
       assert.equal(result.ok, false);
       assert.equal(result.failedStep, 'route');
       assert.match(result.error ?? '', /nginx -t refused .*previous upstream was put back[\s\S]*unknown directive "this"/);

@@ -40,7 +40,7 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
 
   it('refuses before changing anything when the user may not sudo -n, naming the user and the right', async () => {
     const before = await snapshot(HOST);
-    const result = await runSetup({ ...setupOptions(env), admin: undefined }, () => undefined, never);
+    const result = await runSetup({ ...(await setupOptions(env)), admin: undefined }, () => undefined, never);
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'rights');
     assert.match(result.error ?? '', /deploy may not run commands as root without a password on 127\.0\.0\.1:2445 \(sudo said: sudo: a password is required\)/);
@@ -50,7 +50,7 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
 
   it('sets up a fresh host after showing every file, then a second run changes nothing and asks nothing', async () => {
     const answers: SetupPreview[] = [];
-    const first = await runSetup(setupOptions(env, answers), () => undefined, never);
+    const first = await runSetup(await setupOptions(env, answers), () => undefined, never);
     assert.ok(first.ok, first.error);
     assert.equal(first.changed, true);
     assert.equal(answers.length, 1);
@@ -62,7 +62,7 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
     assert.equal(await onHost(HOST, 'su deploy -c "sudo -n -l /usr/bin/systemctl restart ssh.service" >/dev/null 2>&1 && echo allowed || echo refused'), 'refused');
     await onHost(HOST, `printf 'SECRET_KEY_BASE=keep-me\\n' > ${D}/shared/env`);
     const before = await snapshot(HOST);
-    const second = await runSetup(setupOptions(env, answers), () => undefined, never);
+    const second = await runSetup(await setupOptions(env, answers), () => undefined, never);
     assert.ok(second.ok, second.error);
     assert.equal(second.changed, false);
     assert.equal(answers.length, 1, 'nothing to confirm');
@@ -76,7 +76,7 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
     const edited = await onHost(HOST, `cat ${SITE}`);
     const answers: SetupPreview[] = [];
     const changedEnv = environment([HOST], { proxy: { listen: 80, serverName: `${SERVER_NAME} www.${SERVER_NAME}` } });
-    const refused = await runSetup(setupOptions(changedEnv, answers), () => undefined, never);
+    const refused = await runSetup(await setupOptions(changedEnv, answers), () => undefined, never);
     assert.equal(refused.ok, false);
     assert.equal(refused.failedStep, 'inspect');
     assert.match(refused.error ?? '', /will not overwrite files changed by someone else \(pass --force/);
@@ -84,7 +84,7 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
     assert.match(refused.error ?? '', /^-.*# managed by Certbot/m, 'the diff shows the edit');
     assert.equal(answers.length, 0);
     assert.equal(await onHost(HOST, `cat ${SITE}`), edited);
-    const forced = await runSetup(setupOptions(changedEnv, answers, { force: true }), () => undefined, never);
+    const forced = await runSetup(await setupOptions(changedEnv, answers, { force: true }), () => undefined, never);
     assert.ok(forced.ok, forced.error);
     assert.ok(answers[0].text.includes('+    server_name shop.example.test www.shop.example.test;'));
     assert.doesNotMatch(await onHost(HOST, `cat ${SITE}`), /Certbot/);
@@ -103,16 +103,16 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
     }
     const mismatched = environment([HOST], { proxy: { listen: 80, serverName: SERVER_NAME, tls: { certificate: '/etc/ssl/pd11/cert.pem', key: '/etc/ssl/pd11/other.pem', listen: 443 } } });
     const siteBefore = await onHost(HOST, `cat ${SITE}`);
-    const bad = await runSetup(setupOptions(mismatched), () => undefined, never);
+    const bad = await runSetup(await setupOptions(mismatched), () => undefined, never);
     assert.equal(bad.ok, false);
     assert.equal(bad.failedStep, 'proxy');
     assert.match(bad.error ?? '', /nginx -t refused the new configuration on 127\.0\.0\.1:2445; the previous files were put back\. nginx said:[\s\S]*key values mismatch/);
     assert.equal(await onHost(HOST, `cat ${SITE}`), siteBefore);
     const tls = environment([HOST], { proxy: { listen: 80, serverName: SERVER_NAME, tls: { certificate: '/etc/ssl/pd11/cert.pem', key: '/etc/ssl/pd11/key.pem', listen: 443 } } });
-    const good = await runSetup(setupOptions(tls), () => undefined, never);
+    const good = await runSetup(await setupOptions(tls), () => undefined, never);
     assert.ok(good.ok, good.error);
     const rel = await releases();
-    const deployed = await runDeploy(deployOptions(tls, release(rel.a)), () => undefined, never);
+    const deployed = await runDeploy(await deployOptions(tls, release(rel.a)), () => undefined, never);
     assert.ok(deployed.ok, deployed.error);
     assert.deepEqual(await httpsGet(HOST.https!), { status: 200, body: 'ok 0.1.0 hello' });
     const redirect = await get(HOST.http, SERVER_NAME);
@@ -121,12 +121,12 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
 
   it('the restart strategy on service: systemd restarts the unit setup installed (enabled for reboots)', async () => {
     const renv = environment([RESTART], { strategy: 'restart', ports: [4000], drainTimeout: undefined });
-    const setup = await runSetup(setupOptions(renv), () => undefined, never);
+    const setup = await runSetup(await setupOptions(renv), () => undefined, never);
     assert.ok(setup.ok, setup.error);
     assert.equal(await onHost(RESTART, 'systemctl is-enabled hello_phoenix.service'), 'enabled');
     const rel = await releases();
     for (const [path, body] of [[rel.a, 'ok 0.1.0 hello'], [rel.b, 'ok 0.1.0 bonjour']]) {
-      const result = await runDeploy(deployOptions(renv, release(path)), () => undefined, never);
+      const result = await runDeploy(await deployOptions(renv, release(path)), () => undefined, never);
       assert.ok(result.ok, result.error);
       assert.equal((await get(RESTART.http, SERVER_NAME)).body.trim(), body);
     }

@@ -55,24 +55,24 @@ export function environment(hosts: ManagedTestHost[], overrides: Partial<Environ
     service: 'systemd', strategy: 'blue_green', ports: [4001, 4002], drainTimeout: 10,
     proxy: { listen: 80, serverName: SERVER_NAME },
     health: { path: '/health', expect: 200, timeout: 20 },
-    keepReleases: 3, ssh: { identityFile: SANDBOX_KEY, knownHosts: SANDBOX_KNOWN_HOSTS }, ...overrides,
+    keepReleases: 3, ssh: { identityFile: SANDBOX_KEY, knownHosts: SANDBOX_KNOWN_HOSTS, configFile: 'none' }, ...overrides,
   };
 }
 
 export const identity = { who: 'managed@example.com', developer: 'managed_example.com', localHost: 'pd11-suite', pid: process.pid };
 
-export function deployOptions(env: EnvironmentConfig, release: ReleaseToDeploy): DeployOptions {
-  return { environment: env, app: 'hello_phoenix', targets: resolveTargets(env, HOME), release, identity, healthIntervalMs: 300 };
+export async function deployOptions(env: EnvironmentConfig, release: ReleaseToDeploy): Promise<DeployOptions> {
+  return { environment: env, app: 'hello_phoenix', targets: await resolveTargets(env, { home: HOME }), release, identity, healthIntervalMs: 300 };
 }
 
-export function remote(env: EnvironmentConfig) {
-  return { environment: env, app: 'hello_phoenix', targets: resolveTargets(env, HOME), identity };
+export async function remote(env: EnvironmentConfig) {
+  return { environment: env, app: 'hello_phoenix', targets: await resolveTargets(env, { home: HOME }), identity };
 }
 
 /** Setup as `admin` (sudo -n ALL on the test image); `answers` records every preview it was asked about. */
-export function setupOptions(env: EnvironmentConfig, answers: SetupPreview[] = [], extra: Partial<SetupOptions> = {}): SetupOptions {
+export async function setupOptions(env: EnvironmentConfig, answers: SetupPreview[] = [], extra: Partial<SetupOptions> = {}): Promise<SetupOptions> {
   return {
-    ...remote(env), admin: 'admin',
+    ...(await remote(env)), admin: 'admin',
     confirm: async (preview) => {
       answers.push(preview);
       return true;

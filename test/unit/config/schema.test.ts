@@ -37,14 +37,14 @@ describe('config/deploy.yml', () => {
     assert.deepEqual(config.build, { dockerfile: 'Dockerfile', target: 'builder', tool: 'auto', mixEnv: 'prod', network: undefined });
     const prod = config.environments.production;
     assert.deepEqual(prod.hosts, [
-      { host: 'app1.example.com', port: 22, user: 'deploy', primary: false },
-      { host: 'app2.example.com', port: 2222, user: 'deploy', primary: true },
+      { host: 'app1.example.com', user: 'deploy', userFrom: 'environment', primary: false },
+      { host: 'app2.example.com', port: 2222, user: 'deploy', userFrom: 'host', primary: true },
     ]);
     assert.deepEqual(prod.restart, ['sudo', 'systemctl', 'restart', 'my_app']);
     assert.deepEqual(prod.migrate, ['bin/migrate']);
     assert.deepEqual(prod.health, { url: 'http://127.0.0.1:4000/health', expect: 200, timeout: 30 });
     assert.equal(prod.keepReleases, 5);
-    assert.deepEqual(prod.ssh, { identityFile: '~/.ssh/id_ed25519', knownHosts: '~/.ssh/known_hosts' });
+    assert.deepEqual(prod.ssh, { identityFile: '~/.ssh/id_ed25519', knownHosts: '~/.ssh/known_hosts', configFile: undefined });
   });
 
   it('applies defaults and makes the first host primary', () => {
@@ -54,9 +54,27 @@ describe('config/deploy.yml', () => {
     assert.equal(config.branch, 'main');
     assert.equal(config.app, undefined);
     const env = config.environments.staging;
-    assert.equal(env.user, 'deploy');
+    // Nothing written: the ssh config's User and Port may apply (then `deploy` and 22, see ssh/target.ts).
+    assert.equal(env.user, undefined);
     assert.equal(env.migrate, undefined);
-    assert.deepEqual(env.hosts.map((h) => [h.host, h.port, h.primary]), [['h1', 2200, true], ['h2', 22, false]]);
+    assert.deepEqual(env.hosts.map((h) => [h.host, h.port, h.user, h.primary]), [['h1', 2200, undefined, true], ['h2', undefined, undefined, false]]);
+  });
+
+  it('tells a user written for the host from one written for the environment', () => {
+    const { config } = parseDeployConfig('environments:\n  s:\n    user: ops\n    deploy_to: /srv/a\n    hosts: [h1, { host: h2, user: root }]\n    restart: sv restart a\n');
+    assert.deepEqual(config?.environments.s.hosts.map((h) => [h.user, h.userFrom]), [['ops', 'environment'], ['root', 'host']]);
+  });
+
+  it('reads ssh.config_file, and reports a relative, quoted or option-like one at its line', () => {
+    const base = (value: string) => `environments:\n  s:\n    deploy_to: /srv/a\n    hosts: [h1]\n    restart: sv restart a\n    ssh:\n      config_file: ${value}\n`;
+    assert.equal(parseDeployConfig(base('~/.ssh/deploy_config')).config?.environments.s.ssh.configFile, '~/.ssh/deploy_config');
+    assert.equal(parseDeployConfig(base('none')).config?.environments.s.ssh.configFile, 'none');
+    for (const bad of ['ssh_config', '"-oProxyCommand=x"', '\'/tmp/a"b\'', '42']) {
+      const errors = errorsOf(base(bad));
+      assert.equal(errors.length, 1, bad);
+      assert.deepEqual([errors[0].line, errors[0].code], [7, 'config-invalid'], bad);
+      assert.match(errors[0].message, /environments\.s\.ssh\.config_file/);
+    }
   });
 
   it('reports an unknown key at its exact line and column', () => {

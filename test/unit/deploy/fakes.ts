@@ -6,6 +6,7 @@ import { renderCommand, type Command } from '../../../src/core/shell';
 import type { SshConnection } from '../../../src/core/ssh/connection';
 import type { ExecResult } from '../../../src/core/ssh/exec';
 import type { ResolvedTarget } from '../../../src/core/ssh/target';
+import { directTarget } from '../../support/targets';
 
 export const ID0 = '20260101T000000Z-0.1.0-aaaaaaa';
 export const ID1 = '20260102T000000Z-0.1.0-bbbbbbb';
@@ -104,9 +105,7 @@ export const identity: DeployIdentity = { who: 'me@example.com', developer: 'me_
 
 export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, services: Partial<DeployServices> = {}): DeployOptions {
   const env = environment(hosts, overrides);
-  const targets: ResolvedTarget[] = hosts.map((h, i) => ({
-    key: `${h.key}:22`, target: { host: h.key, port: 22, user: 'deploy' }, primary: i === 0, knownHostsFile: '/kh', identityFile: '/id',
-  }));
+  const targets: ResolvedTarget[] = hosts.map((h, i) => directTarget(`${h.key}:22`, h.key, 22, { primary: i === 0, identityFiles: ['/id'] }));
   let clock = Date.parse('2026-01-03T00:00:00Z');
   return {
     environment: env, targets, identity, healthIntervalMs: 250,

@@ -19,10 +19,11 @@ import {
 } from '../../../src/core/remote/release';
 import { renderCommand } from '../../../src/core/shell';
 import type { ResolvedTarget } from '../../../src/core/ssh/target';
+import { directTarget } from '../../support/targets';
 
 const A = '20261126T112400Z-0.1.0-abc1234';
 const B = '20261127T080000Z-0.2.0-def5678';
-const target: ResolvedTarget = { key: 'web1:22', target: { host: 'web1', port: 22, user: 'deploy' }, primary: true, knownHostsFile: '/kh' };
+const target: ResolvedTarget = directTarget('web1:22', 'web1', 22);
 const sh = (command: readonly (string | { op: string })[]) => {
   try {
     return { code: 0, out: execFileSync('sh', ['-c', renderCommand(command as never)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };

@@ -76,7 +76,7 @@ describe('authentication order', () => {
     const log: AuthLog = { tried: [], problems: [] };
     const asked: string[] = [];
     const parse = (_d: Buffer, pass?: string) => (pass === 'right' ? ({ isPrivateKey: () => true } as never) : new Error('Encrypted private OpenSSH key detected, but no passphrase given'));
-    const handler = makeAuthHandler({ username: 'deploy', agentSocket: '/agent.sock', identityFile: __filename, passphrase: async (f) => (asked.push(f), 'right') }, parse, log);
+    const handler = makeAuthHandler({ username: 'deploy', agentSocket: '/agent.sock', identityFiles: [__filename], passphrase: async (f) => (asked.push(f), 'right') }, parse, log);
     assert.deepEqual(await next(handler), { type: 'agent', username: 'deploy', agent: '/agent.sock' });
     const second = (await next(handler)) as { type: string };
     assert.equal(second.type, 'publickey');
@@ -87,11 +87,11 @@ describe('authentication order', () => {
 
   it('records why a key could not be used, without any secret', async () => {
     const log: AuthLog = { tried: [], problems: [] };
-    const handler = makeAuthHandler({ username: 'u', identityFile: '/no/such/key' }, () => new Error('x'), log);
+    const handler = makeAuthHandler({ username: 'u', identityFiles: ['/no/such/key'] }, () => new Error('x'), log);
     assert.equal(await next(handler), false);
     assert.deepEqual(log.problems, ['cannot read identity file /no/such/key: ENOENT']);
     const log2: AuthLog = { tried: [], problems: [] };
-    const wrong = makeAuthHandler({ username: 'u', identityFile: __filename, passphrase: async () => 'hunter2' }, () => new Error('encrypted'), log2);
+    const wrong = makeAuthHandler({ username: 'u', identityFiles: [__filename], passphrase: async () => 'hunter2' }, () => new Error('encrypted'), log2);
     assert.equal(await next(wrong), false);
     assert.ok(!JSON.stringify(log2).includes('hunter2'));
   });

@@ -1,23 +1,23 @@
 import { UserError, type Step } from '../../plan/types';
+import { viaText } from '../../ssh/chain';
+import { describeTarget } from '../../ssh/targetText';
 import { onHosts } from '../hosts';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 
-/** One verified SSH connection per host, reused by every later step. */
+/** One verified SSH connection per host (through its bastions), reused by every later step. */
 export const connectStep: Step<DeployState> = {
   name: 'connect',
   title: 'Connect over SSH (verify host keys)',
-  describe: (state) => perHost(state, (h) => [
-    `ssh ${h.target.target.user}@${h.target.target.host} -p ${h.target.target.port}` +
-    ` (known_hosts ${h.target.knownHostsFile}; ssh-agent, then ${h.target.identityFile ?? 'no identity file'})`,
-  ]),
+  describe: (state) => perHost(state, (h) => describeTarget(h.target)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      if (h.target.proxyJump) {
-        throw new UserError(`~/.ssh/config sets ProxyJump ${h.target.proxyJump} for ${h.target.key}; bastion hosts are not supported yet`, { host: h.target.key });
+      if (h.target.jumps.length > 0 && state.rsyncTransport === 'openssh') {
+        throw new UserError(`${h.target.key} is reached through ${viaText(h.target)}; the openssh rsync transport does not follow that chain, use the tunnel`, { host: h.target.key });
       }
       h.conn = await state.services.connect(h.target, ctx.signal);
-      ctx.note(`connected, host key ${h.conn.fingerprint}`, 'info', h.target.key);
+      const via = viaText(h.target);
+      ctx.note(`connected${via ? ` via ${via}` : ''}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
     });
   },
 };

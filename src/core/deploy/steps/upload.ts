@@ -16,7 +16,7 @@ function rsyncRun(state: DeployState, h: HostState): RsyncRun {
     source: state.release!.path,
     remoteDir: target.dir,
     linkDest: target.linkDest,
-    endpoint: { host: t.target.host, port: t.target.port, user: t.target.user, identityFile: t.identityFile, knownHostsFile: t.knownHostsFile },
+    endpoint: { host: t.target.host, port: t.target.port, user: t.target.user, identityFile: t.identityFiles[0], knownHostsFile: t.knownHostsFile },
   };
 }
 
