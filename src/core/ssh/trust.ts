@@ -13,7 +13,9 @@ export interface UnknownHost {
   fingerprint: string;
 }
 
-const UNKNOWN = /^(.+?):(\d+) is not in (.+?); refusing to connect to an unknown host\. It presented (\S+) key (SHA256:[A-Za-z0-9+/]+)\./m;
+// At the start, or after a prefix naming the bastion ("bastion b (…) on the way to app-1: "). A host
+// behind a bastion is worded "host:port (app-1 via b) is not in", which ssh-keyscan from here cannot reach: no match.
+const UNKNOWN = /(?:^|: )([^\s()[\]]+?):(\d+) is not in (.+?); refusing to connect to an unknown host\. It presented (\S+) key (SHA256:[A-Za-z0-9+/]+)\./m;
 
 export function parseUnknownHost(message: string): UnknownHost | undefined {
   const m = UNKNOWN.exec(message);

@@ -6,47 +6,21 @@
  *   npx tsc -p . && node scripts/bundle.mjs && node out/test/support/runLayer.js integration faults/cli
  */
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { projectKey } from '../../../src/core/git/cacheDir';
 import { mapLimit } from '../../../src/core/ssh/parallel';
+import { removeProject, runCli } from '../../support/cli';
 import { copyExample } from '../../support/workspace';
-import { REPO_ROOT } from '../../support/paths';
 import { container, current, D, health, KEY, KNOWN, lockState, onHost, prepareHost, startHost, WORK } from './support';
 
 const C1 = { name: 'pd7-c1', port: 2275, key: '127.0.0.1:2275' };
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const MARK = `pd7-pwned-${process.pid}`;
 
-export interface CliRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-/**
- * Runs the bundled CLI with its own release store; `onStderr` sees the output so far and may kill it.
- * A run that takes longer than `limitMs` is killed, so one stuck process cannot block the rest.
- */
-export function cli(args: string[], onStderr?: (text: string, kill: () => void) => void, limitMs = 180000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, XDG_CACHE_HOME: join(WORK, 'xdg') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const limit = setTimeout(() => {
-      stderr += `\n[the fault suite killed this run after ${limitMs} ms]\n`;
-      child.kill('SIGKILL');
-    }, limitMs);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, () => child.kill('SIGKILL'));
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(limit);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+/** The bundled CLI with this suite's release store. */
+export const cli = (args: string[], onStderr?: (text: string, kill: () => void) => void, limitMs?: number) =>
+  runCli(join(WORK, 'xdg'), args, onStderr, limitMs);
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=faults@example.invalid', ...args], { cwd, stdio: 'pipe' });
@@ -99,31 +73,8 @@ describe('faults through the CLI: SIGKILL, hostile deploy.yml, odd remote state'
     assert.equal(await health(C1.name), 'ok 0.1.0 hello');
   });
 
-  after(async () => {
-    if (!dir) return;
-    // The build engine's per-project build container, builder image and cache volumes.
-    const key = projectKey(dir);
-    const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
-    const quietly = (fn: () => void) => {
-      try {
-        fn();
-      } catch {
-        // best effort
-      }
-    };
-    quietly(() => {
-      const containers = docker('ps', '-aq', '--filter', `label=dev.phoenix-deploy.project=${key}`);
-      if (containers.length > 0) docker('rm', '-f', ...containers);
-    });
-    quietly(() => {
-      const images = docker('images', '-q', `phoenix-deploy-builder/${key}`);
-      if (images.length > 0) docker('rmi', '-f', ...images);
-    });
-    quietly(() => {
-      const volumes = docker('volume', 'ls', '-q').filter((v) => v.startsWith(`phoenix-deploy-${key}-`));
-      if (volumes.length > 0) docker('volume', 'rm', ...volumes);
-    });
-    rmSync(dir, { recursive: true, force: true });
+  after(() => {
+    if (dir) removeProject(dir);
   });
 
   it('deploy --dry-run names the release the deploy will ship: the stored build it reuses, id and all', async () => {

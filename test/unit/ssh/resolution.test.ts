@@ -204,4 +204,11 @@ describe('how a jumped host is shown and checked', () => {
     assert.match(changed, /^HOST KEY CHANGED for pd12-app1:22 \(app-1 via bastion\)/);
     assert.deepEqual(keyRoute(t.jumps[0], [], t), {}, 'the first bastion is reached from here: the plain refusal, ssh-keyscan works');
   });
+
+  it('the first bastion is reached from here: its unknown-key refusal still parses for "trust this host"', () => {
+    const verdict = { status: 'unknown' as const, fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519', lines: [] };
+    const message = `bastion b (127.0.0.1:2400) on the way to app-1: ${hostKeyRefusal(verdict, '127.0.0.1', 2400, '/kh/b')}`;
+    assert.deepEqual(parseUnknownHost(message), { host: '127.0.0.1', port: 2400, knownHostsFile: '/kh/b', keyType: 'ssh-ed25519', fingerprint: 'SHA256:abc' });
+    assert.deepEqual(parseUnknownHost(hostKeyRefusal(verdict, '::1', 2400, '/kh')), { host: '::1', port: 2400, knownHostsFile: '/kh', keyType: 'ssh-ed25519', fingerprint: 'SHA256:abc' });
+  });
 });
