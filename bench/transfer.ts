@@ -4,19 +4,22 @@
  * Prints bytes sent ÷ release bytes and the wall time of each deploy, against baselines measured in
  * the same run on the same host: `rsync -a --whole-file` into an empty directory (a full copy),
  * plain `rsync -az --checksum` into a copy of the previous cache, and (for the version bump) the
- * engine's own rsync flags into a copy of the cache without seeding.
+ * engine's own rsync flags into a copy of the cache without seeding. Last, redeploys to a host
+ * reachable only through a bastion (ProxyJump) against the direct host, alternating, same releases.
  *   npx tsc -p . && node out/bench/transfer.js
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runDeploy } from '../src/core/deploy';
-import type { DeployResult, ReleaseToDeploy } from '../src/core/deploy/types';
+import type { DeployOptions, DeployResult, ReleaseToDeploy } from '../src/core/deploy/types';
+import type { Manifest } from '../src/core/build';
 import { parseRsyncStats, rshWords, type RsyncStats } from '../src/core/ssh/rsync';
 import type { SshConnection } from '../src/core/ssh/connection';
 import {
   BenchProject, benchHosts, connect, Counter, DEPLOY_TO, deployOptions, formatSteps, identity, KEY, KNOWN_HOSTS, now, releaseIds,
-  runBench, secs, sh, startHosts, stepSink, stopHosts, today, type BenchHost,
+  remoteOptions, runBench, secs, sh, startHosts, stepSink, stopHosts, today, type BenchHost,
 } from './support/sandbox';
+import { startBastionSandbox } from './support/bastion';
 import { seedPlan } from './support/seed';
 
 const run = promisify(execFile);
@@ -40,10 +43,18 @@ async function hostRxBytes(h: BenchHost): Promise<number> {
   return Number(stdout.trim());
 }
 
-async function deploy(h: BenchHost, rel: ReleaseToDeploy, counter: Counter): Promise<{ result: DeployResult; ms: number; steps: Record<string, number> }> {
+type Timed = { result: DeployResult; ms: number; steps: Record<string, number> };
+
+function deploy(h: BenchHost, rel: ReleaseToDeploy, counter: Counter): Promise<Timed> {
+  return deployWith(async () => deployOptions([h], rel, counter), rel);
+}
+
+/** Runs one deploy; target resolution (ssh -G) is not timed. */
+async function deployWith(options: () => Promise<DeployOptions>, rel: ReleaseToDeploy): Promise<Timed> {
+  const resolved = await options();
   const sink = stepSink();
   const started = now();
-  const result = await runDeploy(await deployOptions([h], rel, counter), sink.emit, new AbortController().signal);
+  const result = await runDeploy(resolved, sink.emit, new AbortController().signal);
   const ms = now() - started;
   if (!result.ok) throw new Error(`deploy of ${rel.id} failed at ${result.failedStep}: ${result.error}`);
   return { result, ms, steps: sink.steps };
@@ -88,7 +99,6 @@ async function main(): Promise<void> {
     console.log(`    baselines, same release and host: rsync -a --whole-file into an empty dir ${kb(whole.stats.bytesSent)} (${pct(whole.stats.bytesSent, b.bytes)}, ${secs(whole.ms)}); ` +
       `plain rsync -az --checksum into the previous cache ${kb(plain.stats.bytesSent)} (${pct(plain.stats.bytesSent, b.bytes)}, ${secs(plain.ms)})`);
     console.log(`    ratios: engine/whole-file ${(sentB / whole.stats.bytesSent).toFixed(4)}, engine/plain rsync ${(sentB / plain.stats.bytesSent).toFixed(2)}`);
-    const untilSwitch = (steps: Record<string, number>) => ['connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'switch'].reduce((t, k) => t + (steps[k] ?? 0), 0);
     const appRestart = (steps: Record<string, number>) => (steps.restart ?? 0) + (steps.health ?? 0);
     console.log(`    where the time goes (first -> one-module): upload ${first.steps.upload} -> ${second.steps.upload} ms; until current is switched ` +
       `${untilSwitch(first.steps)} -> ${untilSwitch(second.steps)} ms (${(untilSwitch(second.steps) / untilSwitch(first.steps)).toFixed(2)}x); ` +
@@ -116,12 +126,53 @@ async function main(): Promise<void> {
     console.log(`  earlier releases unchanged after later deploys (sha256, mode, mtime and size of every file): ${intact && intactA && intactB ? 'yes' : 'NO'}`);
     const c0 = counter.of(`127.0.0.1:${host.port}`);
     console.log(`  over 3 deploys: ${c0.connects} SSH connections, ${c0.execs + c0.channels} round trips (${c0.execs} exec + ${c0.channels} rsync channels), ${c0.http} health GETs`);
+    await throughBastion(host, a, b, id);
     console.log('command: npx tsc -p . && node out/bench/transfer.js');
     if (!(intact && intactA && intactB)) process.exitCode = 1;
   } finally {
     await conn?.close();
     await stopHosts([host]);
     await project.cleanup();
+  }
+}
+
+const untilSwitch = (steps: Record<string, number>) => ['connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'switch'].reduce((t, k) => t + (steps[k] ?? 0), 0);
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+/**
+ * Redeploys of a one-module change to the direct host and to a host behind one bastion, alternating
+ * (the order flips each round so drift on this shared machine hits both), releases A and B in turn.
+ */
+async function throughBastion(direct: BenchHost, a: Manifest, b: Manifest, id: (m: Manifest) => ReleaseToDeploy): Promise<void> {
+  const [bastion] = benchHosts('xfer-bastion', 2301, 1);
+  const sandbox = await startBastionSandbox(bastion, 'bench-xfer-behind');
+  try {
+    const counter = new Counter();
+    const toBastion = (rel: ReleaseToDeploy) => deployWith(async () => ({ ...(await remoteOptions([], counter, sandbox.environment)), release: rel }), rel);
+    const toDirect = (rel: ReleaseToDeploy) => deploy(direct, rel, counter);
+    await toDirect(id(a)); // both hosts now run A
+    await toBastion(id(a));
+    const rounds = 5;
+    const runs = { direct: [] as Timed[], bastion: [] as Timed[] };
+    for (let i = 0; i < rounds; i++) {
+      const m = i % 2 === 0 ? b : a;
+      const order: Array<'direct' | 'bastion'> = i % 2 === 0 ? ['direct', 'bastion'] : ['bastion', 'direct'];
+      for (const where of order) runs[where].push(await (where === 'direct' ? toDirect : toBastion)(id(m)));
+    }
+    const sum = (t: Timed[], pick: (x: Timed) => number) => median(t.map(pick));
+    const ms = { direct: sum(runs.direct, (t) => t.ms), bastion: sum(runs.bastion, (t) => t.ms) };
+    const bytes = { direct: sum(runs.direct, (t) => t.result.hosts[0].bytesSent ?? 0), bastion: sum(runs.bastion, (t) => t.result.hosts[0].bytesSent ?? 0) };
+    const step = (name: string) => `${name} ${sum(runs.direct, (t) => t.steps[name] ?? 0)} -> ${sum(runs.bastion, (t) => t.steps[name] ?? 0)} ms`;
+    const ratio = ms.bastion / ms.direct;
+    console.log(`  through one bastion (ProxyJump, host on an --internal network) vs direct, one-module redeploys, median of ${rounds} each:`);
+    console.log(`    redeploy ${secs(ms.direct)} direct, ${secs(ms.bastion)} through the bastion = ${ratio.toFixed(2)}x (goal <= 1.20x): ${ratio <= 1.2 ? 'met' : 'NOT met'}`);
+    const switchMs = { direct: sum(runs.direct, (t) => untilSwitch(t.steps)), bastion: sum(runs.bastion, (t) => untilSwitch(t.steps)) };
+    console.log(`    until current is switched (without the app's restart and boot): ${switchMs.direct} ms direct, ${switchMs.bastion} ms through the bastion = ${(switchMs.bastion / switchMs.direct).toFixed(2)}x`);
+    console.log(`    bytes sent ${kb(bytes.direct)} direct, ${kb(bytes.bastion)} through the bastion; steps (direct -> bastion): ${step('connect')}, ${step('upload')}, ${step('health')}`);
+    const behind = counter.of(sandbox.alias);
+    console.log(`    SSH connections to the host behind the bastion: ${behind.connects} for ${rounds + 1} deploys (one chain per deploy; rsync and health go through it)`);
+  } finally {
+    await sandbox.stop();
   }
 }
 

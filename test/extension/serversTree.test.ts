@@ -4,6 +4,10 @@ import { execFileSync } from 'node:child_process';
 import type { PhoenixDeployApi } from '../../src/extension';
 import type { ServerNode } from '../../src/vscode/serverNodes';
 import type { HostReleases } from '../../src/core/deploy';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SANDBOX_KEY, SANDBOX_KNOWN_HOSTS } from '../support/paths';
 
 function cliReleases(dir: string): HostReleases[] {
   const out = execFileSync(process.execPath, [process.env.PHOENIX_TEST_CLI!, 'releases', '--json', '--cwd', dir], { encoding: 'utf8' });
@@ -56,5 +60,27 @@ describe('Servers tree against a real sandbox host', () => {
     await api.servers.getChildren(env);
     sub.dispose();
     assert.equal(loads, 1);
+  });
+
+  it('shows a host behind a bastion as "via" it, loaded through the chain (ssh -G with phoenixDeploy.sshPath)', async () => {
+    const [env] = await api.servers.getChildren();
+    if (env.kind !== 'environment') throw new Error('no environment');
+    const sandbox = env.env.hosts[0]; // 127.0.0.1:2210: it serves as its own bastion, the host behind it is its 127.0.0.1:22
+    const dir = mkdtempSync(join(tmpdir(), 'pd12-ext-'));
+    try {
+      const known = readFileSync(SANDBOX_KNOWN_HOSTS, 'utf8').split('\n').find((l) => l.startsWith(`[127.0.0.1]:${sandbox.port} `))!;
+      writeFileSync(join(dir, 'known_hosts'), `${known}\n127.0.0.1 ${known.split(' ').slice(1).join(' ')}\n`);
+      writeFileSync(join(dir, 'ssh_config'), `Host ext-bastion\n  HostName 127.0.0.1\n  Port ${sandbox.port}\n  User deploy\n` +
+        `Host ext-jumped\n  HostName 127.0.0.1\n  ProxyJump ext-bastion\nHost *\n  IdentityFile ${SANDBOX_KEY}\n  UserKnownHostsFile ${dir}/known_hosts\n`);
+      const jumped = { ...env.env, name: 'jumped', hosts: [{ host: 'ext-jumped', primary: true }], ssh: { configFile: join(dir, 'ssh_config') } };
+      const [host] = await api.servers.getChildren({ kind: 'environment', env: jumped });
+      assert.ok(host.kind === 'host', JSON.stringify(host));
+      assert.equal(host.via, 'ext-bastion');
+      assert.equal(host.state?.ok, true, host.state?.error);
+      assert.ok((host.state?.releases.length ?? 0) >= 1);
+      assert.match(String(api.servers.getTreeItem(host).description), /Debian GNU\/Linux 12.* · via ext-bastion$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

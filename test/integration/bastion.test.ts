@@ -16,6 +16,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseDeployConfig } from '../../src/core/config/load';
+import { resolveTargets } from '../../src/core/deploy';
+import { opensshArgs } from '../../src/core/ssh/opensshCommand';
 import { removeProject, runCli } from '../support/cli';
 import { REPO_ROOT, SANDBOX_KEY } from '../support/paths';
 import { copyExample } from '../support/workspace';
@@ -186,6 +189,17 @@ describe('hosts behind bastions (ProxyJump), through the CLI and the real ssh -G
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /connected via bastion, bastion2/);
     assert.equal(await health('pd12-deep1'), 'ok 0.1.0 bonjour');
+  });
+
+  it('the editor\'s SSH terminal command line (OpenSSH, -J the same bastions) reaches the same hosts', async () => {
+    const config = parseDeployConfig(readFileSync(join(project, 'config', 'deploy.yml'), 'utf8')).config!;
+    for (const [envName, expected] of [['production', ['pd12-app1', 'pd12-app2']], ['deep', ['pd12-deep1']]] as const) {
+      const targets = await resolveTargets(config.environments[envName]);
+      for (const [i, t] of targets.entries()) {
+        const args = opensshArgs(t, t.jumps, t.configFile, ['-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes']);
+        assert.equal((await run('ssh', [...args, 'hostname'])).stdout.trim(), expected[i]);
+      }
+    }
   });
 
   it('refuses a ProxyCommand clearly instead of ignoring it', async () => {
