@@ -208,6 +208,19 @@ describe('hosts behind bastions (ProxyJump), through the CLI and the real ssh -G
     assert.match(r.stdout, /pc-1.*the ssh config sets ProxyCommand "nc %h %p", which phoenix-deploy does not run/);
   });
 
+  it('names the bastion whose host key changed', async () => {
+    const good = readFileSync(knownHosts, 'utf8');
+    const other = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKv31+kQKgLOS2i7lcnneA+8/PC+Ncyxvd+3KS+vBmG6';
+    writeFileSync(knownHosts, good.replace(/^\[127\.0\.0\.1\]:2400 .*$/m, `[127.0.0.1]:${BASTION_PORT} ${other}`));
+    try {
+      const r = await cli('releases');
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /app-1.*unreachable: bastion bastion \(127\.0\.0\.1:2400\) on the way to app-1: HOST KEY CHANGED for 127\.0\.0\.1:2400/);
+    } finally {
+      writeFileSync(knownHosts, good);
+    }
+  });
+
   it('refuses a changed host key behind the bastion before anything runs, naming the alias', async () => {
     const before = await Promise.all(['pd12-app1', 'pd12-app2'].map(async (n) => [await current(n), await logLines(n)]));
     await onHost('pd12-app2', 'rm -f /etc/ssh/ssh_host_* && ssh-keygen -q -A && sv restart ssh >/dev/null');

@@ -6,12 +6,12 @@
  * health checks) runs on the last hop, so it all goes through the same chain.
  */
 import { UserError } from '../plan/types';
+import { renderCommand } from '../shell';
 import type { PassphraseProvider } from './auth';
 import { connectSsh, HostKeyError, type SshConnection } from './connection';
 import { abortError } from './exec';
 import type { KeyRoute } from './knownHosts';
 import { opensshArgs } from './opensshCommand';
-import { renderCommand } from '../shell';
 import type { ResolvedTarget, SshHop } from './target';
 
 export interface AuthOptions {
