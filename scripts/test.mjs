@@ -34,6 +34,8 @@ if (!process.env.PHOENIX_SKIP_SETUP && run('bash', ['scripts/testbed/setup.sh'])
 
 // The OS codename table is generated from distro-info-data (installed by the setup above).
 run('node', ['scripts/generate-codenames.mjs']);
+// A fresh out/: a test whose source was deleted must not keep running from an old build.
+rmSync(path.join(root, 'out'), { recursive: true, force: true });
 const tsc = run('npx', ['tsc', '-p', '.']);
 record('typecheck', tsc === 0 ? 1 : 0, tsc === 0 ? 0 : 1);
 const bundle = run('node', ['scripts/bundle.mjs']);
