@@ -16,6 +16,7 @@ const HOSTS: ManagedTestHost[] = [{ name: 'pd11-bg1', ssh: 2441, http: 8041 }, {
 const RATE = 100; // requests per second, per host
 const env = environment(HOSTS);
 const never = new AbortController().signal;
+const ok = (r: DeployResult) => assert.ok(r.ok, r.error);
 
 /**
  * Runs `deploy` with load on every host, and 3 s requests fired at each host every 250 ms while
@@ -127,6 +128,19 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
       assert.equal(await slotState(h, 'green'), 'active');
       assert.equal(await slotState(h, 'blue'), 'inactive');
     }
+  });
+
+  it('the drain waits for what the old slot serves: a 12 s request in flight at the switch finishes on the old release', async () => {
+    // Stopping a slot takes ~3 s after the reload; a 12 s request outlives that, so it only finishes if the drain waits for it.
+    const longer: Array<Promise<{ status: number; body: string }>> = [];
+    const result = await runDeploy(await deployOptions(env, release(rel.b)), (e) => {
+      if (e.type === 'step-start' && e.step === 'route') for (const h of HOSTS) longer.push(get(h.http, SERVER_NAME, '/slower', 40_000));
+    }, never);
+    assert.ok(result.ok, result.error);
+    assert.deepEqual((await Promise.all(longer)).map((r) => [r.status, r.body.trim()]), [[200, 'slow 0.1.0 hello'], [200, 'slow 0.1.0 hello']]);
+    assert.deepEqual(await served(), ['ok 0.1.0 bonjour', 'ok 0.1.0 bonjour']);
+    ok((await runRollback({ ...(await remote(env)), healthIntervalMs: 300 }, () => undefined, never)));
+    assert.deepEqual(await served(), ['ok 0.1.0 hello', 'ok 0.1.0 hello']);
   });
 
   it('a broken nginx config elsewhere is refused at the route: the upstream is put back, nginx\'s message is reported', async () => {

@@ -8,13 +8,15 @@ defmodule HelloPhoenix.Endpoint do
     case to_string(mod(request, :request_uri)) do
       "/health" -> reply(200, "ok #{HelloPhoenix.version()} #{HelloPhoenix.Greeting.message()}\n")
       # A request that takes 3 s: deploys must let it finish on the release that started it.
-      "/slow" -> slow()
+      "/slow" -> slow(3000)
+      # Longer than a slot takes to stop: only a real drain lets it finish.
+      "/slower" -> slow(12_000)
       _ -> reply(404, "not found\n")
     end
   end
 
-  defp slow do
-    Process.sleep(3000)
+  defp slow(ms) do
+    Process.sleep(ms)
     reply(200, "slow #{HelloPhoenix.version()} #{HelloPhoenix.Greeting.message()}\n")
   end
 
