@@ -3,10 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { startCodeServer, workbenchUrl, type CodeServer } from '../support/codeServer';
-import { REPO_ROOT, RESULTS_DIR } from '../support/paths';
+import type { Page } from 'playwright-core';
+import { openWorkbench, type Workbench } from '../support/browser';
+import { RESULTS_DIR } from '../support/paths';
 import { addSystemdEnvironment, createSandboxProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
 
 const HOST = { name: 'pd11-ui1', ssh: 2455, http: 8055 };
@@ -14,8 +13,7 @@ const onHost = (script: string) => execFileSync('docker', ['exec', HOST.name, 's
 
 describe('a developer sets up a fresh systemd host from the editor (Playwright + code-server)', function () {
   let project: SandboxProject;
-  let server: CodeServer;
-  let browser: Browser;
+  let workbench: Workbench | undefined;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `setup-flow-${name}.png`) });
 
@@ -26,16 +24,12 @@ describe('a developer sets up a fresh systemd host from the editor (Playwright +
     const config = path.join(project.dir, 'config', 'deploy.yml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('    hosts:\n\n', '    hosts:\n      - { host: 127.0.0.1, port: 2456 }\n'));
     await addSystemdEnvironment(project, HOST);
-    server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'editor.accessibilitySupport': 'on' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server, project.dir, REPO_ROOT));
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    workbench = await openWorkbench(project.dir);
+    page = workbench.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.close();
     stopSystemdHost(HOST.name);
     await project?.cleanup();
   });
