@@ -11,6 +11,12 @@ const USAGE = `Usage:
   phoenix-deploy releases [--cwd DIR] [--env NAME] [--json]
   phoenix-deploy unlock   [--cwd DIR] [--env NAME] [--yes]
   phoenix-deploy setup    [--cwd DIR] [--env NAME] [--admin USER] [--dry-run] [--yes] [--force] [--json]
+  phoenix-deploy logs     [--cwd DIR] [--env NAME] [--host H] [--lines N] [--since 10m] [--follow] [--json]
+  phoenix-deploy console  [--cwd DIR] [--env NAME] [--host H]
+  phoenix-deploy rpc EXPR [--cwd DIR] [--env NAME] [--host H | --all] [--json]
+  phoenix-deploy env list [--cwd DIR] [--env NAME] [--show] [--json]
+  phoenix-deploy env set KEY=VALUE… | set KEY (value from stdin) | unset KEY… | push FILE
+                          [--cwd DIR] [--env NAME] [--restart] [--dry-run] [--yes] [--json]
 
 Exit codes: 0 success, 1 failed check or deploy, 2 usage or config error.`;
 
@@ -24,13 +30,23 @@ const OPTIONS = {
   force: { type: 'boolean' },
   to: { type: 'string' },
   admin: { type: 'string' },
+  host: { type: 'string' },
+  all: { type: 'boolean' },
+  lines: { type: 'string', short: 'n' },
+  since: { type: 'string' },
+  follow: { type: 'boolean', short: 'f' },
+  show: { type: 'boolean' },
+  restart: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Handler = (ctx: CliContext) => Promise<number>;
 
-/** Each command names the flags it accepts, so a stray flag is a usage error, not silently ignored. */
-const COMMANDS: Record<string, { flags: string[]; load: () => Promise<Handler> }> = {
+/**
+ * Each command names the flags it accepts, so a stray flag is a usage error, not silently ignored;
+ * `args` says how many words may follow it (none by default).
+ */
+const COMMANDS: Record<string, { flags: string[]; args?: [number, number]; load: () => Promise<Handler> }> = {
   check: { flags: ['cwd', 'env', 'probe', 'json'], load: async () => runCheckCommand },
   build: { flags: ['cwd', 'json', 'force'], load: async () => (await import('./cli/build')).runBuildCommand },
   deploy: { flags: ['cwd', 'env', 'dry-run', 'yes', 'json'], load: async () => (await import('./cli/deploy')).runDeployCommand },
@@ -38,6 +54,10 @@ const COMMANDS: Record<string, { flags: string[]; load: () => Promise<Handler> }
   releases: { flags: ['cwd', 'env', 'json'], load: async () => (await import('./cli/deploy')).runReleasesCommand },
   unlock: { flags: ['cwd', 'env', 'yes'], load: async () => (await import('./cli/deploy')).runUnlockCommand },
   setup: { flags: ['cwd', 'env', 'admin', 'dry-run', 'yes', 'force', 'json'], load: async () => (await import('./cli/setup')).runSetupCommand },
+  logs: { flags: ['cwd', 'env', 'host', 'lines', 'since', 'follow', 'json'], load: async () => (await import('./cli/logs')).runLogsCommand },
+  console: { flags: ['cwd', 'env', 'host'], load: async () => (await import('./cli/node')).runConsoleCommand },
+  rpc: { flags: ['cwd', 'env', 'host', 'all', 'json'], args: [1, 1], load: async () => (await import('./cli/node')).runRpcCommand },
+  env: { flags: ['cwd', 'env', 'show', 'restart', 'dry-run', 'yes', 'json'], args: [1, Infinity], load: async () => (await import('./cli/env')).runEnvCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,9 +79,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const stray = Object.keys(parsed.values).filter((k) => k !== 'help' && !command.flags.includes(k));
-  if (stray.length > 0 || rest.length > 0) {
-    const what = stray.length > 0 ? `--${stray[0]}` : `"${rest[0]}"`;
+  const [least, most] = command.args ?? [0, 0];
+  if (stray.length > 0 || rest.length > most) {
+    const what = stray.length > 0 ? `--${stray[0]}` : `"${rest[most]}"`;
     process.stderr.write(`phoenix-deploy ${name}: unexpected ${what}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.length < least) {
+    process.stderr.write(`phoenix-deploy ${name}: missing ${name === 'rpc' ? 'the expression to evaluate' : 'what to do (list, set, unset or push)'}\n\n${USAGE}\n`);
     return 2;
   }
   const v = parsed.values;
@@ -75,6 +100,14 @@ export async function main(argv: string[]): Promise<number> {
     force: v.force ?? false,
     to: v.to,
     admin: v.admin,
+    host: v.host,
+    all: v.all ?? false,
+    lines: v.lines,
+    since: v.since,
+    follow: v.follow ?? false,
+    show: v.show ?? false,
+    restart: v.restart ?? false,
+    args: rest,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   };

@@ -22,7 +22,7 @@ export async function runSetupCommand(ctx: CliContext): Promise<number> {
   if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
   if (result.ok && !result.changed) ctx.stderr(`${env.name}: nothing to change; every host is already set up\n`);
   for (const h of result.hosts) {
-    if (result.ok && result.changed) ctx.stderr(`${h.host}: ${h.unchanged ? 'unchanged' : `${h.created.length} created, ${h.updated.length} updated`}\n`);
+    if (result.ok && result.changed) ctx.stderr(`${h.host}: ${h.unchanged ? 'unchanged' : `${h.created.length} created, ${h.updated.length} updated${h.groups.length ? `, joined ${h.groups.join(', ')}` : ''}`}\n`);
   }
   return result.ok ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from '
 import type { Finding, SourceRange } from '../findings';
 import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
 import { readService } from './service';
+import { readHooks, readLogs } from './hooks';
 import { splitCommandWords } from './words';
 
 export type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
@@ -92,17 +93,22 @@ export class Validator {
     if (!map.has(key)) return undefined;
     const node = this.get(map, key);
     if (isScalar(node) && node.value === false) return false;
+    return this.commandWords(node, at(where, key), key === 'migrate' ? ' or false' : '', map);
+  }
+
+  /** A command string at `node`, split into argv like a shell would, with shell syntax refused. */
+  commandWords(node: Node | undefined, label: string, alternatives = '', parent?: Node): string[] | undefined {
     if (!isScalar(node) || typeof node.value !== 'string') {
-      this.error(node, `${at(where, key)} must be a command string${key === 'migrate' ? ' or false' : ''}`, map);
+      this.error(node, `${label} must be a command string${alternatives}`, parent);
       return undefined;
     }
     const words = splitCommandWords(node.value);
     if (!words.ok) {
-      this.error(node, `${at(where, key)} ${words.error}`);
+      this.error(node, `${label} ${words.error}`);
       return undefined;
     }
     if (words.words[0].startsWith('-')) {
-      this.error(node, `${at(where, key)} must start with a program, not an option`);
+      this.error(node, `${label} must start with a program, not an option`);
       return undefined;
     }
     return words.words;
@@ -165,7 +171,7 @@ function readBuild(v: Validator, root: YAMLMap): BuildConfig {
 }
 
 const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh',
-  'service', 'strategy', 'ports', 'proxy', 'drain_timeout'] as const;
+  'service', 'strategy', 'ports', 'proxy', 'drain_timeout', 'hooks', 'logs'] as const;
 
 function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
   const where = `environments.${name}`;
@@ -187,6 +193,8 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   if (!service.service && !map.has('restart')) {
     v.error(map, `${where} is missing the required key "restart" (or set "service: systemd" to let the tool manage the app's unit)`);
   }
+  const hooks = readHooks(v, map, where);
+  const logs = readLogs(v, map, where);
   const keepReleases = v.integer(map, 'keep_releases', where, 2, 100) ?? 5;
   const sshNode = v.get(map, 'ssh');
   let ssh = {};
@@ -206,6 +214,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
     name, user, deployTo, os, hosts,
     migrate: Array.isArray(migrate) ? migrate : undefined,
     ...(Array.isArray(restart) ? { restart } : {}), ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
+    ...(hooks ? { hooks } : {}), ...(logs ? { logs } : {}),
     ...service,
   };
 }

@@ -53,6 +53,25 @@ export interface ProxyConfig {
   tls?: TlsConfig;
 }
 
+/** Where a hook runs around the named deploy steps. */
+export type HookPosition = 'before_deploy' | 'after_prepare' | 'after_switch' | 'after_deploy' | 'after_failure';
+
+/** One hook command: argv (split like `restart`), run locally in the project or on every host in the new release. */
+export interface HookCommand {
+  where: 'local' | 'remote';
+  argv: string[];
+}
+
+export type HooksConfig = Partial<Record<HookPosition, HookCommand[]>>;
+
+/** How to read the app's log on a host the tool does not manage (argv, split like `restart`). */
+export interface LogsConfig {
+  /** Prints the log and exits; `logs --lines N` keeps the last N lines of what it printed. */
+  command: string[];
+  /** Prints and keeps following (e.g. `tail -F`), for `logs --follow`. */
+  follow?: string[];
+}
+
 export interface EnvironmentConfig {
   name: string;
   /** Written in deploy.yml; undefined lets ssh config's User apply (default `deploy`). */
@@ -76,6 +95,10 @@ export interface EnvironmentConfig {
   /** Seconds the restart command may take; past it, it counts as a failed health check (default 120). */
   restartTimeout?: number;
   health?: HealthConfig;
+  /** Commands run before/after the named steps of a deploy. */
+  hooks?: HooksConfig;
+  /** Hosts the tool does not manage: how `logs` reads the app's log (managed hosts use journald). */
+  logs?: LogsConfig;
   keepReleases: number;
   ssh: SshConfig;
 }

@@ -15,6 +15,8 @@ import { selectStep } from './steps/select';
 import { restartStep, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
 import { blueGreenSteps } from './steps/blueGreen';
+import { hookSteps } from './steps/hooks';
+import type { HookPosition } from '../config/types';
 import type { DeployOptions, DeployState, RemoteOptions, RollbackOptions } from './types';
 
 export interface PlanAndState {
@@ -38,7 +40,7 @@ function timed(step: Step<DeployState>): Step<DeployState> {
 }
 
 /** `lockRelease`: what the lock says this run is putting live. */
-function baseState(kind: DeployState['kind'], options: RemoteOptions, lockRelease: string, healthIntervalMs?: number): DeployState {
+export function baseState(kind: DeployState['kind'], options: RemoteOptions, lockRelease: string, healthIntervalMs?: number): DeployState {
   if (options.targets.length === 0) throw new Error('no hosts to deploy to');
   const services = { ...defaultServices(options), ...options.services };
   const startedAt = services.now();
@@ -63,6 +65,7 @@ function baseState(kind: DeployState['kind'], options: RemoteOptions, lockReleas
     rolledBack: false,
     healthChecked: options.environment.health !== undefined,
     warnings: [],
+    projectDir: options.projectDir,
   };
 }
 
@@ -77,15 +80,23 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   for (const h of state.hosts) h.release = options.release.id;
   // blue/green: migrate while the old slot serves, then the slot switch (the new slot is live before `current` moves).
   const [point, start, health, route, current, drain] = blueGreenSteps();
+  const hooks = (position: HookPosition) => hookSteps(state, position);
+  // Hooks sit around the named steps: after_switch once the new release serves (after its health check).
   const steps = isBlueGreen(state)
-    ? [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, point, start, health, route, current, recordStep, drain, cleanupStep]
-    : [connectStep, lockStep, uploadStep, prepareStep, compatStep, migrateStep, switchStep, restartStep, healthStep, recordStep, cleanupStep];
+    ? [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep,
+      point, start, health, route, current, ...hooks('after_switch'), recordStep, drain, cleanupStep, ...hooks('after_deploy')]
+    : [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep,
+      switchStep, restartStep, healthStep, ...hooks('after_switch'), recordStep, cleanupStep, ...hooks('after_deploy')];
   return {
     state,
     plan: {
       title: `Deploy ${options.release.id} to ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})`,
       steps: steps.map(timed),
-      finally: (s, outcome) => finishRun(s, outcome),
+      finally: (s, outcome) => {
+        s.outcome = outcome;
+        return finishRun(s, outcome);
+      },
+      onFailure: hooks('after_failure'),
     },
   };
 }

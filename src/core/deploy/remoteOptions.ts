@@ -9,6 +9,7 @@ export async function remoteOptionsFor(environment: EnvironmentConfig, projectDi
   return {
     environment,
     targets: await resolveTargets(environment, resolve),
+    projectDir,
     identity: await localIdentity(projectDir),
     agentSocket: process.env.SSH_AUTH_SOCK,
     passphrase,

@@ -10,6 +10,7 @@ import type { DeployRecord } from '../remote/log';
 import type { RemotePaths } from '../remote/paths';
 import type { InspectedSlots } from '../remote/inspect';
 import type { SlotSwitch } from './blueGreen';
+import type { PlanOutcome } from '../plan/types';
 
 /** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
 export interface ReleaseToDeploy {
@@ -51,6 +52,8 @@ export interface RemoteOptions {
   app?: string;
   /** Resolved hosts (see resolveTargets); the primary is first. */
   targets: ResolvedTarget[];
+  /** The project (where config/deploy.yml is): local hooks run there. */
+  projectDir?: string;
   identity: DeployIdentity;
   /** Default: SSH_AUTH_SOCK. */
   agentSocket?: string;
@@ -117,7 +120,8 @@ export interface HostState {
 }
 
 export interface DeployState {
-  kind: 'deploy' | 'rollback';
+  /** `restart`: the live release restarted in place (e.g. to apply shared/env); never recorded in deploys.log. */
+  kind: 'deploy' | 'rollback' | 'restart';
   environment: EnvironmentConfig;
   /** The release name; names the app's units on managed hosts. */
   app?: string;
@@ -141,6 +145,10 @@ export interface DeployState {
   healthChecked: boolean;
   /** Problems while cleaning up (e.g. a lock that could not be removed). */
   warnings: string[];
+  /** Where local hooks run. */
+  projectDir?: string;
+  /** How the steps ended, once they have (for after_failure hooks). */
+  outcome?: PlanOutcome;
 }
 
 export interface HostResult {
@@ -166,7 +174,7 @@ export interface HostResult {
 
 /** Suitable for --json. */
 export interface DeployResult {
-  kind: 'deploy' | 'rollback';
+  kind: DeployState['kind'];
   ok: boolean;
   cancelled: boolean;
   error?: string;

@@ -69,6 +69,11 @@ export function renderUpstream(host: ManagedHost, port: number, slot?: Slot): st
   ].join('\n'), `The upstream of ${host.app} (${host.environment})`);
 }
 
+/** A sed script printing the live slot's name from an upstream file (as `replacement`, `\\1` being the name). */
+export function liveSlotSed(replacement = '\\1'): string {
+  return `s/^${SLOT_MARK}\\([a-z]*\\)$/${replacement}/p`;
+}
+
 /** The slot the live upstream file routes to, read from its marker; undefined when it names none. */
 export function liveSlotOf(upstreamText: string | undefined): string | undefined {
   return upstreamText?.split('\n').find((l) => l.startsWith(SLOT_MARK))?.slice(SLOT_MARK.length).trim() || undefined;

@@ -1,4 +1,4 @@
-import { CancelledError, type EventSink, type Plan, type PlanOutcome, type StepContext } from './types';
+import { CancelledError, type EventSink, type Plan, type PlanOutcome, type Step, type StepContext } from './types';
 
 export interface RunResult {
   outcome: PlanOutcome;
@@ -24,6 +24,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
     const stepSignal = pastNoReturn ? detached.signal : signal;
     const ctx: StepContext = {
       signal: stepSignal,
+      cancel: signal,
       output: (text, host) => emit({ type: 'output', step: step.name, text, host }),
       note: (message, level = 'info', host) => emit({ type: 'note', step: step.name, message, level, host }),
     };
@@ -49,6 +50,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
       if (outcome.ok) outcome = { ok: false, cancelled: false, error: e instanceof Error ? e : new Error(String(e)), step: 'finally' };
     }
   }
+  if (!outcome.ok && plan.onFailure) await runOnFailure(plan.onFailure, state, emit);
   emit({
     type: 'plan-end',
     ok: outcome.ok,
@@ -59,14 +61,39 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
   return { outcome, durations };
 }
 
+/** The steps that follow a failure: they run whatever the cancel said, and cannot fail the plan further. */
+async function runOnFailure<S>(steps: ReadonlyArray<Step<S>>, state: S, emit: EventSink): Promise<void> {
+  const signal = new AbortController().signal;
+  for (const [index, step] of steps.entries()) {
+    const ctx: StepContext = {
+      signal,
+      output: (text, host) => emit({ type: 'output', step: step.name, text, host }),
+      note: (message, level = 'info', host) => emit({ type: 'note', step: step.name, message, level, host }),
+    };
+    emit({ type: 'step-start', step: step.name, title: step.title, index, total: steps.length });
+    const started = Date.now();
+    try {
+      await step.run(ctx, state);
+      emit({ type: 'step-end', step: step.name, ok: true, durationMs: Date.now() - started });
+    } catch (e) {
+      emit({ type: 'step-end', step: step.name, ok: false, durationMs: Date.now() - started, error: (e as Error).message });
+    }
+  }
+}
+
 /** Renders a plan for --dry-run: each step, each host, each exact command. */
 export function describePlan<S>(plan: Plan<S>, state: S): string {
   const lines = [plan.title];
-  plan.steps.forEach((step, i) => {
-    lines.push(`${i + 1}. ${step.title} [${step.name}]`);
+  const describe = (step: Step<S>, label: string) => {
+    lines.push(`${label} ${step.title} [${step.name}]`);
     for (const d of step.describe(state)) {
       for (const c of d.commands) lines.push(`   ${d.host}: ${c}`);
     }
-  });
+  };
+  plan.steps.forEach((step, i) => describe(step, `${i + 1}.`));
+  if (plan.onFailure?.length) {
+    lines.push('If it fails or is cancelled:');
+    plan.onFailure.forEach((step) => describe(step, '-'));
+  }
   return lines.join('\n');
 }

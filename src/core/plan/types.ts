@@ -11,6 +11,11 @@ export interface StepDescription {
 
 export interface StepContext {
   readonly signal: AbortSignal;
+  /**
+   * The user's cancel, even past the point of no return (where `signal` no longer fires): work a
+   * step may skip without harm, such as a hook after the switch, stops on it. Absent: use `signal`.
+   */
+  readonly cancel?: AbortSignal;
   /** Streams a line (or chunk) of output belonging to this step. */
   output(text: string, host?: string): void;
   /** A notable message (warning, bytes sent, ...). */
@@ -36,6 +41,11 @@ export interface Plan<S> {
   readonly steps: ReadonlyArray<Step<S>>;
   /** Runs after the steps, whatever happened (release locks, remove temp files). */
   readonly finally?: (state: S, outcome: PlanOutcome) => Promise<void>;
+  /**
+   * Run after `finally` when the plan failed or was cancelled (e.g. after_failure hooks). Their own
+   * failures are reported as warnings and never change the outcome.
+   */
+  readonly onFailure?: ReadonlyArray<Step<S>>;
 }
 
 export type PlanOutcome = { ok: true } | { ok: false; cancelled: boolean; error: Error; step?: string };

@@ -4,6 +4,7 @@
  * start_erl.data), the lock and the tail of deploys.log, as marker-separated sections. The parser
  * ignores what it does not recognise (login banners, shell rc noise), so garbage never breaks it.
  */
+import { liveSlotSed } from '../host/nginx';
 import { isReleaseId } from '../release/id';
 import type { Command } from '../shell';
 import { parseLibc, parseSonames, type LibcInfo } from '../probe/libs';
@@ -30,7 +31,7 @@ if cd "$d/releases" 2>/dev/null; then for n in *; do [ -d "./$n" ] || continue; 
 echo '${M}lock'
 if [ -L "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(readlink "$d/deploy.lock")"; elif [ -d "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(head -c 4096 "$d/deploy.lock/holder.json" 2>/dev/null | head -n 1)"; fi
 echo '${M}log'; tail -n 100 "$d/deploys.log" 2>/dev/null
-if [ -n "$2" ]; then echo '${M}slots'; sed -n 's/^# live slot: \([a-z]*\)$/live \1/p' "$3" 2>/dev/null | head -n 1
+if [ -n "$2" ]; then echo '${M}slots'; sed -n '${liveSlotSed('live \\1')}' "$3" 2>/dev/null | head -n 1
 for s in blue green; do t=$(readlink "$d/slots/$s" 2>/dev/null) && echo "link $s $(safe "$t")"; echo "state $s $(systemctl is-active "$2@$s.service" 2>/dev/null | head -n 1)"; done; fi
 echo '${M}end'`;
 

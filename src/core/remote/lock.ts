@@ -16,7 +16,7 @@ export interface LockHolder {
   pid: number;
   /** The local machine's host name. */
   host: string;
-  kind?: 'deploy' | 'rollback';
+  kind?: 'deploy' | 'rollback' | 'restart';
   /** Random, so that two locks are never the same text (unlock compares the text). */
   token?: string;
 }

@@ -4,8 +4,9 @@ import { closeSessions } from '../ssh/sessions';
 import { managedHost } from '../host/spec';
 import { describePlan, runPlan } from '../plan/runner';
 import type { EventSink, Plan } from '../plan/types';
-import { confirmStep, connectStep, directoriesStep, inspectStep, proxyStep, rightsStep, serviceStep, sudoersStep } from './steps';
+import { confirmStep, connectStep, directoriesStep, inspectStep, journalStep, proxyStep, rightsStep, serviceStep, sudoersStep } from './steps';
 import type { SetupOptions, SetupResult, SetupState } from './types';
+import { JOURNAL_GROUP } from './remote';
 
 export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>; state: SetupState } {
   if (options.targets.length === 0) throw new Error('no hosts to set up');
@@ -14,7 +15,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
     host: managedHost(options.app, options.environment),
     // --admin replaces the login user; otherwise each host's resolved user (deploy.yml, ssh config, default).
     hosts: options.targets.map((target) => ({
-      target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false,
+      target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false, joinJournal: false,
     })),
     services: { ...defaultServices(options), ...options.services },
     force: options.force ?? false,
@@ -22,7 +23,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
     pending: false,
     changed: false,
   };
-  const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, serviceStep, sudoersStep];
+  const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, journalStep, serviceStep, sudoersStep];
   if (state.host.proxy) steps.push(proxyStep);
   return {
     state,
@@ -48,7 +49,8 @@ export async function runSetup(options: SetupOptions, emit: EventSink, signal: A
     hosts: state.hosts.map((h) => {
       const created = h.files.filter((f) => f.action === 'create').map((f) => f.path);
       const updated = h.files.filter((f) => f.action === 'update').map((f) => f.path);
-      return { host: h.target.key, created, updated, unchanged: created.length + updated.length + h.dirs.length === 0 && !h.createEnv, error: h.error };
+      const groups = h.joinJournal ? [JOURNAL_GROUP] : [];
+      return { host: h.target.key, created, updated, groups, unchanged: created.length + updated.length + h.dirs.length + groups.length === 0 && !h.createEnv, error: h.error };
     }),
   };
 }

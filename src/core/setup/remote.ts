@@ -9,6 +9,8 @@ import type { DesiredFile } from './files';
 
 const M = '@@phoenix-deploy:';
 export const VISUDO = '/usr/sbin/visudo';
+/** journald lets members of this group read the whole system journal, the app's units included. */
+export const JOURNAL_GROUP = 'systemd-journal';
 
 /** `sudo -n true`: exit 0 only when the user may run commands as root without a password. */
 export function sudoCheckCommand(): Command {
@@ -19,6 +21,7 @@ export function sudoCheckCommand(): Command {
 // travel as base64 so nothing in a file can forge a section marker.
 const INSPECT = String.raw`u=$1 d=$2 link=$3 cert=$4 key=$5; shift 5
 echo '${M}user'; id -u -- "$u" 2>/dev/null
+echo '${M}groups'; id -Gn -- "$u" 2>/dev/null | tr ' ' '\n'; echo '${M}journal-group'; getent group ${JOURNAL_GROUP} >/dev/null && echo present
 echo '${M}tools'; for t in ${SYSTEMCTL} ${NGINX} ${CP} ${VISUDO}; do [ -x "$t" ] && echo "$t"; done
 echo '${M}dirs'; for x in "$d" "$d/releases" "$d/shared" "$d/cache" "$d/slots" "$d/tmp" "$d/tmp/blue" "$d/tmp/green"; do [ -d "$x" ] && printf '%s %s\n' "$(stat -c %U -- "$x")" "$x"; done
 echo '${M}env'; [ -e "$d/shared/env" ] && echo present
@@ -33,6 +36,10 @@ export function inspectSetupCommand(user: string, deployTo: string, paths: reado
 
 export interface SetupFacts {
   userExists: boolean;
+  /** The deploy user's groups. */
+  groups: string[];
+  /** The host has the systemd-journal group. */
+  journalGroup: boolean;
   tools: string[];
   /** Existing directories and their owners. */
   dirs: Map<string, string>;
@@ -71,6 +78,8 @@ export function parseSetupFacts(stdout: string): SetupFacts {
   const tls = get('tls');
   return {
     userExists: get('user').length > 0,
+    groups: get('groups').map((g) => g.trim()),
+    journalGroup: get('journal-group').includes('present'),
     tools: get('tools'),
     dirs,
     sharedEnv: get('env').includes('present'),
@@ -121,6 +130,11 @@ export function applyOutcome(stdout: string): 'refused' | 'restored' | undefined
   if (stdout.includes(REFUSED)) return 'refused';
   if (stdout.includes(RESTORED)) return 'restored';
   return undefined;
+}
+
+/** Lets the deploy user read the app's journal (`logs`) without any sudo right. */
+export function joinJournalGroupCommand(user: string): Command {
+  return ['sudo', '-n', 'usermod', '-a', '-G', JOURNAL_GROUP, '--', user];
 }
 
 export const daemonReloadCommand = (): Command => ['sudo', '-n', SYSTEMCTL, 'daemon-reload'];

@@ -8,8 +8,8 @@ import { describeTarget } from '../ssh/targetText';
 import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
 import { desiredDirectories, desiredFiles, type FileGroup } from './files';
 import {
-  applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand,
-  makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO, type ApplyCheck,
+  applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
+  JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO, type ApplyCheck,
 } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
@@ -82,13 +82,15 @@ export const inspectStep: Step<SetupState> = {
       h.files = fileChanges(desiredFiles(host, SLOT_NAMES.find((s): s is SlotName => s === live)), facts.files);
       h.dirs = desiredDirectories(host).filter((d) => facts.dirs.get(d) !== host.user);
       h.createEnv = !facts.sharedEnv;
+      h.joinJournal = facts.journalGroup && !facts.groups.includes(JOURNAL_GROUP);
+      if (!facts.journalGroup) ctx.note(`${h.target.key} has no ${JOURNAL_GROUP} group: \`phoenix-deploy logs\` will not be able to read journald there`, 'warning', h.target.key);
     });
     const edits = state.hosts.flatMap((h) => foreignEdits(h.files).map((c) => ({ host: h.target.key, change: c })));
     if (edits.length > 0 && !state.force) {
       throw new UserError(`setup will not overwrite files changed by someone else (pass --force to replace them; even --yes does not):\n` +
         edits.map((e) => `${e.host}: ${describeEdit(e.change)}\n${e.change.diff ?? ''}`).join('\n'), { host: edits[0].host });
     }
-    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv);
+    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv || h.joinJournal);
   },
 };
 
@@ -113,11 +115,13 @@ function previewOf(state: SetupState) {
     host: h.target.key,
     create: [...h.dirs.map((d) => `${d}/`), ...(h.createEnv ? [state.host.paths.sharedEnv] : []), ...h.files.filter((f) => f.action === 'create').map((f) => f.path)],
     update: h.files.filter((f) => f.action === 'update').map((f) => f.path),
+    groups: h.joinJournal ? [JOURNAL_GROUP] : [],
   }));
   const text = state.hosts.map((h, i) => {
-    const { create, update } = hosts[i];
-    if (create.length + update.length === 0) return `${h.target.key}: nothing to change\n`;
+    const { create, update, groups } = hosts[i];
+    if (create.length + update.length + groups.length === 0) return `${h.target.key}: nothing to change\n`;
     return [`${h.target.key}:`, ...create.map((p) => `  create ${p}`), ...update.map((p) => `  update ${p}`),
+      ...groups.map((g) => `  add ${state.host.user} to group ${g} (so \`logs\` can read the app's journal)`),
       ...h.files.filter((f) => f.diff).map((f) => f.diff!)].join('\n');
   }).join('\n');
   return { text: text.endsWith('\n') ? text : `${text}\n`, hosts };
@@ -138,6 +142,20 @@ export const directoriesStep: Step<SetupState> = {
         ctx.note(`created an empty ${state.host.paths.sharedEnv} (mode 0600): put the app's settings there`, 'info', h.target.key);
       }
       if (h.dirs.length > 0 || h.createEnv) state.changed = true;
+    });
+  },
+};
+
+/** journald's group, so the deploy user reads the app's logs without any sudo right. */
+export const journalStep: Step<SetupState> = {
+  name: 'journal',
+  title: `Let the deploy user read the app's journal (group ${JOURNAL_GROUP})`,
+  describe: (state) => [{ host: 'each host', commands: [`${renderCommand(joinJournalGroupCommand(state.host.user))}  # only if not a member yet`] }],
+  async run(ctx, state) {
+    await onHosts(state.hosts.filter((h) => h.joinJournal), async (h) => {
+      await runOn(h, joinJournalGroupCommand(state.host.user), ctx, `adding ${state.host.user} to ${JOURNAL_GROUP}`);
+      state.changed = true;
+      ctx.note(`${state.host.user} may now read the journal (${JOURNAL_GROUP})`, 'info', h.target.key);
     });
   },
 };

@@ -11,7 +11,7 @@ import type { SetupFacts } from './remote';
 export interface SetupPreview {
   /** Per host: the files it creates or updates (with diffs), directories, shared/env. */
   text: string;
-  hosts: Array<{ host: string; create: string[]; update: string[] }>;
+  hosts: Array<{ host: string; create: string[]; update: string[]; groups: string[] }>;
 }
 
 export interface SetupOptions extends RemoteOptions {
@@ -32,6 +32,8 @@ export interface SetupHostState {
   /** Directories to create (or hand to the deploy user). */
   dirs: string[];
   createEnv: boolean;
+  /** The deploy user is not yet in the systemd-journal group. */
+  joinJournal: boolean;
   error?: string;
 }
 
@@ -52,6 +54,8 @@ export interface SetupHostResult {
   host: string;
   created: string[];
   updated: string[];
+  /** Groups the deploy user was added to (systemd-journal, to read the app's logs). */
+  groups: string[];
   unchanged: boolean;
   error?: string;
 }

@@ -43,6 +43,17 @@ export interface ConnectOptions {
   route?: KeyRoute;
 }
 
+export interface PtySize {
+  rows: number;
+  cols: number;
+}
+
+/** A channel with a terminal on the far side: resizable, and closable from here. */
+export interface PtyChannel extends RemoteChannel {
+  setWindow(rows: number, cols: number, height: number, width: number): void;
+  close(): void;
+}
+
 export interface SshConnection {
   readonly target: SshTarget;
   /** `user@host:port`, for messages. */
@@ -56,6 +67,8 @@ export interface SshConnection {
   channel(command: Command): Promise<RemoteChannel>;
   /** A TCP connection from the host's side (direct-tcpip), e.g. to the next hop of a jump chain. */
   forward?(host: string, port: number): Promise<Duplex>;
+  /** An exec channel on a pseudo-terminal of `size`: what an interactive program (IEx) needs. */
+  ptyChannel?(command: Command, size: PtySize): Promise<PtyChannel>;
   close(): Promise<void>;
   /** False once the transport has closed (cut, reset, keepalive timeout or close()). Absent: assume alive. */
   isAlive?(): boolean;
@@ -176,6 +189,11 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
     forward: (toHost, toPort) => new Promise<Duplex>((resolve, reject) => {
       if (!alive) return reject(new ConnectionLostError(name));
       client.forwardOut('127.0.0.1', 0, toHost, toPort, (err, ch) => (err ? reject(new Error(`${name} could not open a connection to ${toHost}:${toPort}: ${err.message}`)) : resolve(ch)));
+    }),
+    ptyChannel: (command, size) => new Promise<PtyChannel>((resolve, reject) => {
+      if (!alive) return reject(new ConnectionLostError(name));
+      client.exec(renderCommand(command), { pty: { rows: size.rows, cols: size.cols, term: 'xterm-256color' } },
+        (err, ch) => (err ? reject(err) : resolve(ch as unknown as PtyChannel)));
     }),
     close: () => new Promise<void>((resolve) => {
       if (!alive) {

@@ -32,7 +32,7 @@ describe('phoenix-deploy CLI', () => {
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.stdout).diagnostics, [{
       file: 'config/deploy.yml', line: 6, column: 5, endLine: 6, endColumn: 11, severity: 'error', code: 'config-invalid',
-      message: 'unknown key "colour" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout',
+      message: 'unknown key "colour" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout, hooks, logs',
     }]);
   });
 
@@ -49,5 +49,23 @@ describe('phoenix-deploy CLI', () => {
     assert.equal(cli('build', '--env', 'x').code, 2);
     assert.equal(cli().code, 2);
     assert.equal(cli('--help').code, 0);
+  });
+
+  it('day-two commands: missing or stray words and flags are usage errors, before anything connects', () => {
+    const example = EXAMPLE;
+    const usage = (...args: string[]) => {
+      const r = cli(...args, '--cwd', example);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      return r.stderr;
+    };
+    assert.match(usage('rpc'), /missing the expression to evaluate/);
+    assert.match(usage('rpc', 'a', 'b'), /unexpected "b"/);
+    assert.match(usage('console', '--all'), /unexpected --all/);
+    assert.match(usage('env'), /missing what to do/);
+    assert.match(usage('env', 'list', '--show', '--json'), /values never go into JSON output/);
+    assert.match(usage('env', 'set', 'lower=x'), /"lower" is not a valid key/);
+    assert.match(usage('env', 'frob'), /expected list, set, unset or push/);
+    assert.match(usage('logs', '--lines', 'ten'), /--lines "ten" must be a whole number/);
+    assert.match(usage('logs', '--since', 'yesterday'), /not a duration/);
   });
 });

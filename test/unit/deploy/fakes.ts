@@ -1,4 +1,5 @@
 /** Fake hosts for plan tests: record every rendered command, answer from a small script. */
+import { createHash } from 'node:crypto';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import type { DeployIdentity, DeployOptions, DeployServices } from '../../../src/core/deploy/types';
 import type { DeployRecord } from '../../../src/core/remote/log';
@@ -25,6 +26,9 @@ export interface FakeHost {
   log: DeployRecord[];
   commands: string[];
   closed: boolean;
+  /** shared/env's content (undefined: no file), and what each write sent on stdin. */
+  env?: string;
+  envWrites?: string[];
 }
 
 export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
@@ -37,8 +41,25 @@ export const isUnlock = (text: string) => text.includes('@@phoenix-deploy:unlock
 export const isLockRead = (text: string) => text.includes('read_lock()') && !isUnlock(text);
 export const OTHER_HOLDER = '{"who":"other@x","host":"laptop","pid":9,"when":"t","release":"r"}';
 
-function answer(h: FakeHost, text: string): ExecResult {
+const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+
+/** shared/env: the read and the compare-then-write scripts (src/core/env/remote.ts). */
+function answerEnv(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult | undefined {
+  if (text.includes("'@@phoenix-deploy:env %s %s")) {
+    return { code: 0, stderr: '', stdout: h.env === undefined ? '@@phoenix-deploy:env absent\n' : `@@phoenix-deploy:env ${sha(h.env)} 600\n${Buffer.from(h.env).toString('base64')}\n` };
+  }
+  if (!text.includes('changed since it was read')) return undefined;
+  const want = text.split(' ').at(-1);
+  if (want !== (h.env === undefined ? 'absent' : sha(h.env))) return { code: 3, stdout: '', stderr: 'changed since it was read\n' };
+  h.env = String(stdin ?? '');
+  (h.envWrites ??= []).push(h.env);
+  return { code: 0, stdout: '', stderr: '' };
+}
+
+function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+  const env = answerEnv(h, text, stdin);
+  if (env) return env;
   if (isLockTake(text)) {
     if (h.lockHeld) return { code: 1, stdout: '', stderr: 'ln: failed to create symbolic link: File exists' };
     if (!text.includes('@@phoenix-deploy:end')) return ok(); // the lock alone; with it, the host is inspected in the same round trip
@@ -75,7 +96,7 @@ export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnecti
       if (opts.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       const text = typeof command === 'string' ? command : renderCommand(command);
       h.commands.push(text);
-      const r = answer(h, text);
+      const r = answer(h, text, opts.stdin);
       if (r.stdout) opts.onStdout?.(r.stdout);
       return r;
     },

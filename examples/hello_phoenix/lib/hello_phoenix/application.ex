@@ -16,6 +16,8 @@ defmodule HelloPhoenix.Application do
         modules: [HelloPhoenix.Endpoint]
       )
 
+    # The boot line, on stdout: journald (or the service's log) keeps it.
+    IO.puts("hello_phoenix #{HelloPhoenix.version()} (#{HelloPhoenix.Greeting.message()}) listening on 127.0.0.1:#{port}")
     Supervisor.start_link([], strategy: :one_for_one, name: HelloPhoenix.Supervisor)
   end
 end

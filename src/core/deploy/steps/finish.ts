@@ -36,7 +36,7 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
   const quiet: StepContext = ctx ?? { signal, output: () => undefined, note: () => undefined };
   await attempt('stopping the new slot', () => onHosts(state.hosts.filter((h) => h.slotSwitch && !h.slotSwitch.routed && live(h)),
     (h) => undoUnrouted(h, state, quiet)));
-  if (!state.recorded && state.hosts.some((h) => h.locked && live(h))) {
+  if (!state.recorded && state.kind !== 'restart' && state.hosts.some((h) => h.locked && live(h))) {
     await attempt('recording', () => writeRecords(state, ctx, outcomeOf(state, outcome), outcome.ok ? undefined : outcome.error.message));
   }
   if (state.kind === 'deploy' && state.release) {

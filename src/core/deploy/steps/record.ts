@@ -7,7 +7,7 @@ import { perHost, releaseOf } from './describe';
 export function recordFor(state: DeployState, h: HostState, outcome: DeployOutcome, error?: string): DeployRecord {
   const id = h.release ?? state.release?.id ?? state.rollbackTo ?? 'unknown';
   return {
-    kind: state.kind,
+    kind: state.kind === 'rollback' ? 'rollback' : 'deploy',
     id,
     commit: state.release?.commit ?? /-([0-9a-f]{7,40})$/.exec(id)?.[1] ?? '',
     who: state.identity.who,

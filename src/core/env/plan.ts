@@ -1,0 +1,133 @@
+/**
+ * `env set | unset | push` as a plan of named steps: connect, (lock,) read every host's
+ * shared/env, show what changes (keys only) and confirm, write atomically, then, with --restart,
+ * restart the live release so it reads the file (blue/green: the slot dance, no dropped request).
+ * Values are on stdin of the write and nowhere else: not in events, results, logs or commands.
+ */
+import { describePlan, runPlan } from '../plan/runner';
+import { CancelledError, UserError, type EventSink, type Plan, type Step } from '../plan/types';
+import { renderCommand } from '../shell';
+import { closeSessions } from '../ssh/sessions';
+import { onHosts, tail } from '../deploy/hosts';
+import { baseState } from '../deploy/plan';
+import { liveRestartSteps, restartLiveRelease } from '../deploy/restart';
+import { resultOf } from '../deploy/run';
+import { connectStep } from '../deploy/steps/connect';
+import { finishRun } from '../deploy/steps/finish';
+import { lockStep } from '../deploy/steps/lock';
+import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange } from './envFile';
+import { ENV_CHANGED_EXIT, parseEnvRead, readEnvCommand, writeEnvCommand } from './remote';
+import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
+
+const each = (state: EnvState, lines: (key: string) => string[]) => state.hosts.map((h) => ({ host: h.target.key, commands: lines(h.target.key) }));
+
+export function describeChanges(changes: readonly EnvChange[]): string {
+  const words: Record<EnvChange['action'], string> = { add: 'add', change: 'change', keep: 'unchanged', remove: 'remove', absent: 'not set' };
+  return changes.map((c) => `${words[c.action]} ${c.key}`).join(', ');
+}
+
+const readStep: Step<EnvState> = {
+  name: 'read',
+  title: 'Read shared/env on each host',
+  describe: (state) => each(state, () => [renderCommand(readEnvCommand(state.paths.sharedEnv))]),
+  async run(ctx, state) {
+    if (state.restart) restartLiveRelease(state);
+    await onHosts(state.hosts, async (h) => {
+      const result = await h.conn!.exec(readEnvCommand(state.paths.sharedEnv), { signal: ctx.signal });
+      const read = result.code === 0 ? parseEnvRead(result.stdout) : undefined;
+      if (!read) throw new UserError(`cannot read ${state.paths.sharedEnv} on ${h.target.key}: ${tail(result.stderr.trim(), 500) || `exit ${result.code}`}`, { host: h.target.key });
+      const { file, changes } = applyEdit(parseEnvFile(read.text), state.edit);
+      state.files.set(h.target.key, { read, changes, written: false, next: changesAnything(changes) ? renderEnvFile(file) : undefined });
+    });
+    state.pending = [...state.files.values()].some((f) => f.next !== undefined);
+  },
+};
+
+function previewOf(state: EnvState): EnvPreview {
+  const hosts = state.hosts.map((h) => ({ host: h.target.key, changes: state.files.get(h.target.key)?.changes ?? [] }));
+  const lines = hosts.map((h) => `${h.host}: ${describeChanges(h.changes)}`);
+  if (state.restart) lines.push(state.environment.strategy === 'blue_green'
+    ? 'then restart the live release on each host (blue/green: the idle slot starts with the new file, then takes over; no request is dropped)'
+    : 'then restart the app on each host (requests fail while it restarts)');
+  return { text: `${lines.join('\n')}\n`, hosts };
+}
+
+const confirmStep: Step<EnvState> = {
+  name: 'confirm',
+  title: 'Show what changes (keys only) and confirm',
+  describe: () => [{ host: 'local', commands: ['show which keys are added, changed or removed on each host (never the values), then ask unless --yes'] }],
+  async run(ctx, state) {
+    if (!state.pending && !state.restart) {
+      ctx.note(`nothing to change: ${describeChanges(state.files.values().next().value?.changes ?? [])}`);
+      return;
+    }
+    const preview = previewOf(state);
+    ctx.output(preview.text);
+    if (!(await state.confirm(preview))) throw new CancelledError('not confirmed; nothing was changed');
+  },
+};
+
+const writeStep: Step<EnvState> = {
+  name: 'write',
+  title: 'Write shared/env (temp file, mode 0600, renamed into place)',
+  finishOnCancel: true, // every host gets the same file once writing starts
+  describe: (state) => each(state, () => [`${renderCommand(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'))}  # the new file on stdin`]),
+  async run(ctx, state) {
+    await onHosts(state.hosts, async (h) => {
+      const file = state.files.get(h.target.key);
+      if (!file?.next || !file.read) return;
+      const result = await h.conn!.exec(writeEnvCommand(state.paths.sharedEnv, file.read.version), { signal: ctx.signal, stdin: file.next });
+      if (result.code === ENV_CHANGED_EXIT) {
+        throw new UserError(`${state.paths.sharedEnv} on ${h.target.key} changed since it was read (someone else edited it); it was left alone. Run the command again.`, { host: h.target.key });
+      }
+      if (result.code !== 0) throw new UserError(`writing ${state.paths.sharedEnv} failed on ${h.target.key} (exit ${result.code}): ${tail(result.stderr.trim(), 500)}`, { host: h.target.key });
+      file.written = true;
+      ctx.note(`wrote ${state.paths.sharedEnv}: ${describeChanges(file.changes.filter((c) => c.action !== 'keep' && c.action !== 'absent'))}`, 'info', h.target.key);
+    });
+  },
+};
+
+export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; state: EnvState } {
+  const restart = options.restart ?? false;
+  const state: EnvState = {
+    ...baseState('restart', options, 'the live release (applying shared/env)', options.healthIntervalMs),
+    edit: options.edit, restart, confirm: options.confirm, files: new Map(), pending: false,
+  };
+  const keys = [...options.edit.set.keys(), ...options.edit.unset].join(', ');
+  // The deploy's steps take a DeployState; an EnvState is one.
+  const restartSteps: Array<Step<EnvState>> = restart ? liveRestartSteps(state) : [];
+  const steps: Array<Step<EnvState>> = [connectStep, ...(restart ? [lockStep] : []), readStep, confirmStep, writeStep, ...restartSteps];
+  return {
+    state,
+    plan: {
+      title: `Change ${keys} in shared/env on ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})${restart ? ', then restart' : ''}`,
+      steps,
+      finally: (s, outcome) => (restart ? finishRun(s, outcome) : closeSessions(s.hosts.flatMap((h) => (h.conn ? [h.conn] : [])))),
+    },
+  };
+}
+
+export async function runEnvChange(options: EnvOptions, emit: EventSink, signal: AbortSignal): Promise<EnvResult> {
+  const { plan, state } = createEnvPlan(options);
+  const run = await runPlan(plan, state, emit, signal);
+  const { outcome } = run;
+  const hosts = state.hosts.map((h) => {
+    const f = state.files.get(h.target.key);
+    return { host: h.target.key, changes: f?.changes ?? [], written: f?.written ?? false };
+  });
+  return {
+    ok: outcome.ok,
+    cancelled: !outcome.ok && outcome.cancelled,
+    error: outcome.ok ? undefined : outcome.error.message,
+    failedStep: outcome.ok ? undefined : outcome.step,
+    changed: hosts.some((h) => h.written),
+    restarted: state.restart && outcome.ok,
+    hosts,
+    ...(state.restart ? { restart: resultOf(state, run) } : {}),
+  };
+}
+
+export function describeEnvChange(options: EnvOptions): string {
+  const { plan, state } = createEnvPlan(options);
+  return describePlan(plan, state);
+}

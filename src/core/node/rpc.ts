@@ -1,0 +1,38 @@
+/** `rpc EXPR`: the expression evaluated on each chosen host's live node; each host's output, named. */
+import { defaultServices } from '../deploy/context';
+import type { RemoteOptions } from '../deploy/types';
+import { UserError } from '../plan/types';
+import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+import type { ResolvedTarget } from '../ssh/target';
+import { NO_LIVE_NODE_EXIT, rpcCommand } from './remote';
+
+export interface RpcHostResult {
+  host: string;
+  ok: boolean;
+  /** The remote exit code (-1: it did not run, see error). */
+  code: number;
+  stdout: string;
+  stderr: string;
+  error?: string;
+}
+
+export function requireApp(options: RemoteOptions): string {
+  if (!options.app) throw new UserError('the app name is needed to run bin/<app>: set "app" in config/deploy.yml', { file: 'config/deploy.yml' });
+  return options.app;
+}
+
+export async function runRpc(options: RemoteOptions, expression: string, targets: readonly ResolvedTarget[], signal: AbortSignal): Promise<RpcHostResult[]> {
+  const command = rpcCommand(options.environment, requireApp(options), expression);
+  const services = { ...defaultServices(options), ...options.services };
+  const results = await mapLimit(targets, HOST_PARALLELISM, async (t): Promise<RpcHostResult> => {
+    const conn = await services.connect(t, signal);
+    try {
+      const r = await conn.exec(command, { signal });
+      const error = r.code === NO_LIVE_NODE_EXIT ? r.stderr.trim() : r.code !== 0 ? `exit ${r.code}` : undefined;
+      return { host: t.key, ok: r.code === 0, code: r.code, stdout: r.stdout, stderr: r.stderr, ...(error ? { error } : {}) };
+    } finally {
+      await conn.close();
+    }
+  });
+  return results.map((r, i) => (r.ok ? r.value : { host: targets[i].key, ok: false, code: -1, stdout: '', stderr: '', error: r.error.message }));
+}
