@@ -58,6 +58,8 @@ describe('setup on real systemd + nginx hosts (integration)', function () {
       assert.ok(answers[0].hosts[0].create.includes(file), `${file} is announced`);
     }
     assert.equal(await onHost(HOST, `stat -c '%U %a %s' ${D}/shared/env`), 'deploy 600 0');
+    assert.deepEqual(answers[0].hosts[0].groups, ['systemd-journal'], 'announced before it is done');
+    assert.match(await onHost(HOST, 'id -nG deploy'), /\bsystemd-journal\b/, 'the deploy user may read the journal (logs), with no sudo right for it');
     assert.equal(await onHost(HOST, 'su deploy -c "sudo -n -l /usr/bin/systemctl restart hello_phoenix@blue.service" >/dev/null && echo allowed'), 'allowed');
     assert.equal(await onHost(HOST, 'su deploy -c "sudo -n -l /usr/bin/systemctl restart ssh.service" >/dev/null 2>&1 && echo allowed || echo refused'), 'refused');
     await onHost(HOST, `printf 'SECRET_KEY_BASE=keep-me\\n' > ${D}/shared/env`);

@@ -54,14 +54,15 @@ async function runLocal(hook: HookCommand, state: DeployState, ctx: StepContext,
 }
 
 async function runRemote(hook: HookCommand, state: DeployState, ctx: StepContext, signal: AbortSignal): Promise<string | undefined> {
-  const failures: string[] = [];
-  await onHosts(state.hosts.filter((h) => h.conn), async (h) => {
+  const failures = new Map<HostState, string>();
+  const hosts = state.hosts.filter((h) => h.conn);
+  await onHosts(hosts, async (h) => {
     const result = await h.conn!.exec(remoteHookCommand(state.paths, hook.argv, variables(state, h)), {
       signal, onStdout: (t) => ctx.output(t, h.target.key), onStderr: (t) => ctx.output(t, h.target.key),
     });
-    if (result.code !== 0) failures.push(`on ${h.target.key} (exit ${result.code})${result.stderr.trim() ? `: ${tail(result.stderr.trim(), 500)}` : ''}`);
+    if (result.code !== 0) failures.set(h, `on ${h.target.key} (exit ${result.code})${result.stderr.trim() ? `: ${tail(result.stderr.trim(), 500)}` : ''}`);
   });
-  return failures.length > 0 ? failures.join('; ') : undefined;
+  return failures.size > 0 ? hosts.flatMap((h) => failures.get(h) ?? []).join('; ') : undefined; // in host order, however they finished
 }
 
 export function hookStep(position: HookPosition, hooks: readonly HookCommand[]): Step<DeployState> {
