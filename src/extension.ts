@@ -12,12 +12,18 @@ import { registerCreateConfig } from './vscode/createConfig';
 import { registerContextKeys } from './vscode/contextKeys';
 import { registerStatusBar } from './vscode/statusBar';
 import { registerSetupCommand } from './vscode/setupCommand';
+import { registerConsoleCommand } from './vscode/consoleCommand';
+import { registerLogsCommand } from './vscode/logsCommand';
+import { registerRpcCommand } from './vscode/rpcCommand';
+import { registerEnvCommand } from './vscode/envCommand';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
   servers: ServersProvider;
   /** The text a Phoenix terminal has shown, by key (`build`, or an environment). */
   terminalText(key: string): string;
+  /** Where the extension's logs (the output channel's file among them) are written. */
+  logUri: vscode.Uri;
 }
 
 /** Wires up the features; each lives in its own file under src/vscode/. */
@@ -41,8 +47,12 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems });
   registerSetupCommand(context, { ...jobs, secrets, servers });
   registerHostCommands(context);
+  registerConsoleCommand(context, secrets);
+  registerLogsCommand(context, secrets);
+  registerRpcCommand(context, { ...jobs, secrets });
+  registerEnvCommand(context, { ...jobs, secrets });
   registerStatusBar(context, findings, servers);
-  return { servers, terminalText: (key) => terminals.transcript(key) };
+  return { servers, terminalText: (key) => terminals.transcript(key), logUri: context.logUri };
 }
 
 export function deactivate(): void {}

@@ -40,9 +40,7 @@ export async function runJob<T>(
       },
     );
   } catch (e) {
-    const error = e as Error & { detail?: { file?: string; line?: number } };
-    services.log.error(`${title}: ${error.message}`);
-    void showJobError(title, error, services.log, retry);
+    reportJobError(services, title, e, retry);
     return undefined;
   } finally {
     if (pty.job === controller) pty.job = undefined;
@@ -53,6 +51,13 @@ function logEvent(log: vscode.LogOutputChannel, event: PlanEvent): void {
   if (event.type === 'output') log.trace(event.text.trimEnd());
   else if (event.type === 'note') (event.level === 'warning' ? log.warn : log.info).call(log, event.message);
   else log.info(renderEvent(event).trimEnd());
+}
+
+/** A failed job (or the part of a command before its job): in the log, and as an error with its actions. */
+export function reportJobError(services: Pick<JobServices, 'log'>, title: string, e: unknown, retry?: () => unknown): void {
+  const error = e as Error & { detail?: { file?: string; line?: number } };
+  services.log.error(`${title}: ${error.message}`);
+  void showJobError(title, error, services.log, retry);
 }
 
 async function showJobError(title: string, error: Error & { detail?: { file?: string; line?: number } }, log: vscode.LogOutputChannel, retry?: () => unknown) {

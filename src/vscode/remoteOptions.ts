@@ -33,3 +33,11 @@ export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConf
   // The app names a managed host's units and slots.
   return { ...options, app: config ? await projectAppName(root.fsPath, config) : undefined };
 }
+
+/** What a command on a host node of the Servers view talks to: the environment's options, and that host. */
+export async function editorHostOptions(root: vscode.Uri, env: EnvironmentConfig, key: string, secrets: Secrets): Promise<{ options: RemoteOptions; target: ResolvedTarget }> {
+  const options = await editorRemoteOptions(root, env, secrets);
+  const target = options.targets.find((t) => t.key === key);
+  if (!target) throw new Error(vscode.l10n.t('{0} is not a host of {1} any more; refresh the Servers view', key, env.name));
+  return { options, target };
+}

@@ -5,6 +5,7 @@ import type { PhoenixDeployApi } from '../../src/extension';
 import type { ServerNode } from '../../src/vscode/serverNodes';
 import type { HostReleases } from '../../src/core/deploy';
 import type { SetupResult } from '../../src/core/setup';
+import { bluegreenHostNode } from './bluegreenHost';
 
 /** The `bluegreen` environment: a real systemd + nginx host, set up and deployed once by the harness. */
 function cliReleases(dir: string): HostReleases[] {
@@ -20,11 +21,7 @@ describe('blue/green hosts in the editor (a real systemd + nginx host)', () => {
     api = await vscode.extensions.getExtension<PhoenixDeployApi>('phoenix-deploy.phoenix-deploy')!.activate();
   });
 
-  async function hostNode(): Promise<Extract<ServerNode, { kind: 'host' }>> {
-    await api.servers.refresh();
-    const env = (await api.servers.getChildren()).find((e) => e.kind === 'environment' && e.env.name === 'bluegreen')!;
-    return (await api.servers.getChildren(env))[0] as Extract<ServerNode, { kind: 'host' }>;
-  }
+  const hostNode = () => bluegreenHostNode(api);
 
   it('the Servers view shows which slot is live, on which port, and the release each slot holds', async () => {
     const [expected] = cliReleases(dir());

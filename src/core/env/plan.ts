@@ -75,7 +75,7 @@ const writeStep: Step<EnvState> = {
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const file = state.files.get(h.target.key);
-      if (!file?.next || !file.read) return;
+      if (file?.next === undefined || !file.read) return; // '' is a file too: the last key unset
       const result = await h.conn!.exec(writeEnvCommand(state.paths.sharedEnv, file.read.version), { signal: ctx.signal, stdin: file.next });
       if (result.code === ENV_CHANGED_EXIT) {
         throw new UserError(`${state.paths.sharedEnv} on ${h.target.key} changed since it was read (someone else edited it); it was left alone. Run the command again.`, { host: h.target.key });

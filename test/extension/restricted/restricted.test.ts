@@ -32,6 +32,17 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.equal(vscode.window.terminals.length, before, 'no build or deploy terminal was opened');
   });
 
+  it('refuses the day-two commands on a host (console, logs, rpc, environment), even given a host node, and opens no terminal', async () => {
+    const before = vscode.window.terminals.length;
+    const node = { kind: 'host', key: 'x', primary: true, env: { name: 'production', deployTo: '/opt/x', hosts: [], keepReleases: 2, ssh: {} } };
+    for (const command of ['phoenixDeploy.openRemoteConsole', 'phoenixDeploy.tailLogs', 'phoenixDeploy.runExpression', 'phoenixDeploy.editEnvironment']) {
+      const result = await vscode.commands.executeCommand<{ refused?: string; message?: string }>(command, node, 'IO.puts(1)');
+      assert.equal(result?.refused, 'restricted-mode', command);
+      assert.match(result!.message!, /disabled in Restricted Mode/, command);
+    }
+    assert.equal(vscode.window.terminals.length, before);
+  });
+
   it('still runs what only reads files: Check Versions answers, and is no refusal', async () => {
     const findings = await vscode.commands.executeCommand<unknown>('phoenixDeploy.checkVersions');
     assert.equal(typeof findings, 'number');

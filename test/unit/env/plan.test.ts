@@ -40,6 +40,9 @@ describe('env set / unset / push (plan on fake hosts)', () => {
     assert.equal(same.changed, false);
     assert.equal(previews.length, 1, 'nothing to confirm the second time');
     assert.equal(hosts[0].envWrites?.length, 1);
+    const last = await runEnvChange(envOptions(hosts, { set: new Map(), unset: ['B'] }), () => undefined, never);
+    assert.deepEqual(last.hosts.map((h) => h.written), [true]);
+    assert.equal(hosts[0].env, '', 'unsetting the last key leaves an empty file');
   });
 
   it('a file changed by someone else since it was read is left alone, and the error names the host', async () => {
