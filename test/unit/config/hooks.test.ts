@@ -1,18 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { parseDeployConfig } from '../../../src/core/config/load';
+import { errors, yml as environmentYml } from './environmentYml';
 
-function yml(lines: string): string {
-  return `app: shop
-environments:
-  production:
-    deploy_to: /opt/shop
-    hosts: [web1.example.com]
-    restart: sudo sv restart shop
-${lines.split('\n').map((l) => `    ${l}`).join('\n')}
-`;
-}
-
-const errors = (text: string) => parseDeployConfig(text).findings.map((f) => `${f.line}: ${f.message}`);
+/** A host the tool does not manage (it needs `restart`), then the given lines from line 7. */
+const yml = (lines: string) => environmentYml(`restart: sudo sv restart shop\n${lines}`);
 
 describe('config: hooks and logs', () => {
   it('reads every hook position, each command split like restart', () => {
@@ -63,5 +54,10 @@ describe('config: hooks and logs', () => {
       '7: environments.production.logs.follow contains "|": shell syntax is not allowed here; put the command in a script on the host',
     ]);
     assert.deepEqual(errors(yml('logs: [tail]')), ['7: environments.production.logs must be a mapping']);
+    assert.deepEqual(errors(yml(['logs:', '  command: tail -n 10 /var/log/shop/*.log', '  follow: [tail, -F]', '  tail: true'].join('\n'))), [
+      '10: unknown key "tail" in environments.production.logs; expected one of: command, follow',
+      '8: environments.production.logs.command contains "*": shell syntax is not allowed here; put the command in a script on the host',
+      '9: environments.production.logs.follow must be a command string',
+    ]);
   });
 });

@@ -1,20 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseDeployConfig } from '../../../src/core/config/load';
-
-/** An environment with the given lines (indented under it), as line 6 onwards. */
-function yml(lines: string): string {
-  return `app: shop
-environments:
-  production:
-    deploy_to: /opt/shop
-    hosts: [web1.example.com]
-${lines.split('\n').map((l) => `    ${l}`).join('\n')}
-`;
-}
-
-function errors(text: string) {
-  return parseDeployConfig(text).findings.map((f) => `${f.line}: ${f.message}`);
-}
+import { errors, yml } from './environmentYml';
 
 describe('config: managed hosts (service, strategy, ports, proxy, drain_timeout)', () => {
   it('reads a blue/green environment with TLS', () => {
