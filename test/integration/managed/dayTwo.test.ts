@@ -37,55 +37,31 @@ function writeProject(): void {
   mkdirSync(join(PROJECT, 'scripts'));
   writeFileSync(join(PROJECT, 'scripts', 'record'), '#!/bin/sh\nprintf "%s %s %s\\n" "$1" "$PHOENIX_DEPLOY_RELEASE" "$PHOENIX_DEPLOY_ENV" >> hooks.log\n');
   chmodSync(join(PROJECT, 'scripts', 'record'), 0o755);
+  // The three environments deploy the same two hosts; they differ in their hooks.
+  const environmentYaml = (name: string, hooks: string) => `  ${name}:
+    user: deploy
+    deploy_to: ${D}
+    hosts:
+${HOSTS.map((h) => `      - { host: 127.0.0.1, port: ${h.ssh} }`).join('\n')}
+    migrate: bin/migrate
+    service: systemd
+    strategy: blue_green
+    ports: [4001, 4002]
+    proxy: { listen: 80, server_name: ${SERVER_NAME} }
+    health: { path: /health, expect: 200, timeout: 20 }
+    drain_timeout: 5
+    ssh: { identity_file: ${SANDBOX_KEY}, known_hosts: ${SANDBOX_KNOWN_HOSTS}, config_file: none }
+${hooks}`;
   writeFileSync(join(PROJECT, 'config', 'deploy.yml'), `app: hello_phoenix
 environments:
-  production:
-    user: deploy
-    deploy_to: ${D}
-    hosts:
-${HOSTS.map((h) => `      - { host: 127.0.0.1, port: ${h.ssh} }`).join('\n')}
-    migrate: bin/migrate
-    service: systemd
-    strategy: blue_green
-    ports: [4001, 4002]
-    proxy: { listen: 80, server_name: ${SERVER_NAME} }
-    health: { path: /health, expect: 200, timeout: 20 }
-    drain_timeout: 5
-    ssh: { identity_file: ${SANDBOX_KEY}, known_hosts: ${SANDBOX_KNOWN_HOSTS}, config_file: none }
-  hooked:
-    user: deploy
-    deploy_to: ${D}
-    hosts:
-${HOSTS.map((h) => `      - { host: 127.0.0.1, port: ${h.ssh} }`).join('\n')}
-    migrate: bin/migrate
-    service: systemd
-    strategy: blue_green
-    ports: [4001, 4002]
-    proxy: { listen: 80, server_name: ${SERVER_NAME} }
-    health: { path: /health, expect: 200, timeout: 20 }
-    drain_timeout: 5
-    ssh: { identity_file: ${SANDBOX_KEY}, known_hosts: ${SANDBOX_KNOWN_HOSTS}, config_file: none }
-    hooks:
+${environmentYaml('production', '')}${environmentYaml('hooked', `    hooks:
       before_deploy: [ { local: ./scripts/record before_deploy } ]
       after_switch:
         - { remote: mkdir ${D}/shared/after-switch-ran }
         - { remote: printenv PHOENIX_DEPLOY_HOST PHOENIX_DEPLOY_ROLE PHOENIX_DEPLOY_RELEASE }
-  failing:
-    user: deploy
-    deploy_to: ${D}
-    hosts:
-${HOSTS.map((h) => `      - { host: 127.0.0.1, port: ${h.ssh} }`).join('\n')}
-    migrate: bin/migrate
-    service: systemd
-    strategy: blue_green
-    ports: [4001, 4002]
-    proxy: { listen: 80, server_name: ${SERVER_NAME} }
-    health: { path: /health, expect: 200, timeout: 20 }
-    drain_timeout: 5
-    ssh: { identity_file: ${SANDBOX_KEY}, known_hosts: ${SANDBOX_KNOWN_HOSTS}, config_file: none }
-    hooks:
+`)}${environmentYaml('failing', `    hooks:
       after_prepare: [ { remote: "test -e no-such-asset" } ]
-`);
+`)}`);
 }
 
 const cli = (args: string[], limitMs?: number): Promise<CliRun> => runCli(CACHE, [...args, '--cwd', PROJECT], undefined, limitMs);
