@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, type Workbench } from '../support/browser';
 import { RESULTS_DIR } from '../support/paths';
-import { addSystemdEnvironment, createSandboxProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
+import { createBlueGreenProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
 
 const HOST = { name: 'pd11-ui1', ssh: 2455, http: 8055 };
 const onHost = (script: string) => execFileSync('docker', ['exec', HOST.name, 'sh', '-c', script], { encoding: 'utf8' }).trim();
@@ -19,11 +18,7 @@ describe('a developer sets up a fresh systemd host from the editor (Playwright +
 
   before(async () => {
     await mkdir(RESULTS_DIR, { recursive: true });
-    project = await createSandboxProject([], 'phx-ui-setup-');
-    // production needs a host to be valid; nothing here connects to it.
-    const config = path.join(project.dir, 'config', 'deploy.yml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('    hosts:\n\n', '    hosts:\n      - { host: 127.0.0.1, port: 2456 }\n'));
-    await addSystemdEnvironment(project, HOST);
+    project = await createBlueGreenProject(HOST, 'phx-ui-setup-', 2456);
     workbench = await openWorkbench(project.dir);
     page = workbench.page;
   });
