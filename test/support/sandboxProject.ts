@@ -82,18 +82,6 @@ export async function addSystemdEnvironment(project: SandboxProject, host: { nam
 ${ssh}`);
 }
 
-/**
- * A project whose one real host is the `bluegreen` environment's systemd + nginx host; production
- * names a host at `placeholderPort` (it needs one to be valid) that nothing connects to.
- */
-export async function createBlueGreenProject(host: { name: string; ssh: number; http: number }, prefix: string, placeholderPort: number): Promise<SandboxProject> {
-  const project = await createSandboxProject([], prefix);
-  const config = path.join(project.dir, 'config', 'deploy.yml');
-  await writeFile(config, (await readFile(config, 'utf8')).replace('    hosts:\n\n', `    hosts:\n      - { host: 127.0.0.1, port: ${placeholderPort} }\n`));
-  await addSystemdEnvironment(project, host);
-  return project;
-}
-
 export function stopSystemdHost(name: string): void {
   execFileSync('bash', [SYSTEMD_HOSTS, 'stop', name], { stdio: 'pipe' });
 }

@@ -1,36 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from '../support/browser';
-import { RESULTS_DIR } from '../support/paths';
-import { createBlueGreenProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
+import { systemdWorkbench } from './systemdWorkbench';
 
 const HOST = { name: 'pd15-ui1', ssh: 2489, http: 8079 };
-const onHost = (script: string) => execFileSync('docker', ['exec', HOST.name, 'sh', '-c', script], { encoding: 'utf8' }).trim();
 
 describe('a developer sets a secret from a host\'s context menu (Playwright + code-server + a real systemd host)', function () {
-  let project: SandboxProject;
-  let workbench: Workbench | undefined;
-  let page: Page;
-  const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `env-flow-${name}.png`) });
-
-  before(async () => {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    project = await createBlueGreenProject(HOST, 'phx-ui-env-', 2488);
-    project.cli('setup', '--env', 'bluegreen', '--admin', 'admin', '--yes'); // creates shared/env (empty, 0600)
-    workbench = await openWorkbench(project.dir);
-    page = workbench.page;
-  });
-
-  after(async () => {
-    await workbench?.close();
-    stopSystemdHost(HOST.name);
-    await project?.cleanup();
+  const ui = systemdWorkbench(HOST, {
+    shots: 'env-flow', tempPrefix: 'pd15-ui-env-', placeholderPort: 2488,
+    prepare: (project) => void project.cli('setup', '--env', 'bluegreen', '--admin', 'admin', '--yes'), // creates shared/env (empty, 0600)
   });
 
   it('right-clicks the host, sees the day-two commands, adds a key whose value is typed in a password box, and never sees it again', async () => {
+    const { page, shot, onHost } = ui;
     const secret = `pd15-ui-${Date.now()}-s3cr3t`;
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.tool-versions' }).waitFor({ timeout: 60_000 });
     await page.locator('.activitybar .action-item a[aria-label^="Phoenix Deploy"]').click();

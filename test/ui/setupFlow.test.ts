@@ -1,35 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from '../support/browser';
-import { RESULTS_DIR } from '../support/paths';
-import { createBlueGreenProject, stopSystemdHost, type SandboxProject } from '../support/sandboxProject';
+import { systemdWorkbench } from './systemdWorkbench';
 
 const HOST = { name: 'pd11-ui1', ssh: 2455, http: 8055 };
-const onHost = (script: string) => execFileSync('docker', ['exec', HOST.name, 'sh', '-c', script], { encoding: 'utf8' }).trim();
 
 describe('a developer sets up a fresh systemd host from the editor (Playwright + code-server)', function () {
-  let project: SandboxProject;
-  let workbench: Workbench | undefined;
-  let page: Page;
-  const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `setup-flow-${name}.png`) });
-
-  before(async () => {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    project = await createBlueGreenProject(HOST, 'phx-ui-setup-', 2456);
-    workbench = await openWorkbench(project.dir);
-    page = workbench.page;
-  });
-
-  after(async () => {
-    await workbench?.close();
-    stopSystemdHost(HOST.name);
-    await project?.cleanup();
-  });
+  const ui = systemdWorkbench(HOST, { shots: 'setup-flow', tempPrefix: 'phx-ui-setup-', placeholderPort: 2456 });
 
   it('runs "Phoenix: Set Up Servers…", sees every file in the modal, and nothing changes before it is confirmed', async () => {
+    const { page, shot, onHost } = ui;
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.tool-versions' }).waitFor({ timeout: 60_000 });
     // The palette lists the commands known when it opens: reopen it until the extension's have arrived.
     const input = page.locator('.quick-input-widget input');
