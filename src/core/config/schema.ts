@@ -3,6 +3,7 @@ import type { Finding, SourceRange } from '../findings';
 import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
 import { readService } from './service';
 import { readHooks, readLogs } from './hooks';
+import { readInventorySource, readRollout } from './fleet';
 import { splitCommandWords } from './words';
 
 export type RangeOf = (node: Node | null | undefined) => SourceRange | undefined;
@@ -171,7 +172,7 @@ function readBuild(v: Validator, root: YAMLMap): BuildConfig {
 }
 
 const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh',
-  'service', 'strategy', 'ports', 'proxy', 'drain_timeout', 'hooks', 'logs'] as const;
+  'service', 'strategy', 'ports', 'proxy', 'drain_timeout', 'hooks', 'logs', 'rollout'] as const;
 
 function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
   const where = `environments.${name}`;
@@ -183,7 +184,10 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
     v.error(v.get(map, 'deploy_to'), `${where}.deploy_to must be an absolute path without ".." and not "/"`);
   }
   const os = v.string(map, 'os', where, /^[a-z]+-[a-z0-9.]+$/, 'e.g. debian-12, debian-bookworm, ubuntu-22.04, alpine-3.19');
-  const hosts = readHosts(v, map, where, user);
+  const hostsNode = v.get(map, 'hosts');
+  const inventory = isMap(hostsNode) ? readInventorySource(v, hostsNode, where, map) : undefined;
+  const hosts = isMap(hostsNode) ? (inventory ? [] : undefined) : readHosts(v, map, where, user);
+  const rollout = readRollout(v, map, where);
   const migrate = v.command(map, 'migrate', where);
   const restart = v.command(map, 'restart', where);
   if (restart === false) v.error(v.get(map, 'restart'), `${where}.restart must be a command`);
@@ -209,9 +213,9 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
       };
     }
   }
-  if (deployTo === undefined || !hosts || (!Array.isArray(restart) && !service.service)) return undefined;
+  if (deployTo === undefined || !hosts || (!Array.isArray(restart) && !service.service) || (map.has('rollout') && !rollout)) return undefined;
   return {
-    name, user, deployTo, os, hosts,
+    name, user, deployTo, os, hosts, ...(inventory ? { inventory } : {}), ...(rollout ? { rollout } : {}),
     migrate: Array.isArray(migrate) ? migrate : undefined,
     ...(Array.isArray(restart) ? { restart } : {}), ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
     ...(hooks ? { hooks } : {}), ...(logs ? { logs } : {}),
@@ -223,7 +227,7 @@ function readHosts(v: Validator, map: YAMLMap, where: string, environmentUser: s
   const node = v.get(map, 'hosts');
   if (node === undefined) return undefined;
   if (!isSeq(node) || node.items.length === 0) {
-    v.error(node, `${where}.hosts must be a list with at least one host`, map);
+    v.error(node, `${where}.hosts must be a list with at least one host, or { inventory: FILE, group: GROUP } (an Ansible inventory)`, map);
     return undefined;
   }
   const hosts: HostConfig[] = [];

@@ -72,13 +72,34 @@ export interface LogsConfig {
   follow?: string[];
 }
 
+/** Rolling deploys: `rollout: { canary, batch, pause }`. */
+export interface RolloutConfig {
+  /** Hosts of the first batch (0: none), primary first; they switch, restart and pass health before any other. */
+  canary: number;
+  /** Hosts per later batch: a count, or a percentage of all hosts (rounded down, at least 1). Absent: all the rest at once. */
+  batch?: { count: number } | { percent: number };
+  /** Seconds between batches. */
+  pause: number;
+}
+
+/** `hosts: { inventory, group }`: the hosts come from an Ansible inventory (`ansible-inventory --list`). */
+export interface InventorySource {
+  /** As written in deploy.yml: relative to the project directory, or absolute. */
+  file: string;
+  group: string;
+}
+
 export interface EnvironmentConfig {
   name: string;
   /** Written in deploy.yml; undefined lets ssh config's User apply (default `deploy`). */
   user?: string;
   deployTo: string;
   os?: string;
+  /** From deploy.yml, or read from `inventory` when the config is loaded (empty until then). */
   hosts: HostConfig[];
+  inventory?: InventorySource;
+  /** Absent: every host switches and restarts at once. */
+  rollout?: RolloutConfig;
   /** argv run inside the new release on the primary host; undefined = no migration. */
   migrate?: string[];
   /** argv that restarts the app on each host; optional with `service: systemd` (the tool's unit is restarted). */

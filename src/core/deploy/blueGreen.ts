@@ -139,9 +139,11 @@ export async function routeBack(h: HostState, state: DeployState, ctx: StepConte
     await runOn(h, routeCommand(host, from, to), ctx, `routing nginx back to ${sw.from}`);
     sw.routed = false;
     state.rolledBack = true;
+    ctx.rolledBack(h.target.key, h.previous ?? `the ${sw.from} slot`);
     await runOn(h, systemctl('disable', to.unit), ctx, `disabling ${to.unit}`);
     ctx.note(`nginx → ${sw.from} again`, 'warning', h.target.key);
   } catch (e) {
+    h.rollbackFailed ??= (e as Error).message;
     ctx.note(`could not route nginx back to ${sw.from}: ${(e as Error).message}`, 'warning', h.target.key);
   }
   await undoUnrouted(h, state, ctx);

@@ -50,19 +50,23 @@ export interface OnHost {
   conn?: SshConnection;
 }
 
-/** Runs fn on every host (≤ 8 at once); after all finish, throws one error naming each failed host. */
-export async function onHosts<H extends OnHost>(hosts: readonly H[], fn: (h: H) => Promise<void>): Promise<void> {
-  const results = await mapLimit(hosts, HOST_PARALLELISM, fn);
+/**
+ * Runs fn on every host (≤ 8 at once; the others wait, unconnected work not yet started); after
+ * all finish, throws one error naming each failed host. With `ctx`, each host's part is reported
+ * as the step's (host-start, host-end): recovery work elsewhere passes none.
+ */
+export async function onHosts<H extends OnHost>(hosts: readonly H[], fn: (h: H) => Promise<void>, ctx?: StepContext): Promise<void> {
+  const results = await mapLimit(hosts, HOST_PARALLELISM, ctx ? (h) => ctx.onHost(h.target.key, () => fn(h)) : fn);
   const failures = results.flatMap((r, i) => (r.ok ? [] : [{ host: hosts[i].target.key, error: r.error }]));
   if (failures.length > 0 && failures.every((f) => f.error.name === 'AbortError')) throw failures[0].error; // a cancel, not a failure
   if (failures.length > 0) throw new HostsError(failures);
 }
 
 /** The primary alone first (hosts[0]), then the rest in parallel; stops if the primary fails. */
-export async function primaryFirst(hosts: readonly HostState[], fn: (h: HostState) => Promise<void>): Promise<void> {
+export async function primaryFirst(hosts: readonly HostState[], fn: (h: HostState) => Promise<void>, ctx?: StepContext): Promise<void> {
   if (hosts.length === 0) return;
-  await onHosts(hosts.slice(0, 1), fn);
-  await onHosts(hosts.slice(1), fn);
+  await onHosts(hosts.slice(0, 1), fn, ctx);
+  await onHosts(hosts.slice(1), fn, ctx);
 }
 
 /**

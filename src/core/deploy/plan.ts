@@ -1,5 +1,5 @@
 /** Deploy and rollback as plans of named steps; `describePlan` prints them for --dry-run. */
-import type { Plan, Step } from '../plan/types';
+import type { Plan, PlanBatch, Step } from '../plan/types';
 import { newLockToken } from '../remote/lock';
 import { checkReleaseId, remotePaths } from '../remote/paths';
 import { defaultServices } from './context';
@@ -7,14 +7,16 @@ import { cleanupStep } from './steps/cleanup';
 import { connectStep } from './steps/connect';
 import { finishRun } from './steps/finish';
 import { healthStep } from './steps/health';
+import { all } from './steps/describe';
+import { assignBatches, rolloutSteps, type RollBack, type SwitchingSteps } from './rollout';
 import { lockStep } from './steps/lock';
 import { migrateStep } from './steps/migrate';
 import { compatStep, prepareStep } from './steps/prepare';
 import { recordStep } from './steps/record';
 import { selectStep } from './steps/select';
-import { restartStep, switchStep } from './steps/switch';
+import { restartStep, rollBackSwitched, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
-import { blueGreenSteps } from './steps/blueGreen';
+import { blueGreenSteps, drainStep, rollBackBlueGreen } from './steps/blueGreen';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
 import type { DeployOptions, DeployState, RemoteOptions, RollbackOptions } from './types';
@@ -24,7 +26,7 @@ export interface PlanAndState {
   state: DeployState;
 }
 
-/** Times each step into state.durations, so deploys.log can carry them. */
+/** Times each step into state.durations, so deploys.log can carry them (a step repeated per batch adds up). */
 function timed(step: Step<DeployState>): Step<DeployState> {
   return {
     ...step,
@@ -33,10 +35,28 @@ function timed(step: Step<DeployState>): Step<DeployState> {
       try {
         await step.run(ctx, state);
       } finally {
-        state.durations[step.name] = Date.now() - started;
+        state.durations[step.name] = (state.durations[step.name] ?? 0) + Date.now() - started;
       }
     },
   };
+}
+
+/** How a strategy moves a set of hosts to the release, and how it puts the whole fleet back. */
+interface Strategy {
+  steps: SwitchingSteps;
+  rollBack: RollBack;
+}
+
+const restartStrategy: Strategy = { steps: (select) => [switchStep(select), restartStep(select), healthStep(select)], rollBack: rollBackSwitched };
+// blue/green: the new slot is live (route) before `current` moves.
+const blueGreenStrategy: Strategy = { steps: blueGreenSteps, rollBack: rollBackBlueGreen };
+
+/** The switching steps: over every host at once, or per rollout batch with pauses between. */
+function switching(state: DeployState, strategy: Strategy): { steps: Array<Step<DeployState>>; batches?: PlanBatch[] } {
+  const rollout = state.environment.rollout;
+  if (!rollout) return { steps: strategy.steps(all) };
+  const batches = assignBatches(state, rollout);
+  return { steps: rolloutSteps(state, rollout, strategy.steps, strategy.rollBack), batches };
 }
 
 /** `lockRelease`: what the lock says this run is putting live. */
@@ -78,20 +98,20 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   state.app ??= options.release.app;
   state.sharedFiles = options.sharedFiles ?? [];
   for (const h of state.hosts) h.release = options.release.id;
-  // blue/green: migrate while the old slot serves, then the slot switch (the new slot is live before `current` moves).
-  const [point, start, health, route, current, drain] = blueGreenSteps();
   const hooks = (position: HookPosition) => hookSteps(state, position);
-  // Hooks sit around the named steps: after_switch once the new release serves (after its health check).
+  // Every host has the release prepared and checked, and the migration ran (blue/green: while the old slot serves), before any switches.
+  const before = [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
+  const { steps: moves, batches } = switching(state, isBlueGreen(state) ? blueGreenStrategy : restartStrategy);
+  // Hooks sit around the named steps: after_switch once the new release serves everywhere (after the last batch's health check).
   const steps = isBlueGreen(state)
-    ? [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep,
-      point, start, health, route, current, ...hooks('after_switch'), recordStep, drain, cleanupStep, ...hooks('after_deploy')]
-    : [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep,
-      switchStep, restartStep, healthStep, ...hooks('after_switch'), recordStep, cleanupStep, ...hooks('after_deploy')];
+    ? [...before, ...moves, ...hooks('after_switch'), recordStep, drainStep(), cleanupStep, ...hooks('after_deploy')]
+    : [...before, ...moves, ...hooks('after_switch'), recordStep, cleanupStep, ...hooks('after_deploy')];
   return {
     state,
     plan: {
       title: `Deploy ${options.release.id} to ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})`,
       steps: steps.map(timed),
+      ...(batches ? { batches } : {}),
       finally: (s, outcome) => {
         s.outcome = outcome;
         return finishRun(s, outcome);
@@ -105,11 +125,10 @@ export function createRollbackPlan(options: RollbackOptions): PlanAndState {
   if (options.to !== undefined) checkReleaseId(options.to);
   const state = baseState('rollback', options, options.to ?? 'previous release', options.healthIntervalMs);
   state.rollbackTo = options.to;
-  // blue/green: the same dance toward the release chosen, whose slot may still hold it.
-  const [point, start, health, route, current, drain] = blueGreenSteps();
+  // Every host at once, rollout or not: the target already ran. blue/green: the same dance toward it, whose slot may still hold it.
   const steps = isBlueGreen(state)
-    ? [connectStep, lockStep, selectStep, point, start, health, route, current, recordStep, drain]
-    : [connectStep, lockStep, selectStep, switchStep, restartStep, healthStep, recordStep];
+    ? [connectStep, lockStep, selectStep, ...blueGreenStrategy.steps(all), recordStep, drainStep()]
+    : [connectStep, lockStep, selectStep, ...restartStrategy.steps(all), recordStep];
   return {
     state,
     plan: {

@@ -5,7 +5,7 @@
  * Nothing is recorded in deploys.log: what is live does not change.
  */
 import { UserError, type Step } from '../plan/types';
-import { blueGreenSteps } from './steps/blueGreen';
+import { blueGreenSteps, drainStep } from './steps/blueGreen';
 import { healthStep } from './steps/health';
 import { restartStep } from './steps/switch';
 import type { DeployState } from './types';
@@ -20,7 +20,7 @@ export function restartLiveRelease(state: DeployState): void {
 }
 
 export function liveRestartSteps(state: DeployState): Array<Step<DeployState>> {
-  if (state.environment.strategy !== 'blue_green') return [restartStep, healthStep];
-  const [point, start, health, route, , drain] = blueGreenSteps();
-  return [point, start, health, route, drain];
+  if (state.environment.strategy !== 'blue_green') return [restartStep(), healthStep()];
+  const [point, start, health, route] = blueGreenSteps();
+  return [point, start, health, route, drainStep()];
 }

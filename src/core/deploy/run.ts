@@ -3,6 +3,7 @@ import { describePlan, runPlan, type RunResult } from '../plan/runner';
 import type { EventSink } from '../plan/types';
 import { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
 import { managedHost } from '../host/spec';
+import { rolloutPlace } from './rollout';
 import type { DeployOptions, DeployResult, DeployState, HostResult, HostState, RollbackOptions } from './types';
 
 export function resultOf(state: DeployState, run: RunResult): DeployResult {
@@ -24,6 +25,8 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
       health: h.health,
       cleaned: h.cleaned,
       liveSlot: liveSlotOf(state, h),
+      ...rolloutPlace(state, h),
+      ...(h.rolledBackTo !== undefined || h.slotSwitch?.everRouted && !h.slotSwitch.routed ? { rolledBack: true } : {}),
     };
   });
   const blueGreen = state.environment.strategy === 'blue_green';
@@ -33,14 +36,18 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
   // After a failure, say where every host stands, so a partial switch is never a surprise.
   const moved = state.hosts.some((h) => h.switched || h.switchUncertain || h.rolledBackTo || h.unreachable);
   const mixed = new Set(hosts.map((h) => h.current ?? '')).size > 1;
-  const where = !outcome.ok && (moved || mixed)
-    ? `\nHosts now: ${hosts.map((h) => `${h.host} → ${h.current ?? 'none'}${h.confirmed ? '' : ` (unconfirmed${h.unreachable ? ': unreachable' : ''})`}`).join('; ')}`
+  const where = !outcome.ok && (moved || mixed || state.rollout?.started)
+    ? `\nHosts now: ${hosts.map((h) => `${h.host} → ${h.current ?? 'none'}${standing(h)}`).join('; ')}`
+    : '';
+  const failedBatch = state.rollout?.failedBatch;
+  const batch = failedBatch !== undefined
+    ? `batch ${failedBatch} of ${state.rollout!.batches} (${hosts.filter((h) => h.batch === failedBatch).map((h) => h.host).join(', ')}) failed at ${outcome.ok ? '' : outcome.step}: `
     : '';
   return {
     kind: state.kind,
     ok: outcome.ok,
     cancelled: !outcome.ok && outcome.cancelled,
-    error: outcome.ok ? undefined : `${outcome.error.message}${where}${unseen}`,
+    error: outcome.ok ? undefined : `${batch}${outcome.error.message}${where}${unseen}`,
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
     rolledBack: state.rolledBack,
@@ -49,7 +56,18 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     hosts,
     warnings: [...state.warnings],
     ...(seen !== undefined ? { newReleaseSeen: seen } : {}),
+    ...(state.rollout ? { rollout: { batches: state.rollout.batches, ...(failedBatch !== undefined ? { failedBatch } : {}) } } : {}),
   };
+}
+
+/** `(batch 2, rolled back)`, `(batch 4, not reached)`, `(unconfirmed: unreachable)`: how a host got where it is. */
+function standing(h: HostResult): string {
+  const parts = [
+    h.batch !== undefined ? `batch ${h.batch}` : '',
+    h.rolledBack ? 'rolled back' : h.reached === false ? 'not reached' : '',
+    h.confirmed ? '' : `unconfirmed${h.unreachable ? ': unreachable' : ''}`,
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** Where nginx routes on a blue/green host at the end of the run, as far as this run knows. */

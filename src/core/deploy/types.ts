@@ -113,6 +113,10 @@ export interface HostState {
   observedCurrent?: string | null;
   /** This host's own failure, for the per-host report. */
   error?: string;
+  /** Why putting this host back failed (each host is tried once per run). */
+  rollbackFailed?: string;
+  /** Its rollout batch (1-based); absent without `rollout`. */
+  batch?: number;
   /** Blue/green: the slots as the lock step found them. */
   slots?: InspectedSlots;
   /** Blue/green: this run's switch between the slots. */
@@ -149,6 +153,8 @@ export interface DeployState {
   projectDir?: string;
   /** How the steps ended, once they have (for after_failure hooks). */
   outcome?: PlanOutcome;
+  /** A rolling deploy: how many batches, how many have begun, and the first one that failed (1-based). */
+  rollout?: { batches: number; started: number; failedBatch?: number };
 }
 
 export interface HostResult {
@@ -170,6 +176,12 @@ export interface HostResult {
   cleaned?: string[];
   /** Blue/green: the slot nginx routes to when the run ended, and its port. */
   liveSlot?: { name: string; port: number };
+  /** Rollout: the host's batch (1-based). */
+  batch?: number;
+  /** Rollout: false when its batch never started (nothing was switched or restarted there). */
+  reached?: boolean;
+  /** The host had switched and went back to `previous`. */
+  rolledBack?: boolean;
 }
 
 /** Suitable for --json. */
@@ -189,4 +201,6 @@ export interface DeployResult {
   warnings: string[];
   /** Blue/green: whether nginx sent any request to the new release (false: nobody saw it). */
   newReleaseSeen?: boolean;
+  /** A rolling deploy: how many batches there were, and the first that failed (1-based). */
+  rollout?: { batches: number; failedBatch?: number };
 }

@@ -1,3 +1,4 @@
+import { describeBatches } from './runner';
 import type { PlanEvent } from './types';
 
 /**
@@ -8,9 +9,17 @@ export function renderEvent(event: PlanEvent, color = false): string {
   const c = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   switch (event.type) {
     case 'plan-start':
-      return `${c('1', `▶ ${event.title}`)}\n`;
-    case 'step-start':
-      return `${c('1;36', `[${event.index + 1}/${event.total}] ${event.title}`)}\n`;
+      return `${c('1', `▶ ${event.title}`)}\n${event.batches ? c('2', `  rollout: ${describeBatches(event.batches)}\n`) : ''}`;
+    case 'step-start': {
+      const batch = event.batch !== undefined ? ` · batch ${event.batch}: ${event.hosts?.join(', ') ?? ''}` : '';
+      return `${c('1;36', `[${event.index + 1}/${event.total}] ${event.title}`)}${c('36', batch)}\n`;
+    }
+    // Per-host progress is for grids (the Deploy panel); notes and step-end already tell it in text.
+    case 'host-start':
+    case 'host-end':
+    case 'bytes-sent':
+    case 'rolled-back':
+      return '';
     case 'output': {
       const prefix = event.host ? `${event.host} | ` : '';
       const text = event.text.endsWith('\n') ? event.text : `${event.text}\n`;

@@ -1,8 +1,8 @@
-import { CancelledError, type EventSink, type Plan, type PlanOutcome, type Step, type StepContext } from './types';
+import { CancelledError, type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
 
 export interface RunResult {
   outcome: PlanOutcome;
-  /** Milliseconds per step name, for deploys.log. */
+  /** Milliseconds per step name (a step repeated per batch adds up), for deploys.log. */
   durations: Record<string, number>;
 }
 
@@ -10,7 +10,10 @@ export interface RunResult {
 export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   const durations: Record<string, number> = {};
-  emit({ type: 'plan-start', title: plan.title, steps: plan.steps.map((s) => ({ name: s.name, title: s.title })) });
+  emit({
+    type: 'plan-start', title: plan.title, steps: plan.steps.map((s) => plannedStep(s, state)),
+    ...(plan.batches ? { batches: plan.batches.map((b) => ({ hosts: [...b.hosts], canary: b.canary })) } : {}),
+  });
   let outcome: PlanOutcome = { ok: true };
   // Steps past a point of no return run under a signal that cancellation does not reach.
   const detached = new AbortController();
@@ -22,23 +25,23 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
     }
     pastNoReturn ||= step.finishOnCancel === true;
     const stepSignal = pastNoReturn ? detached.signal : signal;
-    const ctx: StepContext = {
-      signal: stepSignal,
-      cancel: signal,
-      output: (text, host) => emit({ type: 'output', step: step.name, text, host }),
-      note: (message, level = 'info', host) => emit({ type: 'note', step: step.name, message, level, host }),
-    };
-    emit({ type: 'step-start', step: step.name, title: step.title, index, total: plan.steps.length });
+    const ctx = stepContext(step.name, stepSignal, signal, emit);
+    const planned = plannedStep(step, state);
+    emit({ type: 'step-start', step: step.name, title: step.title, index, total: plan.steps.length,
+      ...(planned.hosts ? { hosts: planned.hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) });
     const stepStarted = Date.now();
+    const took = () => {
+      const ms = Date.now() - stepStarted;
+      durations[step.name] = (durations[step.name] ?? 0) + ms;
+      return ms;
+    };
     try {
       await step.run(ctx, state);
-      durations[step.name] = Date.now() - stepStarted;
-      emit({ type: 'step-end', step: step.name, ok: true, durationMs: durations[step.name] });
+      emit({ type: 'step-end', step: step.name, ok: true, durationMs: took() });
     } catch (e) {
-      durations[step.name] = Date.now() - stepStarted;
       const error = e instanceof Error ? e : new Error(String(e));
       const cancelled = error instanceof CancelledError || (stepSignal.aborted && error.name === 'AbortError');
-      emit({ type: 'step-end', step: step.name, ok: false, durationMs: durations[step.name], error: error.message });
+      emit({ type: 'step-end', step: step.name, ok: false, durationMs: took(), error: error.message });
       outcome = { ok: false, cancelled, error, step: step.name };
       break;
     }
@@ -65,11 +68,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
 async function runOnFailure<S>(steps: ReadonlyArray<Step<S>>, state: S, emit: EventSink): Promise<void> {
   const signal = new AbortController().signal;
   for (const [index, step] of steps.entries()) {
-    const ctx: StepContext = {
-      signal,
-      output: (text, host) => emit({ type: 'output', step: step.name, text, host }),
-      note: (message, level = 'info', host) => emit({ type: 'note', step: step.name, message, level, host }),
-    };
+    const ctx = stepContext(step.name, signal, undefined, emit);
     emit({ type: 'step-start', step: step.name, title: step.title, index, total: steps.length });
     const started = Date.now();
     try {
@@ -81,9 +80,53 @@ async function runOnFailure<S>(steps: ReadonlyArray<Step<S>>, state: S, emit: Ev
   }
 }
 
+/** What a step's events carry; `onHost` times one host's part of it. */
+function stepContext(step: string, signal: AbortSignal, cancel: AbortSignal | undefined, emit: EventSink): StepContext {
+  return {
+    signal,
+    ...(cancel ? { cancel } : {}),
+    output: (text, host) => emit({ type: 'output', step, text, host }),
+    note: (message, level = 'info', host) => emit({ type: 'note', step, message, level, host }),
+    async onHost(host, work) {
+      emit({ type: 'host-start', step, host });
+      const started = Date.now();
+      try {
+        const value = await work();
+        emit({ type: 'host-end', step, host, ok: true, durationMs: Date.now() - started });
+        return value;
+      } catch (e) {
+        emit({ type: 'host-end', step, host, ok: false, durationMs: Date.now() - started, error: (e as Error).message });
+        throw e;
+      }
+    },
+    bytesSent: (host, bytes) => emit({ type: 'bytes-sent', step, host, bytes }),
+    rolledBack: (host, to) => emit({ type: 'rolled-back', step, host, to }),
+  };
+}
+
+/** A context for work outside any step (a plan's `finally`): per-host events go nowhere, notes to `note` if given. */
+export function quietContext(signal: AbortSignal, note: StepContext['note'] = () => undefined): StepContext {
+  return {
+    signal, note, output: () => undefined,
+    onHost: (_host, work) => work(), bytesSent: () => undefined, rolledBack: () => undefined,
+  };
+}
+
+/** A step's hosts, as its description names them (`local` steps have none). */
+function plannedStep<S>(step: Step<S>, state: S): PlannedStep {
+  let hosts: string[] | undefined;
+  try {
+    hosts = [...new Set(step.describe(state).map((d) => d.host))].filter((h) => h !== 'local');
+  } catch {
+    hosts = undefined; // a description that needs what the run has not read yet: the hosts show as they start
+  }
+  return { name: step.name, title: step.title, ...(hosts && hosts.length > 0 ? { hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) };
+}
+
 /** Renders a plan for --dry-run: each step, each host, each exact command. */
 export function describePlan<S>(plan: Plan<S>, state: S): string {
   const lines = [plan.title];
+  if (plan.batches && plan.batches.length > 0) lines.push(`Rollout: ${describeBatches(plan.batches)}`);
   const describe = (step: Step<S>, label: string) => {
     lines.push(`${label} ${step.title} [${step.name}]`);
     for (const d of step.describe(state)) {
@@ -96,4 +139,9 @@ export function describePlan<S>(plan: Plan<S>, state: S): string {
     plan.onFailure.forEach((step) => describe(step, '-'));
   }
   return lines.join('\n');
+}
+
+/** `batch 1 (canary): a; batch 2: b, c` */
+export function describeBatches(batches: ReadonlyArray<{ hosts: readonly string[]; canary: boolean }>): string {
+  return batches.map((b, i) => `batch ${i + 1}${b.canary ? ' (canary)' : ''}: ${b.hosts.join(', ')}`).join('; ');
 }

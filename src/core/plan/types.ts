@@ -10,16 +10,24 @@ export interface StepDescription {
 }
 
 export interface StepContext {
+  /** Aborts the step's work: the user's cancel, except past the point of no return. */
   readonly signal: AbortSignal;
   /**
    * The user's cancel, even past the point of no return (where `signal` no longer fires): work a
-   * step may skip without harm, such as a hook after the switch, stops on it. Absent: use `signal`.
+   * step may skip without harm stops on it, such as a hook after the switch, or the pause between
+   * rollout batches (which then puts every switched host back). Absent: use `signal`.
    */
   readonly cancel?: AbortSignal;
   /** Streams a line (or chunk) of output belonging to this step. */
   output(text: string, host?: string): void;
   /** A notable message (warning, bytes sent, ...). */
   note(message: string, level?: 'info' | 'warning', host?: string): void;
+  /** Runs one host's part of this step, emitting host-start, then host-end with its duration and error. */
+  onHost<T>(host: string, work: () => Promise<T>): Promise<T>;
+  /** Bytes sent to a host (the upload), for per-host progress. */
+  bytesSent(host: string, bytes: number): void;
+  /** A host that had switched went back to the release it ran before. */
+  rolledBack(host: string, to: string): void;
 }
 
 export interface Step<S> {
@@ -34,11 +42,21 @@ export interface Step<S> {
    * the current step. Set on steps after a point of no return (e.g. the switch).
    */
   readonly finishOnCancel?: boolean;
+  /** The rollout batch (1-based) this step works on; absent for steps over every host. */
+  readonly batch?: number;
+}
+
+/** Hosts switched together: the first batch of a rollout may be its canary. */
+export interface PlanBatch {
+  hosts: string[];
+  canary: boolean;
 }
 
 export interface Plan<S> {
   readonly title: string;
   readonly steps: ReadonlyArray<Step<S>>;
+  /** A rolling deploy's batches, in order (host keys). */
+  readonly batches?: ReadonlyArray<PlanBatch>;
   /** Runs after the steps, whatever happened (release locks, remove temp files). */
   readonly finally?: (state: S, outcome: PlanOutcome) => Promise<void>;
   /**
@@ -50,11 +68,27 @@ export interface Plan<S> {
 
 export type PlanOutcome = { ok: true } | { ok: false; cancelled: boolean; error: Error; step?: string };
 
+/** A step as plan-start announces it: the hosts it works on (from its description) and its batch. */
+export interface PlannedStep {
+  name: string;
+  title: string;
+  hosts?: string[];
+  batch?: number;
+}
+
+/**
+ * What the runner reports. Per-host events (host-start/host-end, bytes-sent, rolled-back) let a
+ * grid show each host's state in each step; the terminal shows steps, notes and output.
+ */
 export type PlanEvent =
-  | { type: 'plan-start'; title: string; steps: Array<{ name: string; title: string }> }
-  | { type: 'step-start'; step: string; title: string; index: number; total: number }
+  | { type: 'plan-start'; title: string; steps: PlannedStep[]; batches?: PlanBatch[] }
+  | { type: 'step-start'; step: string; title: string; index: number; total: number; hosts?: string[]; batch?: number }
   | { type: 'output'; step: string; text: string; host?: string }
   | { type: 'note'; step: string; message: string; level: 'info' | 'warning'; host?: string }
+  | { type: 'host-start'; step: string; host: string }
+  | { type: 'host-end'; step: string; host: string; ok: boolean; durationMs: number; error?: string }
+  | { type: 'bytes-sent'; step: string; host: string; bytes: number }
+  | { type: 'rolled-back'; step: string; host: string; to: string }
   | { type: 'step-end'; step: string; ok: boolean; durationMs: number; error?: string }
   | { type: 'plan-end'; ok: boolean; cancelled: boolean; error?: string; durationMs: number };
 

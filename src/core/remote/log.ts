@@ -19,6 +19,8 @@ export interface DeployRecord {
   previous?: string;
   /** Why it failed, one line. */
   error?: string;
+  /** Rolling deploys: the host's batch (1-based). */
+  batch?: number;
 }
 
 export function recordCommand(paths: RemotePaths, record: DeployRecord): Command {

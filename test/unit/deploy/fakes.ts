@@ -22,6 +22,8 @@ export interface FakeHost {
   lddOutput?: string;
   /** HTTP status the health URL answers, by the release `current` points at (default 200). */
   health?: Record<string, number>;
+  /** HTTP status by URL, before `health` (e.g. a blue/green slot's port). */
+  statusOf?: (url: string) => number | undefined;
   /** deploys.log: records the fake host was given, plus every one a run appends. */
   log: DeployRecord[];
   commands: string[];
@@ -57,7 +59,9 @@ function answerEnv(h: FakeHost, text: string, stdin?: string | Buffer): ExecResu
 }
 
 function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult {
-  const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+  // A command that reads `current` back (e.g. before the unlock) says where it points.
+  const current = text.includes('@@phoenix-deploy:current=') ? `@@phoenix-deploy:current=${h.current ? `releases/${h.current}` : ''}\n` : '';
+  const ok = (stdout = ''): ExecResult => ({ code: 0, stdout: `${current}${stdout}`, stderr: '' });
   const env = answerEnv(h, text, stdin);
   if (env) return env;
   if (isLockTake(text)) {
@@ -103,9 +107,9 @@ export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnecti
     async channel() {
       throw new Error('no channels on fake hosts');
     },
-    async httpGet() {
+    async httpGet(url: string) {
       // Each release answers for itself, so a test sees which one is serving after a rollback.
-      return { status: (h.current ? h.health?.[h.current] : undefined) ?? 200, body: `ok ${h.current}` };
+      return { status: h.statusOf?.(url) ?? (h.current ? h.health?.[h.current] : undefined) ?? 200, body: `ok ${h.current}` };
     },
     async close() {
       h.closed = true;

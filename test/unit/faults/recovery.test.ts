@@ -111,7 +111,7 @@ describe('recovering from a lost connection', () => {
     assert.deepEqual([h1.current, h1.confirmed, h1.lockLeft], [NEW, false, true]);
     assert.match(h1.unreachable!, /cannot reconnect to web1:22: cannot connect to deploy@web1:22:22: connect ECONNREFUSED|cannot reconnect to web1:22/);
     assert.deepEqual([h2.current, h2.confirmed, h2.lockLeft], [ID1, true, undefined]);
-    assert.match(result.error!, new RegExp(`\\nHosts now: web1:22 → ${NEW} \\(unconfirmed: unreachable\\); web2:22 → ${ID1}$`));
+    assert.match(result.error!, new RegExp(`\\nHosts now: web1:22 → ${NEW} \\(unconfirmed: unreachable\\); web2:22 → ${ID1} \\(rolled back\\)$`));
     assert.ok(result.warnings.some((w) => /the deploy lock on web1:22 could not be released .*`phoenix-deploy unlock`/.test(w)), result.warnings.join('\n'));
     assert.equal(web2.host.current, ID1);
     assert.ok(unlockedLast(web2.host));

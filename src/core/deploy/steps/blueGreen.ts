@@ -1,6 +1,6 @@
 /**
  * Blue/green as named plan steps, each running one phase of the per-host switch (../blueGreen.ts)
- * on the hosts `select` picks (default: all), so rollout batches can build these steps per batch.
+ * on the hosts `select` picks (default: all), so rollout batches build these steps per batch.
  * A failure before `route` leaves every visitor on the old slot; the plan's `finally` stops the new
  * slot. From `route` on a failure sends nginx back to the old slot, which keeps running until `drain`.
  */
@@ -13,10 +13,7 @@ import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, st
 import { onHosts, runOn } from '../hosts';
 import { healthUrl } from '../service';
 import type { DeployState, HostState } from '../types';
-import { perHost, releaseOf } from './describe';
-
-type Select = (state: DeployState) => HostState[];
-const all: Select = (state) => state.hosts;
+import { all, perHost, releaseOf, type Select } from './describe';
 
 /** For --dry-run before anything is read: the slots as the plan expects them (blue live first). */
 function slotsFor(state: DeployState, h: HostState) {
@@ -25,27 +22,35 @@ function slotsFor(state: DeployState, h: HostState) {
   return { host, to: host.slots.find((s) => s.name === sw.to)!, from: host.slots.find((s) => s.name === sw.from)! };
 }
 
+/** Running and describing a phase on the selected hosts. */
+function over(select: Select) {
+  return {
+    on: (state: DeployState, ctx: StepContext, fn: (h: HostState) => Promise<void>) => onHosts(select(state), fn, ctx),
+    describe: (state: DeployState, lines: (h: HostState) => Array<Command | string>) => perHost(state, lines, select(state)),
+  };
+}
+
+/** point, start, health, route, switch: the phases that move the selected hosts to the new slot. */
 export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
-  const on = (state: DeployState, fn: (h: HostState) => Promise<void>) => onHosts(select(state), fn);
-  const describe = (state: DeployState, lines: (h: HostState) => Array<Command | string>) => perHost(state, lines, select(state));
+  const { on, describe } = over(select);
 
   const point: Step<DeployState> = {
     name: 'point',
     title: 'Point the idle slot at the release',
     describe: (state) => describe(state, (h) => [h.release ? pointSlotCommand(slotsFor(state, h).to, h.release) : `point the idle slot at ${releaseOf(h)}`]),
-    run: (ctx, state) => on(state, (h) => pointIdle(h, state, ctx)),
+    run: (ctx, state) => on(state, ctx, (h) => pointIdle(h, state, ctx)),
   };
   const start: Step<DeployState> = {
     name: 'start',
     title: 'Start the idle slot',
     describe: (state) => describe(state, (h) => [systemctl('restart', slotsFor(state, h).to.unit)]),
-    run: (ctx, state) => on(state, (h) => startIdle(h, state, ctx)),
+    run: (ctx, state) => on(state, ctx, (h) => startIdle(h, state, ctx)),
   };
   const health: Step<DeployState> = {
     name: 'health',
     title: 'Health check on the idle slot\'s own port',
     describe: (state) => describe(state, (h) => [`GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`]),
-    run: (ctx, state) => on(state, (h) => checkIdle(h, state, ctx)),
+    run: (ctx, state) => on(state, ctx, (h) => checkIdle(h, state, ctx)),
   };
   const route: Step<DeployState> = {
     name: 'route',
@@ -57,9 +62,9 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
     }),
     async run(ctx, state) {
       try {
-        await on(state, (h) => routeToIdle(h, state, ctx));
+        await on(state, ctx, (h) => routeToIdle(h, state, ctx));
       } catch (e) {
-        await undoRoutes(state, ctx);
+        await rollBackBlueGreen(state, ctx);
         throw e;
       }
     },
@@ -71,23 +76,23 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
     describe: (state) => describe(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`]),
     async run(ctx, state) {
       try {
-        await on(state, async (h) => {
+        await on(state, ctx, async (h) => {
           await runOn(h, switchCommand(state.paths, h.release!), ctx, 'switching current');
           h.switched = true;
         });
       } catch (e) {
-        await onHosts(select(state).filter((h) => h.switched && h.previous), async (h) => {
-          await runOn(h, switchCommand(state.paths, h.previous!), ctx, 'switching current back').then(() => {
-            h.switched = false;
-            h.rolledBackTo = h.previous;
-          }, (x: Error) => ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key));
-        }).catch(() => undefined);
-        await undoRoutes(state, ctx);
+        await rollBackBlueGreen(state, ctx);
         throw e;
       }
     },
   };
-  const drain: Step<DeployState> = {
+  return [point, start, health, route, current];
+}
+
+/** After the record: each host's old slot finishes what it serves, then stops. */
+export function drainStep(select: Select = all): Step<DeployState> {
+  const { on, describe } = over(select);
+  return {
     name: 'drain',
     title: 'Drain, then stop the old slot',
     finishOnCancel: true,
@@ -98,12 +103,25 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
     }),
     async run(ctx, state) {
       // The new release serves by now: a slot that will not stop is a warning, not a failed deploy.
-      await on(state, (h) => stopOld(h, state, ctx)).catch((e: Error) => ctx.note(`stopping the old slot: ${e.message}`, 'warning'));
+      await on(state, ctx, (h) => stopOld(h, state, ctx)).catch((e: Error) => ctx.note(`stopping the old slot: ${e.message}`, 'warning'));
     },
   };
-  return [point, start, health, route, current, drain];
 }
 
-async function undoRoutes(state: DeployState, ctx: StepContext): Promise<void> {
-  await onHosts(state.hosts.filter((h) => h.slotSwitch?.routed), (h) => routeBack(h, state, ctx)).catch(() => undefined);
+/**
+ * Puts every host of every batch back where visitors saw the previous release: `current` back
+ * where it moved, then nginx back to the old slot (still running until the drain). Hosts whose new
+ * slot never took traffic are left to the plan's `finally`, which stops it. Never throws.
+ */
+export async function rollBackBlueGreen(state: DeployState, ctx: StepContext): Promise<void> {
+  await onHosts(state.hosts.filter((h) => h.switched && h.previous && h.rollbackFailed === undefined), async (h) => {
+    await runOn(h, switchCommand(state.paths, h.previous!), ctx, 'switching current back').then(() => {
+      h.switched = false;
+      h.rolledBackTo = h.previous;
+    }, (x: Error) => {
+      h.rollbackFailed = x.message;
+      ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key);
+    });
+  }).catch(() => undefined);
+  await onHosts(state.hosts.filter((h) => h.slotSwitch?.routed && h.rollbackFailed === undefined), (h) => routeBack(h, state, ctx)).catch(() => undefined);
 }

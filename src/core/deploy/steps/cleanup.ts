@@ -30,6 +30,6 @@ export const cleanupStep: Step<DeployState> = {
       await runOn(h, command, ctx, 'removing old releases');
       h.cleaned = ids;
       ctx.note(`removed ${ids.join(', ')}`, 'info', h.target.key);
-    }).catch((e: Error) => ctx.note(`cleanup: ${e.message}`, 'warning'));
+    }, ctx).catch((e: Error) => ctx.note(`cleanup: ${e.message}`, 'warning'));
   },
 };

@@ -18,6 +18,6 @@ export const connectStep: Step<DeployState> = {
       h.conn = await state.services.connect(h.target, ctx.signal);
       const via = viaText(h.target);
       ctx.note(`connected${via ? ` via ${via}` : ''}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
-    });
+    }, ctx);
   },
 };

@@ -3,6 +3,10 @@ import type { StepDescription } from '../../plan/types';
 import { renderCommand, type Command } from '../../shell';
 import type { DeployState, HostState } from '../types';
 
+/** The hosts a step works on: all of them, or one rollout batch. */
+export type Select = (state: DeployState) => HostState[];
+export const all: Select = (state) => state.hosts;
+
 export function perHost(state: DeployState, commands: (h: HostState) => Array<Command | string | undefined>, hosts = state.hosts): StepDescription[] {
   return hosts.map((h) => ({
     host: h.target.key,

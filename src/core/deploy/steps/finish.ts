@@ -1,3 +1,4 @@
+import { quietContext } from '../../plan/runner';
 import type { PlanOutcome, StepContext } from '../../plan/types';
 import { describeHolder, LOCK_CHANGED_EXIT, lockText, parseReadLock, unlockCommand } from '../../remote/lock';
 import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
@@ -5,7 +6,7 @@ import { join, op } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
 import { liveConnection, onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
-import { outcomeOf, writeRecords } from './record';
+import { endedAs, writeRecords } from './record';
 import { readBackCurrent } from './switch';
 import { undoUnrouted } from '../blueGreen';
 
@@ -16,8 +17,8 @@ import { undoUnrouted } from '../blueGreen';
  * another fails; a lock that cannot be released is reported with what to do.
  */
 export async function finishRun(state: DeployState, outcome: PlanOutcome, note?: StepContext['note']): Promise<void> {
-  const ctx: StepContext | undefined = note ? { signal: new AbortController().signal, output: () => undefined, note } : undefined;
   const signal = new AbortController().signal; // cleanup must run even after a cancel
+  const ctx: StepContext | undefined = note ? quietContext(signal, note) : undefined;
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -33,11 +34,11 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
   }).catch(() => undefined);
   const live = (h: HostState) => h.conn !== undefined && h.conn.isAlive?.() !== false && !h.unreachable;
   // Blue/green stopped before the route: the new slot goes down, nginx and the old slot never moved.
-  const quiet: StepContext = ctx ?? { signal, output: () => undefined, note: () => undefined };
+  const quiet: StepContext = ctx ?? quietContext(signal);
   await attempt('stopping the new slot', () => onHosts(state.hosts.filter((h) => h.slotSwitch && !h.slotSwitch.routed && live(h)),
     (h) => undoUnrouted(h, state, quiet)));
   if (!state.recorded && state.kind !== 'restart' && state.hosts.some((h) => h.locked && live(h))) {
-    await attempt('recording', () => writeRecords(state, ctx, outcomeOf(state, outcome), outcome.ok ? undefined : outcome.error.message));
+    await attempt('recording', () => writeRecords(state, ctx, endedAs(outcome), outcome.ok ? undefined : outcome.error.message));
   }
   if (state.kind === 'deploy' && state.release) {
     const id = state.release.id;

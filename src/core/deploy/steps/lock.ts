@@ -68,5 +68,5 @@ export const lockStep: Step<DeployState> = {
       ...(seed ? [`(seed the cache: hard-link each new versioned dir from its previous version) ${renderCommand(seed)}`] : []),
       `(read-only) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]);
   },
-  run: (ctx, state) => primaryFirst(state.hosts, (h) => lockHost(h, state, ctx)),
+  run: (ctx, state) => primaryFirst(state.hosts, (h) => lockHost(h, state, ctx), ctx),
 };

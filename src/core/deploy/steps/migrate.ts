@@ -19,14 +19,16 @@ export const migrateStep: Step<DeployState> = {
       return;
     }
     const h = state.hosts[0];
-    const result = await h.conn!.exec(migrateCommand(state.paths, state.release!.id, migrate), {
-      signal: ctx.signal,
-      onStdout: (t) => ctx.output(t, h.target.key),
-      onStderr: (t) => ctx.output(t, h.target.key),
+    await ctx.onHost(h.target.key, async () => {
+      const result = await h.conn!.exec(migrateCommand(state.paths, state.release!.id, migrate), {
+        signal: ctx.signal,
+        onStdout: (t) => ctx.output(t, h.target.key),
+        onStderr: (t) => ctx.output(t, h.target.key),
+      });
+      if (result.code !== 0) {
+        const output = tail(`${result.stdout}${result.stderr}`.trim(), 2000);
+        throw new UserError(`migration failed on ${h.target.key} (exit ${result.code}); nothing was switched and the new release is removed.\n${output}`, { host: h.target.key });
+      }
     });
-    if (result.code !== 0) {
-      const output = tail(`${result.stdout}${result.stderr}`.trim(), 2000);
-      throw new UserError(`migration failed on ${h.target.key} (exit ${result.code}); nothing was switched and the new release is removed.\n${output}`, { host: h.target.key });
-    }
   },
 };

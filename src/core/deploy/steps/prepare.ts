@@ -32,7 +32,7 @@ export const prepareStep: Step<DeployState> = {
       }
       h.prepared = true; // set first: a half-made dir is still removed on failure
       await runOn(h, prepareCommands(state), ctx, 'preparing the release');
-    });
+    }, ctx);
   },
 };
 
@@ -50,6 +50,6 @@ export const compatStep: Step<DeployState> = {
       if (result.code !== 0 && result.stdout.trim() === '') {
         ctx.note(`ldd could not check this host: ${result.stderr.trim().slice(0, 300)}`, 'warning', h.target.key);
       }
-    });
+    }, ctx);
   },
 };

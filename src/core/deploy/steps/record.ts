@@ -16,7 +16,18 @@ export function recordFor(state: DeployState, h: HostState, outcome: DeployOutco
     durations: { ...state.durations },
     previous: h.previous,
     error: error?.split('\n')[0].slice(0, 500),
+    ...(h.batch !== undefined ? { batch: h.batch } : {}),
   };
+}
+
+/**
+ * What the run did on this host, as its record says: a host that switched and went back was
+ * rolled back; one that never switched (a later batch, or a failure before the switch) keeps the
+ * run's failure. Only `success` records make a release live in the history rollbacks follow.
+ */
+export function hostOutcome(h: HostState, run: DeployOutcome): DeployOutcome {
+  if (run === 'success') return run;
+  return h.rolledBackTo !== undefined || (h.slotSwitch?.everRouted === true && !h.slotSwitch.routed) ? 'rolled-back' : run;
 }
 
 export async function writeRecords(state: DeployState, ctx: StepContext | undefined, outcome: DeployOutcome, error?: string): Promise<void> {
@@ -25,7 +36,7 @@ export async function writeRecords(state: DeployState, ctx: StepContext | undefi
   await onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
     try {
       const conn = await liveConnection(h, state, signal);
-      const result = await conn.exec(recordCommand(state.paths, recordFor(state, h, outcome, error)), { signal });
+      const result = await conn.exec(recordCommand(state.paths, recordFor(state, h, hostOutcome(h, outcome), error)), { signal });
       if (result.code !== 0) ctx?.note(`could not write ${state.paths.log}: ${result.stderr.trim()}`, 'warning', h.target.key);
     } catch (e) {
       ctx?.note(`could not write ${state.paths.log}: ${(e as Error).message}`, 'warning', h.target.key);
@@ -34,10 +45,15 @@ export async function writeRecords(state: DeployState, ctx: StepContext | undefi
   state.recorded = true;
 }
 
-export function outcomeOf(state: DeployState, outcome: PlanOutcome): DeployOutcome {
+/** How the run ended, before any rollback; each host's record then says whether that host went back (hostOutcome). */
+export function endedAs(outcome: PlanOutcome): DeployOutcome {
   if (outcome.ok) return 'success';
-  if (state.rolledBack) return 'rolled-back';
   return outcome.cancelled ? 'cancelled' : 'failed';
+}
+
+/** The run's outcome as a whole (what hooks see): rolled-back once any host went back. */
+export function outcomeOf(state: DeployState, outcome: PlanOutcome): DeployOutcome {
+  return !outcome.ok && state.rolledBack ? 'rolled-back' : endedAs(outcome);
 }
 
 /** One JSON line per host in deploys.log. Failures are recorded too, by the plan's `finally`. */

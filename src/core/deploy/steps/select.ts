@@ -37,6 +37,6 @@ export const selectStep: Step<DeployState> = {
       if (choice?.source === 'id-order') ctx.note(`${choice.reason}; falling back to id order`, 'warning', h.target.key);
       const how = choice?.source === 'history' ? ` (live before ${h.previous}, since ${choice.since})` : '';
       ctx.note(`${h.previous ?? 'nothing'} → ${target}${how}`, 'info', h.target.key);
-    });
+    }, ctx);
   },
 };

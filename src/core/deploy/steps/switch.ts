@@ -4,7 +4,7 @@ import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';
 import { restartArgv } from '../service';
 import type { DeployState, HostState } from '../types';
-import { perHost, releaseOf } from './describe';
+import { all, perHost, releaseOf, type Select } from './describe';
 import { pollHealth } from './healthPoll';
 
 /** Default bound on the restart command (seconds), when `restart_timeout` is not set. */
@@ -35,13 +35,14 @@ export async function readBackCurrent(h: HostState, state: DeployState, signal: 
 }
 
 /**
- * Puts every switched host back on the release it ran before, and restarts it. Used when a switch,
- * restart or health check fails. A host whose connection was lost is reconnected first, and a host
- * whose switch result was lost is asked what `current` is before anything is touched. Never
+ * Puts every switched host (of every rollout batch) back on the release it ran before, and
+ * restarts it. Used when a switch, restart or health check fails, or a rollout is cancelled. A
+ * host whose connection was lost is reconnected first, and a host whose switch result was lost is
+ * asked what `current` is before anything is touched. Each host is tried once per run. Never
  * throws: the original failure is what the user needs to see.
  */
 export async function rollBackSwitched(state: DeployState, ctx: StepContext): Promise<void> {
-  const switched = state.hosts.filter((h) => h.switched || h.switchUncertain);
+  const switched = state.hosts.filter((h) => (h.switched || h.switchUncertain) && h.rollbackFailed === undefined);
   if (switched.length === 0) return;
   await onHosts(switched, async (h) => {
     try {
@@ -65,12 +66,14 @@ export async function rollBackSwitched(state: DeployState, ctx: StepContext): Pr
       state.rolledBack = true;
       await restartOn(h, state, ctx, 'restarting after switching back');
       ctx.note(`rolled back to ${h.previous}`, 'warning', h.target.key);
+      ctx.rolledBack(h.target.key, h.previous);
       const health = state.environment.health;
       if (health) {
         const report = await pollHealth(h, health, state, ctx.signal);
         ctx.note(report.ok ? `${h.previous} is healthy again` : `${h.previous} is not healthy either: ${report.error ?? report.status}`, report.ok ? 'info' : 'warning', h.target.key);
       }
     } catch (e) {
+      h.rollbackFailed = (e as Error).message;
       ctx.note(`automatic rollback failed: ${(e as Error).message}`, 'warning', h.target.key);
     }
   }).catch(() => undefined);
@@ -103,51 +106,55 @@ async function switchHost(h: HostState, state: DeployState, ctx: StepContext): P
   h.switched = true;
 }
 
-/** The point of no return: `current` is renamed onto the new release on every host. */
-export const switchStep: Step<DeployState> = {
-  name: 'switch',
-  title: 'Switch current (atomic rename)',
-  finishOnCancel: true,
-  describe: (state) => perHost(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`]),
-  async run(ctx, state) {
-    try {
-      await primaryFirst(state.hosts, (h) => switchHost(h, state, ctx));
-    } catch (e) {
-      await rollBackSwitched(state, ctx);
-      throw e;
-    }
-  },
-};
+/** The point of no return: `current` is renamed onto the new release on every selected host. */
+export function switchStep(select: Select = all): Step<DeployState> {
+  return {
+    name: 'switch',
+    title: 'Switch current (atomic rename)',
+    finishOnCancel: true,
+    describe: (state) => perHost(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`], select(state)),
+    async run(ctx, state) {
+      try {
+        await primaryFirst(select(state), (h) => switchHost(h, state, ctx), ctx);
+      } catch (e) {
+        await rollBackSwitched(state, ctx);
+        throw e;
+      }
+    },
+  };
+}
 
 /**
  * Restart, bounded by `restart_timeout`: a restart that hangs counts as a failed health check.
- * Every host restarts at once (they all switched already): one host's restart time, not the sum of
- * the primary's and the rest's, so fan-out stays flat.
+ * Every selected host restarts at once (they all switched already): one host's restart time, not
+ * the sum of the primary's and the rest's, so fan-out stays flat.
  */
-export const restartStep: Step<DeployState> = {
-  name: 'restart',
-  title: 'Restart the app',
-  finishOnCancel: true,
-  describe: (state) => perHost(state, () => [restartCommand(state.paths, restartArgv(state.environment, state.app), restartSeconds(state))]),
-  async run(ctx, state) {
-    try {
-      await onHosts(state.hosts, async (h) => {
-        try {
-          await restartOn(h, state, ctx, 'restart', true);
-        } catch (e) {
-          h.error = (e as Error).message;
-          throw e;
-        }
-      });
-    } catch (e) {
-      await settleRestarted(state, ctx);
-      await rollBackSwitched(state, ctx);
-      const hung = e instanceof CommandTimeoutError || (e instanceof HostsError && e.failures.some((f) => f.error instanceof CommandTimeoutError));
-      if (!hung) throw e;
-      // A restart that never returns is no better than an app that never gets healthy.
-      throw new UserError(`${e.message}; treated as a failed health check.${state.rolledBack ? ' Rolled back automatically.' : ''}`,
-        { host: state.hosts.find((h) => h.error)?.target.key });
-    }
-  },
-};
+export function restartStep(select: Select = all): Step<DeployState> {
+  return {
+    name: 'restart',
+    title: 'Restart the app',
+    finishOnCancel: true,
+    describe: (state) => perHost(state, () => [restartCommand(state.paths, restartArgv(state.environment, state.app), restartSeconds(state))], select(state)),
+    async run(ctx, state) {
+      try {
+        await onHosts(select(state), async (h) => {
+          try {
+            await restartOn(h, state, ctx, 'restart', true);
+          } catch (e) {
+            h.error = (e as Error).message;
+            throw e;
+          }
+        }, ctx);
+      } catch (e) {
+        await settleRestarted(state, ctx);
+        await rollBackSwitched(state, ctx);
+        const hung = e instanceof CommandTimeoutError || (e instanceof HostsError && e.failures.some((f) => f.error instanceof CommandTimeoutError));
+        if (!hung) throw e;
+        // A restart that never returns is no better than an app that never gets healthy.
+        throw new UserError(`${e.message}; treated as a failed health check.${state.rolledBack ? ' Rolled back automatically.' : ''}`,
+          { host: state.hosts.find((h) => h.error)?.target.key });
+      }
+    },
+  };
+}
 

@@ -42,9 +42,10 @@ export const uploadStep: Step<DeployState> = {
       const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
         .catch(async (e: Error) => { throw await explainUploadFailure(e, h, state, ctx); });
       h.bytesSent = stats.bytesSent;
+      ctx.bytesSent(h.target.key, stats.bytesSent);
       const total = state.release!.bytes ?? stats.totalFileSize;
       const share = total > 0 ? ` (${((100 * stats.bytesSent) / total).toFixed(1)}% of ${total} bytes)` : '';
       ctx.note(`sent ${stats.bytesSent} bytes${share}`, 'info', h.target.key);
-    });
+    }, ctx);
   },
 };
