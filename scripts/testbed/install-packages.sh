@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the sandbox needs. Skips apt entirely when all are present.
 set -euo pipefail
-packages=(docker.io rsync debootstrap chromium openssh-client git ripgrep distro-info-data
+packages=(docker.io rsync debootstrap chromium openssh-client git ripgrep distro-info-data ansible-core
   libkrb5-dev pkg-config libx11-dev libxkbfile-dev libsecret-1-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -63,7 +63,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Fin
     const root = await projectRoot();
     if (!root) return;
     const mine = ++generation;
-    const findings = await checkWorkspace(root.fsPath, { buffers: unsavedBuffers(root) });
+    // An inventory is read by running ansible-inventory on it: only in a trusted workspace.
+    const findings = await checkWorkspace(root.fsPath, { buffers: unsavedBuffers(root), inventories: vscode.workspace.isTrusted });
     if (mine !== generation) return; // a newer run superseded this one
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), toDiagnostic(root, f)]);

@@ -63,7 +63,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       void vscode.commands.executeCommand('phoenixDeploy.checkDocker');
       const root = await projectRoot();
       if (!root) return [];
-      const loaded = await loadConfigFile(root.fsPath);
+      const loaded = await loadConfigFile(root.fsPath, { trusted: vscode.workspace.isTrusted });
       if (!loaded.config) {
         return loaded.findings.filter((f) => f.severity === 'error').slice(0, 3)
           .map((f) => ({ kind: 'message', text: `${f.file}:${f.line}: ${f.message}`, icon: 'warning' }));

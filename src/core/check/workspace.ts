@@ -1,5 +1,7 @@
 import { sortFindings } from '../findings';
 import { CONFIG_PATH } from '../config/types';
+import { parseDeployConfig } from '../config/load';
+import { applyInventories } from '../project/inventory';
 import { checkProject, readProjectFiles, type CheckFinding, type ImageContents } from '../versions/check';
 
 export interface WorkspaceCheckOptions {
@@ -10,12 +12,21 @@ export interface WorkspaceCheckOptions {
   requireConfig?: boolean;
   /** What a probe read from the build image; it stands in for the Dockerfile's tag. */
   image?: ImageContents;
+  /**
+   * Run ansible-inventory for environments whose hosts come from an inventory (default true). The
+   * editor turns it off in an untrusted workspace: a project's inventory is its own input.
+   */
+  inventories?: boolean;
 }
 
 /** Every static finding for a project: the one entry point the CLI and the editor share. */
 export async function checkWorkspace(root: string, options: WorkspaceCheckOptions = {}): Promise<CheckFinding[]> {
   const files = await readProjectFiles(root, options.buffers);
   const findings = checkProject(files, { env: options.env, image: options.image });
+  if (files.deployYml !== undefined && options.inventories !== false) {
+    const loaded = parseDeployConfig(files.deployYml);
+    findings.push(...(await applyInventories(loaded, root)).findings.slice(loaded.findings.length) as CheckFinding[]);
+  }
   if (files.deployYml === undefined && options.requireConfig) {
     findings.push({
       file: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'config-invalid',

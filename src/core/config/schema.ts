@@ -10,8 +10,8 @@ export type RangeOf = (node: Node | null | undefined) => SourceRange | undefined
 
 // Values that reach a remote shell or a command line are constrained here, then quoted anyway.
 const APP_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
-const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/;
+export const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
+export const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/;
 export const ABS_PATH = /^\/[A-Za-z0-9._\/@+-]{0,255}$/;
 const REF_NAME = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,199}$/;
 const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:\/+~-]{0,499}$/;

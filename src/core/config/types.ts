@@ -6,14 +6,16 @@ export type BuildTool = 'auto' | 'mix' | 'distillery';
  * ~/.ssh/config's Port and User can apply otherwise (see ssh/target.ts for the precedence).
  */
 export interface HostConfig {
+  /** An Ansible inventory's name for the host (its `port` and `user` were written there): shown, and the key in results. */
+  name?: string;
   /** A host name, an IP address or an ssh config alias. */
   host: string;
   /** Written as `host:port` or `port:`; undefined: ssh config's Port, else 22. */
   port?: number;
   /** Written for this host or for its environment; undefined: ssh config's User, else `deploy`. */
   user?: string;
-  /** Where `user` was written. */
-  userFrom?: 'host' | 'environment';
+  /** Where `user` was written: deploy.yml's host or environment, or the Ansible inventory. */
+  userFrom?: 'host' | 'environment' | 'inventory';
   primary: boolean;
 }
 

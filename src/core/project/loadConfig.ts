@@ -3,9 +3,13 @@ import * as path from 'node:path';
 import { parseDeployConfig, type LoadedConfig } from '../config/load';
 import { CONFIG_PATH, type EnvironmentConfig, type DeployConfig } from '../config/types';
 import { UserError } from '../plan/types';
+import { applyInventories, type InventoryOptions } from './inventory';
 
-/** Reads config/deploy.yml under `root`; a missing file is one clear finding, never an exception. */
-export async function loadConfigFile(root: string): Promise<LoadedConfig> {
+/**
+ * Reads config/deploy.yml under `root`, with the hosts of environments that name an Ansible
+ * inventory read from it; a missing file is one clear finding, never an exception.
+ */
+export async function loadConfigFile(root: string, inventory: InventoryOptions = {}): Promise<LoadedConfig> {
   let text: string;
   try {
     const file = path.join(root, CONFIG_PATH);
@@ -23,7 +27,7 @@ export async function loadConfigFile(root: string): Promise<LoadedConfig> {
       rangeOf: () => undefined,
     };
   }
-  return parseDeployConfig(text);
+  return applyInventories(parseDeployConfig(text), root, inventory);
 }
 
 /** The valid config, or a UserError naming the first problem's line. */

@@ -12,7 +12,7 @@ import type { SshLookup, SshQuery, SshResolution } from './openssh';
 /** The user when neither deploy.yml nor the ssh config names one. */
 export const DEFAULT_USER = 'deploy';
 
-export type ValueSource = 'deploy.yml host' | 'deploy.yml environment' | 'ssh config' | 'default';
+export type ValueSource = 'deploy.yml host' | 'deploy.yml environment' | 'inventory' | 'ssh config' | 'default';
 
 /** One SSH hop: a bastion, or the deploy host itself. */
 export interface SshHop {
@@ -62,8 +62,9 @@ export interface TargetContext {
   exists(path: string): boolean;
 }
 
-/** The deploy.yml entry's key: `host`, or `host:port` when deploy.yml writes the port. */
+/** The deploy.yml entry's key: `host`, or `host:port` when deploy.yml writes the port; an inventory host's name. */
 export function hostKey(host: HostConfig): string {
+  if (host.name !== undefined) return host.name;
   return host.port !== undefined ? `${host.host}:${host.port}` : host.host;
 }
 
@@ -77,6 +78,8 @@ const DEFAULT_IDENTITY = /^~\/\.ssh\/id_(rsa|ecdsa|ecdsa_sk|ed25519|ed25519_sk|x
 export async function resolveTarget(host: HostConfig, ssh: SshConfig, lookup: SshLookup, ctx: TargetContext, configFile?: string): Promise<ResolvedTarget> {
   const alias = host.host.replace(/^\[(.*)\]$/, '$1');
   const key = hostKey(host);
+  // An inventory host's values were written in the inventory, as a deploy.yml host's are in deploy.yml.
+  const written: ValueSource = host.name !== undefined ? 'inventory' : 'deploy.yml host';
   const named = (e: unknown) => {
     const message = (e as Error).message;
     return new UserError(message.includes(key) ? message : `${key}: ${message}`, { host: key });
@@ -90,9 +93,9 @@ export async function resolveTarget(host: HostConfig, ssh: SshConfig, lookup: Ss
   return {
     ...hop, identityFiles, ...known, key, primary: host.primary, jumps, configFile,
     sources: {
-      user: host.userFrom ? `deploy.yml ${host.userFrom}` : answer.userFromConfig ? 'ssh config' : 'default',
-      hostName: answer.hostname.toLowerCase() !== alias.toLowerCase() ? 'ssh config' : 'deploy.yml host',
-      port: host.port !== undefined ? 'deploy.yml host' : answer.port !== 22 ? 'ssh config' : 'default',
+      user: host.userFrom === 'inventory' ? 'inventory' : host.userFrom ? `deploy.yml ${host.userFrom}` : answer.userFromConfig ? 'ssh config' : 'default',
+      hostName: answer.hostname.toLowerCase() !== alias.toLowerCase() ? 'ssh config' : written,
+      port: host.port !== undefined ? written : answer.port !== 22 ? 'ssh config' : 'default',
       identityFiles: ssh.identityFile ? 'deploy.yml environment' : answer.identityFiles.every((f) => DEFAULT_IDENTITY.test(f)) ? 'default' : 'ssh config',
       knownHosts: ssh.knownHosts ? 'deploy.yml environment'
         : answer.userKnownHostsFiles.every((f) => /\/\.ssh\/known_hosts2?$/.test(f)) ? 'default' : 'ssh config',

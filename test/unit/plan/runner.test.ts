@@ -63,6 +63,39 @@ describe('plan runner', () => {
     assert.equal(sawAbort, false);
   });
 
+  it('reports each host\'s part of a step, adds up a step repeated per batch, and lets a step see a cancel past the point of no return', async () => {
+    const events: PlanEvent[] = [];
+    const controller = new AbortController();
+    let sawCancel = false;
+    const perHost = (name: string, batch: number, hosts: string[]): Step<State> => ({
+      name, title: `Step ${name}`, batch, finishOnCancel: true,
+      describe: () => hosts.map((host) => ({ host, commands: [`do ${name}`] })),
+      run: async (ctx) => {
+        await Promise.allSettled(hosts.map((h) => ctx.onHost(h, async () => {
+          if (h === 'b') throw new Error('b broke');
+        })));
+        ctx.bytesSent('a', 42);
+        controller.abort();
+        sawCancel = ctx.cancelRequest.aborted && !ctx.signal.aborted;
+      },
+    });
+    const r = await runPlan({ title: 't', steps: [perHost('switch', 1, ['a']), perHost('switch', 2, ['b', 'c'])], batches: [{ hosts: ['a'], canary: true }, { hosts: ['b', 'c'], canary: false }] },
+      { log: [] }, (e) => events.push(e), controller.signal);
+    assert.deepEqual(r.outcome, { ok: true });
+    assert.equal(sawCancel, true);
+    const start = events[0];
+    assert.ok(start.type === 'plan-start');
+    assert.deepEqual(start.steps.map((s) => [s.name, s.batch, s.hosts]), [['switch', 1, ['a']], ['switch', 2, ['b', 'c']]]);
+    assert.deepEqual(start.batches, [{ hosts: ['a'], canary: true }, { hosts: ['b', 'c'], canary: false }]);
+    assert.deepEqual(events.flatMap((e) => (e.type === 'host-end' ? [[e.host, e.ok, e.error]] : [])), [['a', true, undefined], ['b', false, 'b broke'], ['c', true, undefined]]);
+    assert.equal(events.filter((e) => e.type === 'host-start').length, 3);
+    assert.ok(events.some((e) => e.type === 'bytes-sent' && e.host === 'a' && e.bytes === 42));
+    assert.ok(events.some((e) => e.type === 'step-start' && e.batch === 2 && e.hosts?.join() === 'b,c'));
+    assert.deepEqual(Object.keys(r.durations), ['switch']);
+    const ends = events.flatMap((e) => (e.type === 'step-end' ? [e.durationMs] : []));
+    assert.equal(r.durations.switch, ends[0] + ends[1]);
+  });
+
   it('describes a plan for --dry-run', () => {
     assert.equal(describePlan(plan([step('a', () => {})]), { log: [] }), 'test plan\n1. Step a [a]\n   local: do a');
   });
