@@ -16,6 +16,7 @@ import { registerConsoleCommand } from './vscode/consoleCommand';
 import { registerLogsCommand } from './vscode/logsCommand';
 import { registerRpcCommand } from './vscode/rpcCommand';
 import { registerEnvCommand } from './vscode/envCommand';
+import { registerDeployPanel, type DeployPanel } from './vscode/deployPanel';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
@@ -24,6 +25,7 @@ export interface PhoenixDeployApi {
   terminalText(key: string): string;
   /** Where the extension's logs (the output channel's file among them) are written. */
   logUri: vscode.Uri;
+  deployPanel: DeployPanel;
 }
 
 /** Wires up the features; each lives in its own file under src/vscode/. */
@@ -44,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerSecretCommands(context, secrets);
   registerBuildCommand(context, jobs, buildProblems);
   const servers = registerServersView(context, secrets);
-  registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems });
+  const deployPanel = registerDeployPanel(context);
+  registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems, deployPanel });
   registerSetupCommand(context, { ...jobs, secrets, servers });
   registerHostCommands(context);
   registerConsoleCommand(context, secrets);
@@ -52,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerRpcCommand(context, { ...jobs, secrets });
   registerEnvCommand(context, { ...jobs, secrets });
   registerStatusBar(context, findings, servers);
-  return { servers, terminalText: (key) => terminals.transcript(key), logUri: context.logUri };
+  return { servers, terminalText: (key) => terminals.transcript(key), logUri: context.logUri, deployPanel };
 }
 
 export function deactivate(): void {}

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
 import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
 import type { DeployResult } from '../core/deploy';
+import type { EventSink } from '../core/plan/types';
 import { buildRelease } from './buildCommand';
+import type { DeployPanel } from './deployPanel';
 import { changesSince } from './changes';
 import { runJob, type JobServices } from './jobs';
 import { pickEnvironment } from './pickers';
@@ -17,6 +19,16 @@ export interface DeployCommandContext extends JobServices {
   secrets: Secrets;
   servers: ServersProvider;
   buildProblems: vscode.DiagnosticCollection;
+  deployPanel: DeployPanel;
+}
+
+/** The job's events go to its terminal and, as a grid, to the Deploy panel. */
+function watched(services: DeployCommandContext, emit: EventSink): EventSink {
+  const panel = services.deployPanel.start();
+  return (event) => {
+    emit(event);
+    panel(event);
+  };
 }
 
 function failIfNotOk(result: DeployResult): DeployResult {
@@ -51,7 +63,7 @@ async function deploy(services: DeployCommandContext, root: vscode.Uri, config: 
   const options = await editorRemoteOptions(root, env, services.secrets);
   const deployModule = await import('../core/deploy');
   const result = await runJob(services, env.name, vscode.l10n.t('Deploy {0} to {1}', manifest.id, env.name), async (ctx) =>
-    failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, ctx.emit, ctx.signal)),
+    failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, watched(services, ctx.emit), ctx.signal)),
     () => void deploy(services, root, config, env));
   if (result?.ok) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.deployed', true);
   await services.servers.refresh();
@@ -84,7 +96,7 @@ async function rollback(services: DeployCommandContext, node?: ServerNode): Prom
   const deployModule = await import('../core/deploy');
   const target = to;
   const result = await runJob(services, env.name, vscode.l10n.t('Roll back {0} to {1}', env.name, target), async (ctx) =>
-    failIfNotOk(await deployModule.runRollback({ ...options, to: target }, ctx.emit, ctx.signal)));
+    failIfNotOk(await deployModule.runRollback({ ...options, to: target }, watched(services, ctx.emit), ctx.signal)));
   await services.servers.refresh();
   return result;
 }

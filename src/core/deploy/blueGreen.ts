@@ -139,7 +139,7 @@ export async function routeBack(h: HostState, state: DeployState, ctx: StepConte
     await runOn(h, routeCommand(host, from, to), ctx, `routing nginx back to ${sw.from}`);
     sw.routed = false;
     state.rolledBack = true;
-    ctx.rolledBack(h.target.key, h.previous ?? `the ${sw.from} slot`);
+    ctx.rolledBack(h.target.key, h.previous ?? `the ${sw.from} slot`, ['route']);
     await runOn(h, systemctl('disable', to.unit), ctx, `disabling ${to.unit}`);
     ctx.note(`nginx → ${sw.from} again`, 'warning', h.target.key);
   } catch (e) {

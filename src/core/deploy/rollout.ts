@@ -5,7 +5,7 @@
  * every batch, goes back to the release it ran before; hosts of later batches are never touched.
  */
 import type { RolloutConfig } from '../config/types';
-import { CancelledError, type PlanBatch, type Step, type StepContext } from '../plan/types';
+import { CancelledError, UserError, type PlanBatch, type Step, type StepContext } from '../plan/types';
 import type { DeployState, HostState } from './types';
 import type { Select } from './steps/describe';
 
@@ -58,9 +58,13 @@ function batchStep(step: Step<DeployState>, batch: number, first: boolean, rollB
       try {
         await step.run(ctx, state);
       } catch (e) {
-        if (state.rollout) state.rollout.failedBatch ??= batch;
+        if (!state.rollout || (e as Error).name === 'CancelledError') throw e;
+        state.rollout.failedBatch ??= batch;
         await rollBack(state, ctx);
-        throw e;
+        // The terminal, the panel and the result all say which batch it was.
+        const hosts = state.hosts.filter((h) => h.batch === batch).map((h) => h.target.key).join(', ');
+        throw Object.assign(new UserError(`batch ${batch} of ${state.rollout.batches} (${hosts}) failed at ${step.name}: ${(e as Error).message}`,
+          (e as UserError).detail), { cause: e });
       }
     },
   };

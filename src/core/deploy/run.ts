@@ -40,14 +40,11 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     ? `\nHosts now: ${hosts.map((h) => `${h.host} → ${h.current ?? 'none'}${standing(h)}`).join('; ')}`
     : '';
   const failedBatch = state.rollout?.failedBatch;
-  const batch = failedBatch !== undefined
-    ? `batch ${failedBatch} of ${state.rollout!.batches} (${hosts.filter((h) => h.batch === failedBatch).map((h) => h.host).join(', ')}) failed at ${outcome.ok ? '' : outcome.step}: `
-    : '';
   return {
     kind: state.kind,
     ok: outcome.ok,
     cancelled: !outcome.ok && outcome.cancelled,
-    error: outcome.ok ? undefined : `${batch}${outcome.error.message}${where}${unseen}`,
+    error: outcome.ok ? undefined : `${outcome.error.message}${where}${unseen}`,
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
     rolledBack: state.rolledBack,

@@ -100,7 +100,7 @@ function stepContext(step: string, signal: AbortSignal, cancel: AbortSignal | un
       }
     },
     bytesSent: (host, bytes) => emit({ type: 'bytes-sent', step, host, bytes }),
-    rolledBack: (host, to) => emit({ type: 'rolled-back', step, host, to }),
+    rolledBack: (host, to, undid) => emit({ type: 'rolled-back', step, host, to, undid }),
   };
 }
 

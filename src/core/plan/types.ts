@@ -26,8 +26,8 @@ export interface StepContext {
   onHost<T>(host: string, work: () => Promise<T>): Promise<T>;
   /** Bytes sent to a host (the upload), for per-host progress. */
   bytesSent(host: string, bytes: number): void;
-  /** A host that had switched went back to the release it ran before. */
-  rolledBack(host: string, to: string): void;
+  /** A host that had switched went back to the release it ran before; `undid`: the steps whose work it reversed (e.g. switch). */
+  rolledBack(host: string, to: string, undid: string[]): void;
 }
 
 export interface Step<S> {
@@ -88,7 +88,7 @@ export type PlanEvent =
   | { type: 'host-start'; step: string; host: string }
   | { type: 'host-end'; step: string; host: string; ok: boolean; durationMs: number; error?: string }
   | { type: 'bytes-sent'; step: string; host: string; bytes: number }
-  | { type: 'rolled-back'; step: string; host: string; to: string }
+  | { type: 'rolled-back'; step: string; host: string; to: string; undid: string[] }
   | { type: 'step-end'; step: string; ok: boolean; durationMs: number; error?: string }
   | { type: 'plan-end'; ok: boolean; cancelled: boolean; error?: string; durationMs: number };
 

@@ -118,6 +118,7 @@ export async function rollBackBlueGreen(state: DeployState, ctx: StepContext): P
     await runOn(h, switchCommand(state.paths, h.previous!), ctx, 'switching current back').then(() => {
       h.switched = false;
       h.rolledBackTo = h.previous;
+      ctx.rolledBack(h.target.key, h.previous!, ['switch']);
     }, (x: Error) => {
       h.rollbackFailed = x.message;
       ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key);

@@ -66,7 +66,7 @@ export async function rollBackSwitched(state: DeployState, ctx: StepContext): Pr
       state.rolledBack = true;
       await restartOn(h, state, ctx, 'restarting after switching back');
       ctx.note(`rolled back to ${h.previous}`, 'warning', h.target.key);
-      ctx.rolledBack(h.target.key, h.previous);
+      ctx.rolledBack(h.target.key, h.previous, ['switch']);
       const health = state.environment.health;
       if (health) {
         const report = await pollHealth(h, health, state, ctx.signal);
