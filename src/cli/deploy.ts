@@ -45,7 +45,8 @@ export async function runDeployCommand(ctx: CliContext): Promise<number> {
     const { plan, state } = build.createBuildPlan({ projectDir: ctx.cwd, config });
     const { describePlan } = await import('../core/plan/runner');
     const { release, summary } = await prospectiveRelease(ctx.cwd, config);
-    ctx.stdout(`${describePlan(plan, state)}\n\n${summary}\n${deploy.describeDeploy({ ...options, release })}\n`);
+    const inventory = env.inventory ? `Hosts: group ${env.inventory.group} of ${env.inventory.file} (ansible-inventory): ${options.targets.map((t) => t.key).join(', ')}\n` : '';
+    ctx.stdout(`${describePlan(plan, state)}\n\n${summary}\n${inventory}${deploy.describeDeploy({ ...options, release })}\n`);
     return 0;
   }
   const signal = interruptSignal(ctx.stderr);

@@ -70,7 +70,8 @@ export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {
   item.contextValue = 'environment';
   item.iconPath = new vscode.ThemeIcon('cloud');
   item.description = env.deployTo;
-  item.tooltip = new vscode.MarkdownString(`**${env.name}**\n\n\`${env.deployTo}\` on ${env.hosts.length} host(s)`);
+  const from = env.inventory ? vscode.l10n.t(' from group {0} of {1}', env.inventory.group, env.inventory.file) : '';
+  item.tooltip = new vscode.MarkdownString(`**${env.name}**\n\n\`${env.deployTo}\` on ${env.hosts.length} host(s)${from}`);
   return item;
 }
 

@@ -75,17 +75,17 @@ describe('hosts from an Ansible inventory (the real ansible-inventory)', functio
 
   it('INI: a group\'s hosts with ansible_port per host and ansible_user from [web:vars]; other groups untouched', async () => {
     assert.deepEqual(await hostsOf(project('web', 'deploy/inventory.ini', INI)), [
-      { name: 'web1', host: '127.0.0.1', port: 2511, user: 'app', primary: false },
-      { name: 'web2', host: '127.0.0.1', port: 2512, user: 'app', primary: true },
+      { name: 'web1', host: '127.0.0.1', port: 2511, user: 'app', userFrom: 'inventory', primary: false },
+      { name: 'web2', host: '127.0.0.1', port: 2512, user: 'app', userFrom: 'inventory', primary: true },
     ]);
-    assert.deepEqual((await hostsOf(project('fleet', 'deploy/inventory.ini', INI)))?.map((h) => [h.name, h.user, h.primary]),
-      [['web1', 'app', false], ['web2', 'app', true], ['db1', 'deploy', false]], 'a group of groups; db1 has no ansible_user, so deploy.yml\'s user');
+    assert.deepEqual((await hostsOf(project('fleet', 'deploy/inventory.ini', INI)))?.map((h) => [h.name, h.user, h.userFrom, h.primary]),
+      [['web1', 'app', 'inventory', false], ['web2', 'app', 'inventory', true], ['db1', 'deploy', 'environment', false]], 'a group of groups; db1 has no ansible_user, so deploy.yml\'s user');
   });
 
   it('YAML: groups of groups, group vars, phoenix_primary: true', async () => {
     const hosts = await hostsOf(project('fleet', 'deploy/inventory.yml', YAML));
     assert.deepEqual(hosts?.map((h) => [h.name, h.host, h.port, h.user, h.primary]),
-      [['w1', '10.1.0.1', 2222, 'deployer', false], ['w2', '10.1.0.2', 22, 'deployer', false], ['q1', '10.1.0.9', 22, 'deploy', true]]);
+      [['w1', '10.1.0.1', 2222, 'deployer', false], ['w2', '10.1.0.2', undefined, 'deployer', false], ['q1', '10.1.0.9', undefined, 'deploy', true]]);
   });
 
   it('an inventory file that does not exist, and a group that is not in it: config-invalid at their lines', async () => {

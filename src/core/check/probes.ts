@@ -1,5 +1,6 @@
 import type { Finding } from '../findings';
 import { parseDeployConfig } from '../config/load';
+import { applyInventories } from '../project/inventory';
 import { describeBuilder, readProjectFiles } from '../versions/check';
 import { probeImage, type ImageProbeResult } from '../probe/image';
 import { builtWith, hostProbeFindings, hostProbeFromInspection } from '../probe/host';
@@ -33,20 +34,21 @@ export async function runProbes(root: string, env: string, log: (line: string) =
       findings.push({ ...range, severity: 'info', code: 'version-unknown', message: `The build image ${builder.image} could not be probed: ${(e as Error).message}` });
     }
   }
-  findings.push(...(await probeHosts(files.deployYml, env, builder, image, log)));
+  findings.push(...(await probeHosts(root, files.deployYml, env, builder, image, log)));
   return { image, findings };
 }
 
-async function probeHosts(deployYml: string | undefined, envName: string, builder: ReturnType<typeof describeBuilder>,
+async function probeHosts(root: string, deployYml: string | undefined, envName: string, builder: ReturnType<typeof describeBuilder>,
   probe: ImageProbeResult | undefined, log: (line: string) => void): Promise<Finding[]> {
   if (deployYml === undefined) return [];
-  const loaded = parseDeployConfig(deployYml);
+  // Hosts from an inventory are probed like any others; their findings land on the `hosts:` line.
+  const loaded = await applyInventories(parseDeployConfig(deployYml), root);
   const env = loaded.config?.environments[envName];
   if (!env) return [];
   const { resolveTargets, passphraseFromEnv } = await import('../deploy');
   const { defaultServices } = await import('../deploy/context');
   const services = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
-  const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
   let targets;
   try {
     targets = await resolveTargets(env);

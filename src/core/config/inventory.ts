@@ -1,7 +1,8 @@
 /**
  * The hosts of one group of an Ansible inventory, from `ansible-inventory --list` JSON (groups
  * with `hosts` and `children`, `_meta.hostvars` with each host's variables, group vars merged
- * in). `ansible_host`, `ansible_port` and `ansible_user` map onto a deploy.yml host; the host var
+ * in). `ansible_host`, `ansible_port` and `ansible_user` map onto a deploy.yml host (values written
+ * in the inventory count as written, like deploy.yml's; the rest is left to ssh -G); the host var
  * `phoenix_primary: true` marks the primary, else the group's first host is. Pure.
  */
 import { isIPv6 } from 'node:net';
@@ -52,8 +53,11 @@ export function groupHosts(list: unknown, group: string): string[] | undefined {
 const INVENTORY_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,252}$/;
 const TRUE = new Set([true, 1, 'true', 'True', 'TRUE', 'yes', 'Yes', 'on', '1']);
 
-/** The deploy.yml hosts of `group`, or what is wrong with them (naming the host and variable). */
-export function inventoryHosts(list: unknown, group: string, defaultUser: string): InventoryHosts {
+/**
+ * The deploy.yml hosts of `group`, or what is wrong with them (naming the host and variable). A host
+ * without ansible_user takes the environment's `user:` when deploy.yml writes one.
+ */
+export function inventoryHosts(list: unknown, group: string, environmentUser?: string): InventoryHosts {
   const names = groupHosts(list, group);
   if (!names) {
     const known = inventoryGroups(list).filter((g) => g !== 'all' && g !== 'ungrouped');
@@ -66,25 +70,27 @@ export function inventoryHosts(list: unknown, group: string, defaultUser: string
     const vars = isObject(meta[name]) ? meta[name] : {};
     const written = vars.ansible_host ?? name;
     const host = typeof written === 'string' && isIPv6(written) ? `[${written}]` : written; // deploy.yml's form of an IPv6 address
-    const port = vars.ansible_port ?? 22;
-    const user = vars.ansible_user ?? defaultUser;
+    const port = vars.ansible_port;
+    const user = vars.ansible_user;
     const wrong = [
       INVENTORY_NAME.test(name) ? '' : 'the name has characters other than letters, digits, ".", "_" and "-"',
       typeof host === 'string' && HOST_NAME.test(host) ? '' : `ansible_host ${JSON.stringify(host)} is not a host name or IP address`,
-      portOf(port) !== undefined ? '' : `ansible_port ${JSON.stringify(port)} is not a port number (1-65535)`,
-      typeof user === 'string' && USER_NAME.test(user) ? '' : `ansible_user ${JSON.stringify(user)} is not a Unix user name`,
+      port === undefined || portOf(port) !== undefined ? '' : `ansible_port ${JSON.stringify(port)} is not a port number (1-65535)`,
+      user === undefined || (typeof user === 'string' && USER_NAME.test(user)) ? '' : `ansible_user ${JSON.stringify(user)} is not a Unix user name`,
     ].filter((w) => w !== '');
     if (wrong.length > 0) {
       problems.push(`host ${name}: ${wrong.join('; ')}`);
       return [];
     }
-    return [{ name, host: host as string, port: portOf(port)!, user: user as string, primary: TRUE.has(vars.phoenix_primary as never) }];
+    const who = user !== undefined ? { user: user as string, userFrom: 'inventory' as const }
+      : environmentUser !== undefined ? { user: environmentUser, userFrom: 'environment' as const } : {};
+    return [{ name, host: host as string, ...(port !== undefined ? { port: portOf(port)! } : {}), ...who, primary: TRUE.has(vars.phoenix_primary as never) }];
   });
   const primaries = hosts.filter((h) => h.primary);
   if (primaries.length > 1) problems.push(`hosts ${primaries.map((h) => h.name).join(', ')} all set phoenix_primary; at most one may`);
   const seen = new Map<string, string>();
   for (const h of hosts) {
-    const at = `${h.host}:${h.port}`;
+    const at = `${h.host}:${h.port ?? 22}`;
     if (seen.has(at)) problems.push(`hosts ${seen.get(at)} and ${h.name} are both ${at}`);
     seen.set(at, h.name!);
   }

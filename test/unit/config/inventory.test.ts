@@ -31,28 +31,29 @@ describe('Ansible inventory (ansible-inventory --list JSON)', () => {
   });
 
   it('maps ansible_host, ansible_port and ansible_user; phoenix_primary marks the primary', () => {
-    const r = inventoryHosts(LIST, 'web', 'deploy');
+    const r = inventoryHosts(LIST, 'web', 'ops');
     assert.ok(r.ok);
     assert.deepEqual(r.hosts, [
-      { name: 'web1', host: '10.0.0.1', port: 2201, user: 'deploy', primary: false },
-      { name: 'web2', host: '10.0.0.2', port: 2202, user: 'deploy', primary: true },
+      { name: 'web1', host: '10.0.0.1', port: 2201, user: 'deploy', userFrom: 'inventory', primary: false },
+      { name: 'web2', host: '10.0.0.2', port: 2202, user: 'deploy', userFrom: 'inventory', primary: true },
     ]);
-    const api = inventoryHosts(LIST, 'api', 'deploy');
+    // What the inventory does not write is left to deploy.yml's environment user, then to ssh -G.
+    const api = inventoryHosts(LIST, 'api');
     assert.ok(api.ok);
-    assert.deepEqual(api.hosts.map((h) => [h.name, h.host, h.port, h.user, h.primary]),
-      [['api1', 'api1.example.com', 22, 'app', false], ['web1', '10.0.0.1', 2201, 'deploy', false], ['web2', '10.0.0.2', 2202, 'deploy', true]]);
+    assert.deepEqual(api.hosts.map((h) => [h.name, h.host, h.port, h.user, h.userFrom, h.primary]),
+      [['api1', 'api1.example.com', undefined, 'app', 'inventory', false], ['web1', '10.0.0.1', 2201, 'deploy', 'inventory', false], ['web2', '10.0.0.2', 2202, 'deploy', 'inventory', true]]);
   });
 
   it('without phoenix_primary the group\'s first host is the primary; an IPv6 ansible_host is bracketed; no ansible_host means the inventory name', () => {
     const r = inventoryHosts({ ...LIST, g: { hosts: ['db1', 'v6', 'bare'] } }, 'g', 'ops');
     assert.ok(r.ok);
-    assert.deepEqual(r.hosts.map((h) => [h.name, h.host, h.port, h.user, h.primary]),
-      [['db1', '10.0.0.9', 22, 'ops', true], ['v6', '[fd00::5]', 22, 'ops', false], ['bare', 'bare', 22, 'ops', false]]);
+    assert.deepEqual(r.hosts.map((h) => [h.name, h.host, h.port, h.user, h.userFrom, h.primary]),
+      [['db1', '10.0.0.9', undefined, 'ops', 'environment', true], ['v6', '[fd00::5]', undefined, 'ops', 'environment', false], ['bare', 'bare', undefined, 'ops', 'environment', false]]);
   });
 
   it('a group that is not there, or is empty, names the groups there are', () => {
-    assert.deepEqual(inventoryHosts(LIST, 'webs', 'deploy'), { ok: false, problem: 'group', message: 'group "webs" is not in the inventory; it has: api, db, fleet, web' });
-    assert.deepEqual(inventoryHosts({ ...LIST, empty: {} }, 'empty', 'deploy'), { ok: false, problem: 'group', message: 'group "empty" has no hosts' });
+    assert.deepEqual(inventoryHosts(LIST, 'webs'), { ok: false, problem: 'group', message: 'group "webs" is not in the inventory; it has: api, db, fleet, web' });
+    assert.deepEqual(inventoryHosts({ ...LIST, empty: {} }, 'empty'), { ok: false, problem: 'group', message: 'group "empty" has no hosts' });
   });
 
   it('wrong values name the host and the variable; two primaries and two hosts at one address are refused', () => {
@@ -64,7 +65,7 @@ describe('Ansible inventory (ansible-inventory --list JSON)', () => {
       } },
       g: { hosts: ['a', 'b', 'c', '-d'] },
     };
-    const r = inventoryHosts(bad, 'g', 'deploy');
+    const r = inventoryHosts(bad, 'g');
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.message, [
       'host a: ansible_host "x;rm -rf ~" is not a host name or IP address; ansible_port "abc" is not a port number (1-65535)',
@@ -72,7 +73,7 @@ describe('Ansible inventory (ansible-inventory --list JSON)', () => {
       'host c: ansible_port 70000 is not a port number (1-65535)',
       'host -d: the name has characters other than letters, digits, ".", "_" and "-"; ansible_host "-d" is not a host name or IP address',
     ].join('\n'));
-    const twice = inventoryHosts({ _meta: { hostvars: { a: { phoenix_primary: true, ansible_host: 'h' }, b: { phoenix_primary: 'True', ansible_host: 'h' } } }, g: { hosts: ['a', 'b'] } }, 'g', 'deploy');
+    const twice = inventoryHosts({ _meta: { hostvars: { a: { phoenix_primary: true, ansible_host: 'h' }, b: { phoenix_primary: 'True', ansible_host: 'h' } } }, g: { hosts: ['a', 'b'] } }, 'g');
     assert.equal(!twice.ok && twice.message, 'hosts a, b all set phoenix_primary; at most one may\nhosts a and b are both h:22');
   });
 });
