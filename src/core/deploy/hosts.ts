@@ -88,7 +88,7 @@ export async function runOn(h: OnHost, command: Command, ctx: StepContext, what:
     if (timeout?.aborted && !ctx.signal.aborted) {
       throw new CommandTimeoutError(`${what} did not finish within ${timeoutMs! / 1000}s on ${h.target.key}; it was stopped`, h.target.key);
     }
-    if (e instanceof ConnectionLostError) throw new ConnectionLostError(h.target.key, what);
+    if (e instanceof ConnectionLostError) throw new ConnectionLostError(h.target.key, what, e.reason);
     throw e;
   }
   if (result.code !== 0) {

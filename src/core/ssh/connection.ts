@@ -35,6 +35,7 @@ export interface ConnectOptions {
   agentSocket?: string;
   passphrase?: PassphraseProvider;
   readyTimeoutMs?: number;
+  /** Default KEEPALIVE_INTERVAL_MS (ssh config's ServerAliveInterval when set). */
   keepaliveIntervalMs?: number;
   signal?: AbortSignal;
   /** A stream to the host (a bastion's forwarded channel) instead of a new TCP connection. */
@@ -72,12 +73,22 @@ export interface SshConnection {
   close(): Promise<void>;
   /** False once the transport has closed (cut, reset, keepalive timeout or close()). Absent: assume alive. */
   isAlive?(): boolean;
+  /** Why the transport ended, when it did on its own (e.g. the host stopped answering keepalives). */
+  lostReason?(): string | undefined;
 }
 
-/** The SSH transport died under a command: its outcome on the host is unknown. */
+/**
+ * A host that stops answering (frozen, or its network gone without a reset) is given up after this
+ * many keepalives go unanswered, KEEPALIVE_INTERVAL_MS apart: its commands fail then, whatever they
+ * were doing, so one silent host never holds up a deploy for longer than that.
+ */
+export const KEEPALIVE_INTERVAL_MS = 5000;
+export const KEEPALIVE_COUNT_MAX = 3;
+
+/** The SSH transport died under a command: its outcome on the host is unknown. `reason`: why, when known. */
 export class ConnectionLostError extends UserError {
-  constructor(readonly connection: string, during?: string) {
-    super(`the SSH connection to ${connection} was lost${during ? ` during ${during}` : ''}`, { host: connection });
+  constructor(readonly connection: string, during?: string, readonly reason?: string) {
+    super(`the SSH connection to ${connection} was lost${during ? ` during ${during}` : ''}${reason ? ` (${reason})` : ''}`, { host: connection });
     this.name = 'ConnectionLostError';
   }
 }
@@ -149,7 +160,8 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
       ...(options.sock ? { sock: options.sock as never } : { host, port: target.port }),
       username: target.user,
       readyTimeout: options.readyTimeoutMs ?? 20000,
-      keepaliveInterval: options.keepaliveIntervalMs ?? 15000,
+      keepaliveInterval: options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       // An exact list: ssh2's `prepend` ignores names already in its defaults.
       algorithms: preferred.length > 0 ? { serverHostKey: [...new Set([...preferred, ...DEFAULT_HOST_KEY_ORDER])] as never } : undefined,
       hostVerifier: (key: Buffer) => {
@@ -164,10 +176,18 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
     });
   });
   let alive = true;
+  let reason: string | undefined;
+  const keepalive = options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
+  client.on('error', (e: Error) => {
+    // After `ready`, an error ends the transport; the operation it was in fails as a lost connection.
+    if (/keepalive timeout/i.test(e.message)) reason = `it stopped answering: no reply to ${KEEPALIVE_COUNT_MAX} keepalives ${keepalive / 1000} s apart`;
+    else reason ??= e.message;
+  });
   client.on('close', () => (alive = false)); // before ssh2 fails the open channels, so exec sees it
   client.on('end', () => (alive = false));
+  const gone = () => new ConnectionLostError(name, undefined, reason);
   const lost = (e: unknown) => {
-    throw !alive && (e as Error)?.name !== 'AbortError' ? new ConnectionLostError(name) : e;
+    throw !alive && (e as Error)?.name !== 'AbortError' ? gone() : e;
   };
   return {
     target,
@@ -175,19 +195,20 @@ export async function connectSsh(target: SshTarget, options: ConnectOptions): Pr
     fingerprint: verdict?.fingerprint ?? '',
     isAlive: () => alive,
     exec: async (command, execOptions) => {
-      if (!alive) throw new ConnectionLostError(name);
+      if (!alive) throw gone();
       const result = await execOnClient(client, command, execOptions).catch(lost);
       // A channel closed without an exit status because the transport died: not an exit code.
-      if (result.code === -1 && result.signal === undefined && !alive) throw new ConnectionLostError(name);
+      if (result.code === -1 && result.signal === undefined && !alive) throw gone();
       return result;
     },
+    lostReason: () => reason,
     httpGet: (url, o = {}) => httpGet(client, url, o.timeoutMs ?? 5000, o.signal).catch(lost),
     channel: (command) => new Promise<RemoteChannel>((resolve, reject) => {
-      if (!alive) return reject(new ConnectionLostError(name));
+      if (!alive) return reject(gone());
       client.exec(renderCommand(command), (err, ch) => (err ? reject(err) : resolve(ch as unknown as RemoteChannel)));
     }),
     forward: (toHost, toPort) => new Promise<Duplex>((resolve, reject) => {
-      if (!alive) return reject(new ConnectionLostError(name));
+      if (!alive) return reject(gone());
       client.forwardOut('127.0.0.1', 0, toHost, toPort, (err, ch) => (err ? reject(new Error(`${name} could not open a connection to ${toHost}:${toPort}: ${err.message}`)) : resolve(ch)));
     }),
     ptyChannel: (command, size) => new Promise<PtyChannel>((resolve, reject) => {

@@ -35,7 +35,7 @@ const started = new Set<string>();
 process.on('exit', () => {
   if (started.size > 0) {
     try {
-      execFileSync('bash', [HOSTS_SH, 'stop', ...started], { stdio: 'ignore' });
+      for (const name of started) execFileSync('bash', [HOSTS_SH, 'stop', name], { stdio: 'ignore', env: hostsEnv(name) });
     } catch {
       // best effort: a later `hosts.sh start` replaces a leftover container anyway
     }
@@ -43,18 +43,24 @@ process.on('exit', () => {
   rmSync(WORK, { recursive: true, force: true });
 });
 
-export const container = (name: string) => `phx-sandbox-${name}`;
+/** A host named with a suite's own prefix (`pd14-web1`) is its container's name; others are `phx-sandbox-<name>`. */
+export const container = (name: string) => (/^pd\d+-/.test(name) ? name : `phx-sandbox-${name}`);
+/** hosts.sh's environment for one host: the container prefix that gives it container(name). */
+const hostsEnv = (name: string, extra: Record<string, string> = {}) =>
+  ({ ...process.env, HOST_CONTAINER_PREFIX: container(name).slice(0, -name.length), ...extra });
 
 /** Starts (or restarts) a sandbox host and trusts its key in this suite's known_hosts. */
 export async function startHost(name: string, port: number, dockerArgs = ''): Promise<void> {
-  await run('bash', [HOSTS_SH, 'start', name, String(port), 'bookworm', 'hello_phoenix'], { env: { ...process.env, HOST_DOCKER_ARGS: dockerArgs } });
+  await run('bash', [HOSTS_SH, 'start', name, String(port), 'bookworm', 'hello_phoenix'], { env: hostsEnv(name, { HOST_DOCKER_ARGS: dockerArgs }) });
   started.add(name);
   await trustHost(port);
 }
 
 export async function stopHosts(...names: string[]): Promise<void> {
-  await run('bash', [HOSTS_SH, 'stop', ...names]);
-  for (const n of names) started.delete(n);
+  for (const n of names) {
+    await run('bash', [HOSTS_SH, 'stop', n], { env: hostsEnv(n) });
+    started.delete(n);
+  }
 }
 
 /** Replaces this suite's known_hosts entry for the port with the key the host presents now. */

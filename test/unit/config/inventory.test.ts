@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseDeployConfig } from '../../../src/core/config/load';
 import { groupHosts, inventoryHosts } from '../../../src/core/config/inventory';
 
 /** `ansible-inventory --list` output (as ansible-core 2.14 prints it) for an inventory with groups of groups. */
@@ -75,5 +76,26 @@ describe('Ansible inventory (ansible-inventory --list JSON)', () => {
     ].join('\n'));
     const twice = inventoryHosts({ _meta: { hostvars: { a: { phoenix_primary: true, ansible_host: 'h' }, b: { phoenix_primary: 'True', ansible_host: 'h' } } }, g: { hosts: ['a', 'b'] } }, 'g');
     assert.equal(!twice.ok && twice.message, 'hosts a, b all set phoenix_primary; at most one may\nhosts a and b are both h:22');
+  });
+});
+
+describe('hosts: { inventory, group } in deploy.yml', () => {
+  const env = (hosts: string) => `environments:\n  production:\n    deploy_to: /srv/a\n    restart: sv restart a\n    hosts:\n${hosts}`;
+  const wrong = (hosts: string) => parseDeployConfig(env(hosts)).findings.map((f) => [f.line, f.code, f.message]);
+
+  it('reads the file and the group', () => {
+    const config = parseDeployConfig(env('      inventory: deploy/inventory.ini\n      group: web\n')).config;
+    assert.deepEqual(config?.environments.production.inventory, { file: 'deploy/inventory.ini', group: 'web' });
+  });
+
+  it('every wrong value is a config-invalid finding at its own line', () => {
+    assert.deepEqual(wrong('      inventory: -i/etc/passwd\n      group: web\n').map((f) => f.slice(0, 2)), [[6, 'config-invalid']]);
+    assert.match(String(wrong('      inventory: a,b\n      group: web\n')[0][2]), /hosts\.inventory "a,b" is not valid: a path to an Ansible inventory file .*no commas/);
+    assert.deepEqual(wrong('      inventory: deploy/inventory.ini\n      group: "web servers"\n').map((f) => f.slice(0, 2)), [[7, 'config-invalid']]);
+    assert.match(String(wrong('      inventory: deploy/inventory.ini\n')[0][2]), /group/);
+    assert.match(String(wrong('      inventory: deploy/inventory.ini\n      group: web\n      limit: 2\n')[0]), /^8,config-invalid,.*unknown key "limit"/);
+    const both = parseDeployConfig(env('      inventory: [x]\n      group: 7\n'));
+    assert.deepEqual(both.findings.map((f) => f.line).sort(), [6, 7], 'one finding at each wrong value');
+    assert.equal(both.config, undefined);
   });
 });

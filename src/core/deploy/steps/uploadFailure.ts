@@ -14,7 +14,7 @@ const DISK_FULL = /No space left on device|Disk quota exceeded|ENOSPC|EDQUOT/i;
 export async function explainUploadFailure(e: Error, h: HostState, state: DeployState, ctx: StepContext): Promise<Error> {
   if (e.name === 'AbortError') return e;
   const conn = h.conn;
-  if (conn && conn.isAlive?.() === false) return new ConnectionLostError(h.target.key, `the upload (${firstLine(e.message)})`);
+  if (conn && conn.isAlive?.() === false) return new ConnectionLostError(h.target.key, `the upload (${firstLine(e.message)})`, conn.lostReason?.());
   if (!DISK_FULL.test(e.message) || !conn) return e;
   const staging = state.paths.staging(state.identity.developer);
   const signal = new AbortController().signal; // clean up even if the deploy is being cancelled
