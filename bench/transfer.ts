@@ -16,7 +16,7 @@ import type { Manifest } from '../src/core/build';
 import { parseRsyncStats, rshWords, type RsyncStats } from '../src/core/ssh/rsync';
 import type { SshConnection } from '../src/core/ssh/connection';
 import {
-  BenchProject, benchHosts, connect, Counter, DEPLOY_TO, deployOptions, formatSteps, identity, KEY, KNOWN_HOSTS, now, releaseIds,
+  BenchProject, benchHosts, connect, containerOf, Counter, DEPLOY_TO, deployOptions, formatSteps, identity, KEY, KNOWN_HOSTS, now, releaseIds,
   remoteOptions, runBench, secs, sh, startHosts, stepSink, stopHosts, today, type BenchHost,
 } from './support/sandbox';
 import { startBastionRoute } from './support/bastion';
@@ -39,7 +39,7 @@ const sums = (dir: string) => `cd ${dir} && { find . -type f -exec sha256sum {} 
 
 /** Bytes the host's network interface received: the host's own counter, SSH and TCP overhead included. */
 async function hostRxBytes(h: BenchHost): Promise<number> {
-  const { stdout } = await run('docker', ['exec', `phx-sandbox-${h.name}`, 'cat', '/sys/class/net/eth0/statistics/rx_bytes']);
+  const { stdout } = await run('docker', ['exec', containerOf(h), 'cat', '/sys/class/net/eth0/statistics/rx_bytes']);
   return Number(stdout.trim());
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench`: compile, bundle, then every benchmark in sequence (out/bench/all.js), each printing
 // its figures and the command that produced them. Extra arguments pick benchmarks by name, e.g.
-// `npm run bench -- transfer fanout`. Sandbox hosts use 127.0.0.1:2300-2330 only.
+// `npm run bench -- transfer fanout`. Sandbox hosts use 127.0.0.1:2300-2330 only (BENCH_PORTS=FIRST-LAST
+// moves the range, BENCH_CONTAINER_PREFIX names the containers: see bench/support/sandbox.ts).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

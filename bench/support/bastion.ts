@@ -10,11 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentConfig } from '../../src/core/config/types';
-import { APP, environment, KEY, REPO, type BenchHost } from './sandbox';
+import { APP, containerOf, environment, hostsScript as hosts, KEY, type BenchHost } from './sandbox';
 
 const run = promisify(execFile);
-const HOSTS_SH = path.join(REPO, 'scripts', 'testbed', 'hosts.sh');
-const hosts = (...args: string[]) => run('bash', [HOSTS_SH, ...args]);
 
 export interface BastionRoute {
   /** The host's ssh config alias (what deploy.yml lists). */
@@ -30,7 +28,7 @@ export async function startBastionRoute(bastion: BenchHost, behind: BenchHost): 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pd-bench-bastion-'));
   const stop = async () => {
     await hosts('stop', bastion.name).catch(() => undefined);
-    await run('docker', ['network', 'disconnect', '-f', net, `phx-sandbox-${behind.name}`]).catch(() => undefined);
+    await run('docker', ['network', 'disconnect', '-f', net, containerOf(behind)]).catch(() => undefined);
     await hosts('rm-network', net).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };

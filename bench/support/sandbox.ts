@@ -2,6 +2,8 @@
  * Shared pieces of the deploy benchmarks: sandbox hosts (scripts/testbed/hosts.sh, ports 2300–2330
  * on 127.0.0.1 only), real releases from the build engine, and DeployServices wrapped to count SSH
  * connections and remote round trips per host. Nothing here changes how the engine works.
+ * On a machine shared by several people, BENCH_PORTS=2500-2530 moves the whole port range and
+ * BENCH_CONTAINER_PREFIX=pd14- names the hosts' containers (default hosts.sh's phx-sandbox-).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,18 +42,28 @@ export interface BenchHost {
   port: number;
 }
 
+/** `firstPort` is given in the default range 2300-2330; BENCH_PORTS shifts it. */
 export function benchHosts(prefix: string, firstPort: number, count: number): BenchHost[] {
   if (firstPort < 2300 || firstPort + count - 1 > 2330) throw new Error(`bench hosts must use ports 2300-2330 (asked ${firstPort}+${count})`);
-  return Array.from({ length: count }, (_, i) => ({ name: `bench-${prefix}${i + 1}`, port: firstPort + i }));
+  const [first, last] = (process.env.BENCH_PORTS ?? '2300-2330').split('-').map(Number);
+  const shifted = firstPort - 2300 + first;
+  if (!(shifted + count - 1 <= last)) throw new Error(`BENCH_PORTS=${process.env.BENCH_PORTS} has no room for ${count} hosts from ${shifted}`);
+  return Array.from({ length: count }, (_, i) => ({ name: `bench-${prefix}${i + 1}`, port: shifted + i }));
 }
+
+const CONTAINER_PREFIX = process.env.BENCH_CONTAINER_PREFIX ?? 'phx-sandbox-';
+/** The host's container name. */
+export const containerOf = (h: BenchHost) => `${CONTAINER_PREFIX}${h.name}`;
+/** hosts.sh, naming containers as containerOf does. */
+export const hostsScript = (...args: string[]) => run('bash', [HOSTS_SH, ...args], { env: { ...process.env, HOST_CONTAINER_PREFIX: CONTAINER_PREFIX } });
 
 /** Starts hosts (fresh containers, keys trusted), then stops the app so the first deploy's restart starts it. */
 export async function startHosts(hosts: BenchHost[]): Promise<void> {
-  await Promise.all(hosts.map((h) => run('bash', [HOSTS_SH, 'start', h.name, String(h.port), 'bookworm', APP])));
+  await Promise.all(hosts.map((h) => hostsScript('start', h.name, String(h.port), 'bookworm', APP)));
 }
 
 export async function stopHosts(hosts: BenchHost[]): Promise<void> {
-  if (hosts.length > 0) await run('bash', [HOSTS_SH, 'stop', ...hosts.map((h) => h.name)]).catch(() => undefined);
+  if (hosts.length > 0) await hostsScript('stop', ...hosts.map((h) => h.name)).catch(() => undefined);
 }
 
 export function environment(hosts: BenchHost[], overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
@@ -88,6 +100,9 @@ export interface HostCounts {
 
 export class Counter {
   readonly hosts = new Map<string, HostCounts>();
+  /** Connections being opened right now, and the most at once since reset(). */
+  private connecting = 0;
+  peakConnecting = 0;
 
   of(key: string): HostCounts {
     let c = this.hosts.get(key);
@@ -97,6 +112,7 @@ export class Counter {
 
   reset(): void {
     this.hosts.clear();
+    this.peakConnecting = 0;
   }
 
   /** Round trips = exec calls + exec channels (rsync); health GETs are reported on their own. */
@@ -111,7 +127,12 @@ export class Counter {
       connect: async (t: ResolvedTarget, signal: AbortSignal) => {
         const counts = this.of(t.key);
         counts.connects++;
-        return this.wrap(await base.connect(t, signal), counts);
+        this.peakConnecting = Math.max(this.peakConnecting, ++this.connecting);
+        try {
+          return this.wrap(await base.connect(t, signal), counts);
+        } finally {
+          this.connecting--;
+        }
       },
     };
   }
