@@ -16,14 +16,21 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+export interface WorkbenchOptions {
+  /** User settings besides trust and the startup editor (default: accessibility mode on). */
+  settings?: Record<string, unknown>;
+  width?: number;
+}
+
 /**
  * code-server with the extension on `workspace`, trusted, in Debian's Chromium, ready to drive.
  * Accessibility mode makes the terminal keep its text in the DOM, where a test can read it.
  */
-export async function openWorkbench(workspace: string): Promise<Workbench> {
-  const server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'editor.accessibilitySupport': 'on' } });
+export async function openWorkbench(workspace: string, options: WorkbenchOptions = {}): Promise<Workbench> {
+  const settings = options.settings ?? { 'editor.accessibilitySupport': 'on' };
+  const server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', ...settings } });
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: 900 } });
   await page.goto(workbenchUrl(server, workspace, REPO_ROOT));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   return {
@@ -33,4 +40,15 @@ export async function openWorkbench(workspace: string): Promise<Workbench> {
       await server.stop();
     },
   };
+}
+
+/** Polls `probe` until it returns a truthy value (every 500 ms, at most `ms`). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -2,20 +2,9 @@ import * as assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from '../support/browser';
+import { openWorkbench, until, type Workbench } from '../support/browser';
 import { RESULTS_DIR } from '../support/paths';
 import { createSandboxProject, type SandboxProject } from '../support/sandboxProject';
-
-/** Polls `probe` until it returns a truthy value. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('a developer deploys from the editor (Playwright + code-server + a real host)', function () {
   let project: SandboxProject;

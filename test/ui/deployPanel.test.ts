@@ -11,30 +11,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { startCodeServer, workbenchUrl, type CodeServer } from '../support/codeServer';
-import { REPO_ROOT, RESULTS_DIR } from '../support/paths';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openWorkbench, until, type Workbench } from '../support/browser';
+import { RESULTS_DIR } from '../support/paths';
 import { createSandboxProject, type SandboxProject } from '../support/sandboxProject';
 
-const HOSTS = [1, 2, 3, 4].map((n) => ({ name: `pd14-ui${n}`, port: 2520 + n }));
+const HOSTS = [1, 2, 3, 4].map((n) => ({ name: `pd14-ui${n}`, port: 2525 + n })); // 2526-2529: apart from fleet.test's and the fan-out bench's hosts
 const CRASHING = 'web3'; // batch 2 of [web1] [web2 web3] [web4]
 const onHost = (name: string, script: string) => execFileSync('docker', ['exec', `phx-sandbox-${name}`, 'sh', '-c', script], { encoding: 'utf8' }).trim();
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 describe('the Deploy panel shows a rolling deploy whose second batch fails (Playwright + code-server + real hosts)', function () {
   let project: SandboxProject;
-  let server: CodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: path.join(RESULTS_DIR, `deploy-panel-${name}.png`) });
   /** The panel's page: a webview is an iframe holding the page's own iframe. */
@@ -72,17 +60,13 @@ describe('the Deploy panel shows a rolling deploy whose second batch fails (Play
     project.commitAndPush(app, readFileSync(path.join(project.dir, app), 'utf8').replace('  def start(_type, _args) do\n',
       '  def start(_type, _args) do\n    if File.exists?("/opt/hello_phoenix/shared/crash-on-boot"), do: raise("crashing on boot on purpose")\n'), 'Crash on boot where marked');
     onHost(HOSTS[2].name, 'touch /opt/hello_phoenix/shared/crash-on-boot');
-    server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'workbench.colorTheme': 'Default Dark Modern' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(workbenchUrl(server, project.dir, REPO_ROOT));
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    workbench = await openWorkbench(project.dir, { settings: { 'workbench.colorTheme': 'Default Dark Modern' }, width: 1600 });
+    page = workbench.page;
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.tool-versions' }).waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.close();
     await project?.cleanup();
   });
 
