@@ -76,7 +76,7 @@ describe('plan runner', () => {
         })));
         ctx.bytesSent('a', 42);
         controller.abort();
-        sawCancel = ctx.cancelRequest.aborted && !ctx.signal.aborted;
+        sawCancel = ctx.cancel?.aborted === true && !ctx.signal.aborted;
       },
     });
     const r = await runPlan({ title: 't', steps: [perHost('switch', 1, ['a']), perHost('switch', 2, ['b', 'c'])], batches: [{ hosts: ['a'], canary: true }, { hosts: ['b', 'c'], canary: false }] },
