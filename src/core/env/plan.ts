@@ -4,6 +4,7 @@
  * restart the live release so it reads the file (blue/green: the slot dance, no dropped request).
  * Values are on stdin of the write and nowhere else: not in events, results, logs or commands.
  */
+import { describePerHost } from '../plan/describe';
 import { describePlan, runPlan } from '../plan/runner';
 import { CancelledError, UserError, type EventSink, type Plan, type Step } from '../plan/types';
 import { renderCommand } from '../shell';
@@ -19,7 +20,6 @@ import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange
 import { ENV_CHANGED_EXIT, parseEnvRead, readEnvCommand, writeEnvCommand } from './remote';
 import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
 
-const each = (state: EnvState, lines: (key: string) => string[]) => state.hosts.map((h) => ({ host: h.target.key, commands: lines(h.target.key) }));
 
 export function describeChanges(changes: readonly EnvChange[]): string {
   const words: Record<EnvChange['action'], string> = { add: 'add', change: 'change', keep: 'unchanged', remove: 'remove', absent: 'not set' };
@@ -29,7 +29,7 @@ export function describeChanges(changes: readonly EnvChange[]): string {
 const readStep: Step<EnvState> = {
   name: 'read',
   title: 'Read shared/env on each host',
-  describe: (state) => each(state, () => [renderCommand(readEnvCommand(state.paths.sharedEnv))]),
+  describe: (state) => describePerHost(state.hosts, () => [readEnvCommand(state.paths.sharedEnv)]),
   async run(ctx, state) {
     if (state.restart) restartLiveRelease(state);
     await onHosts(state.hosts, async (h) => {
@@ -71,7 +71,7 @@ const writeStep: Step<EnvState> = {
   name: 'write',
   title: 'Write shared/env (temp file, mode 0600, renamed into place)',
   finishOnCancel: true, // every host gets the same file once writing starts
-  describe: (state) => each(state, () => [`${renderCommand(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'))}  # the new file on stdin`]),
+  describe: (state) => describePerHost(state.hosts, () => [`${renderCommand(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'))}  # the new file on stdin`]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const file = state.files.get(h.target.key);

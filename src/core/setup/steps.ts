@@ -1,6 +1,7 @@
 /** setup's named steps. Nothing changes on any host before `confirm`, and only what differs after it. */
-import { UserError, CancelledError, type Step, type StepDescription } from '../plan/types';
+import { UserError, CancelledError, type Step } from '../plan/types';
 import { onHosts, runOn } from '../deploy/hosts';
+import { describePerHost } from '../plan/describe';
 import { liveSlotOf } from '../host/nginx';
 import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';
 import { renderCommand } from '../shell';
@@ -13,13 +14,11 @@ import {
 } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
-const each = (state: SetupState, lines: (h: SetupHostState) => string[]): StepDescription[] =>
-  state.hosts.map((h) => ({ host: h.target.key, commands: lines(h) }));
 
 export const connectStep: Step<SetupState> = {
   name: 'connect',
   title: 'Connect over SSH (verify host keys)',
-  describe: (state) => each(state, (h) => describeTarget(h.target)),
+  describe: (state) => describePerHost(state.hosts, (h) => describeTarget(h.target)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       h.conn = await state.services.connect(h.target, ctx.signal);
@@ -32,7 +31,7 @@ export const connectStep: Step<SetupState> = {
 export const rightsStep: Step<SetupState> = {
   name: 'rights',
   title: 'Check that sudo -n works',
-  describe: (state) => each(state, () => [renderCommand(sudoCheckCommand())]),
+  describe: (state) => describePerHost(state.hosts, () => [renderCommand(sudoCheckCommand())]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const result = await h.conn!.exec(sudoCheckCommand(), { signal: ctx.signal });
@@ -56,7 +55,7 @@ function managedPaths(state: SetupState): string[] {
 export const inspectStep: Step<SetupState> = {
   name: 'inspect',
   title: 'Read what is on each host',
-  describe: (state) => each(state, () => [`read ${managedPaths(state).join(', ')}; ${desiredDirectories(state.host).join(', ')}; ${state.host.paths.sharedEnv}`]),
+  describe: (state) => describePerHost(state.hosts, () => [`read ${managedPaths(state).join(', ')}; ${desiredDirectories(state.host).join(', ')}; ${state.host.paths.sharedEnv}`]),
   async run(ctx, state) {
     const host = state.host;
     await onHosts(state.hosts, async (h) => {

@@ -1,6 +1,7 @@
-/** --dry-run text: each host's exact commands, rendered by shell.ts. */
+/** --dry-run text for deploy steps. */
+import { describePerHost } from '../../plan/describe';
 import type { StepDescription } from '../../plan/types';
-import { renderCommand, type Command } from '../../shell';
+import type { Command } from '../../shell';
 import type { DeployState, HostState } from '../types';
 
 /** The hosts a step works on: all of them, or one rollout batch. */
@@ -8,10 +9,7 @@ export type Select = (state: DeployState) => HostState[];
 export const all: Select = (state) => state.hosts;
 
 export function perHost(state: DeployState, commands: (h: HostState) => Array<Command | string | undefined>, hosts = state.hosts): StepDescription[] {
-  return hosts.map((h) => ({
-    host: h.target.key,
-    commands: commands(h).flatMap((c) => (c === undefined ? [] : [typeof c === 'string' ? c : renderCommand(c)])),
-  }));
+  return describePerHost(hosts, commands);
 }
 
 /** The release a host switches to, or a placeholder in a dry run that has not looked yet. */
