@@ -3,10 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ConsoleSession } from '../core/node';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { ServerNode } from './serverNodes';
+import type { HostNode } from './serverNodes';
 import { projectRoot, whenTrusted } from './workspace';
-
-type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
 /** A terminal whose keys (Ctrl-C included) go to IEx on the host's live node, and whose size follows the panel. */
 class ConsoleTerminal implements vscode.Pseudoterminal {

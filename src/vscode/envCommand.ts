@@ -3,10 +3,8 @@ import type { EnvEdit, EnvResult } from '../core/env';
 import { reportJobError, runJob, type JobServices } from './jobs';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { ServerNode } from './serverNodes';
+import type { HostNode } from './serverNodes';
 import { projectRoot, whenTrusted } from './workspace';
-
-type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
 export interface EnvCommandContext extends JobServices {
   secrets: Secrets;

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import type { ServerNode } from './serverNodes';
+import type { HostNode } from './serverNodes';
 import { editorSshBinary, editorTargets } from './remoteOptions';
-
-type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
 /**
  * An interactive ssh session to a host: the same ssh config file, user, port, identities,

@@ -2,10 +2,8 @@ import * as vscode from 'vscode';
 import type { LogLine } from '../core/logs';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { ServerNode } from './serverNodes';
+import type { HostNode } from './serverNodes';
 import { projectRoot, whenTrusted } from './workspace';
-
-type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
 /** The host's app log, following until the terminal is closed (which stops the stream on the host). */
 class LogTerminal implements vscode.Pseudoterminal {

@@ -3,10 +3,8 @@ import type { RpcHostResult } from '../core/node';
 import { runJob, type JobServices } from './jobs';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { ServerNode } from './serverNodes';
+import type { HostNode } from './serverNodes';
 import { projectRoot, whenTrusted } from './workspace';
-
-type HostNode = Extract<ServerNode, { kind: 'host' }>;
 
 export interface RpcCommandContext extends JobServices {
   secrets: Secrets;

@@ -12,6 +12,9 @@ export type ServerNode =
   | { kind: 'slot'; env: EnvironmentConfig; host: string; slot: SlotInfo; release?: ReleaseInfo }
   | { kind: 'message'; text: string; icon: string };
 
+/** A host in the Servers view: what the host context-menu commands receive. */
+export type HostNode = Extract<ServerNode, { kind: 'host' }>;
+
 /** current, the release a plain rollback returns to (from deploys.log), or another release; then the live history. */
 export function releaseNodes(env: EnvironmentConfig, host: HostReleases): ServerNode[] {
   const sorted = [...host.releases].sort((a, b) => b.id.localeCompare(a.id));
@@ -75,7 +78,7 @@ export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {
   return item;
 }
 
-export function hostItem(node: Extract<ServerNode, { kind: 'host' }>): vscode.TreeItem {
+export function hostItem(node: HostNode): vscode.TreeItem {
   const s = node.state;
   const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
   item.contextValue = s?.locked ? 'host.locked' : 'host';
