@@ -137,8 +137,13 @@ describe('the Deploy panel shows a rolling deploy whose second batch fails (Play
 
   it('5. hidden behind another editor and shown again, it shows the same run', async () => {
     await page.locator('.tabs-container .tab', { hasText: 'Phoenix Deploy' }).click();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('.tool-versions');
+    // Keys can be lost while focus moves into the webview's frame: press again until Quick Open shows.
+    const quickOpen = page.locator('.quick-input-widget input');
+    for (let attempt = 0; attempt < 10 && !(await quickOpen.isVisible()); attempt++) {
+      await page.keyboard.press('Control+P');
+      await quickOpen.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    await quickOpen.fill('.tool-versions');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: '.tool-versions' }).first().click();
     await until('the panel to be hidden', async () => (await page.locator('iframe.webview.ready').count()) === 0 || !(await page.locator('iframe.webview.ready').isVisible()), 30_000);
     await shot('5a-hidden');
