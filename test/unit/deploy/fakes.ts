@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from '../../../src/core/config/types';
 import type { DeployIdentity, DeployOptions, DeployServices } from '../../../src/core/deploy/types';
 import type { DeployRecord } from '../../../src/core/remote/log';
 import { renderCommand, type Command } from '../../../src/core/shell';
-import type { SshConnection } from '../../../src/core/ssh/connection';
+import { ConnectionLostError, type SshConnection } from '../../../src/core/ssh/connection';
 import type { ExecResult } from '../../../src/core/ssh/exec';
 import type { ResolvedTarget } from '../../../src/core/ssh/target';
 import { directTarget } from '../../support/targets';
@@ -31,6 +31,8 @@ export interface FakeHost {
   /** shared/env's content (undefined: no file), and what each write sent on stdin. */
   env?: string;
   envWrites?: string[];
+  /** The connection dies right after running the first command this matches (it took effect; its answer is lost). */
+  dropAfter?: (command: string) => boolean;
 }
 
 export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
@@ -92,15 +94,23 @@ function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult 
 }
 
 export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnection {
+  let alive = true;
   return {
     target: target.target,
     name: h.key,
     fingerprint: 'SHA256:fake',
+    isAlive: () => alive,
     async exec(command: Command | string, opts = {}) {
       if (opts.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      if (!alive) throw new ConnectionLostError(h.key, undefined, 'closed');
       const text = typeof command === 'string' ? command : renderCommand(command);
       h.commands.push(text);
       const r = answer(h, text, opts.stdin);
+      if (h.dropAfter?.(text)) {
+        h.dropAfter = undefined;
+        alive = false;
+        throw new ConnectionLostError(h.key, undefined, 'connection reset');
+      }
       if (r.stdout) opts.onStdout?.(r.stdout);
       return r;
     },

@@ -8,12 +8,12 @@ import { renderCommand, type Command } from '../../shell';
 import { systemctl } from '../../host/spec';
 import type { Step, StepContext } from '../../plan/types';
 import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
-import { switchCommand } from '../../remote/release';
 import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../blueGreen';
-import { onHosts, runOn } from '../hosts';
+import { onHosts } from '../hosts';
 import { healthUrl } from '../service';
 import type { DeployState, HostState } from '../types';
 import { all, perHost, releaseOf, type Select } from './describe';
+import { mayHaveSwitched, switchCurrentBack, switchStep } from './switch';
 
 /** For --dry-run before anything is read: the slots as the plan expects them (blue live first). */
 function slotsFor(state: DeployState, h: HostState) {
@@ -69,23 +69,8 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
       }
     },
   };
-  const current: Step<DeployState> = {
-    name: 'switch',
-    title: 'Switch current (atomic rename)',
-    finishOnCancel: true,
-    describe: (state) => describe(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`]),
-    async run(ctx, state) {
-      try {
-        await on(state, ctx, async (h) => {
-          await runOn(h, switchCommand(state.paths, h.release!), ctx, 'switching current');
-          h.switched = true;
-        });
-      } catch (e) {
-        await rollBackBlueGreen(state, ctx);
-        throw e;
-      }
-    },
-  };
+  // `current` moves with the restart strategy's own step, and its safety for a lost connection.
+  const current = switchStep(select, rollBackBlueGreen);
   return [point, start, health, route, current];
 }
 
@@ -114,11 +99,9 @@ export function drainStep(select: Select = all): Step<DeployState> {
  * slot never took traffic are left to the plan's `finally`, which stops it. Never throws.
  */
 export async function rollBackBlueGreen(state: DeployState, ctx: StepContext): Promise<void> {
-  await onHosts(state.hosts.filter((h) => h.switched && h.previous && h.rollbackFailed === undefined), async (h) => {
-    await runOn(h, switchCommand(state.paths, h.previous!), ctx, 'switching current back').then(() => {
-      h.switched = false;
-      h.rolledBackTo = h.previous;
-      ctx.rolledBack(h.target.key, h.previous!, ['switch']);
+  await onHosts(mayHaveSwitched(state), async (h) => {
+    await switchCurrentBack(h, state, ctx).then((back) => {
+      if (back === 'back') ctx.rolledBack(h.target.key, h.previous!, ['switch']);
     }, (x: Error) => {
       h.rollbackFailed = x.message;
       ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key);

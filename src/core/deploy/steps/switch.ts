@@ -41,32 +41,53 @@ export async function readBackCurrent(h: HostState, state: DeployState, signal: 
  * asked what `current` is before anything is touched. Each host is tried once per run. Never
  * throws: the original failure is what the user needs to see.
  */
+/**
+ * Puts `current` on one host back on the release it ran before: the host is reconnected if its
+ * connection was lost, and a host whose switch result was lost is asked what `current` is before
+ * anything is touched. 'unchanged': the switch never happened; 'no-previous': nothing to go back to.
+ * Shared by both strategies' rollbacks.
+ */
+export async function switchCurrentBack(h: HostState, state: DeployState, ctx: StepContext): Promise<'back' | 'unchanged' | 'no-previous'> {
+  await liveConnection(h, state, ctx.signal);
+  if (h.switchUncertain && !h.switched) {
+    const now = await readBackCurrent(h, state, ctx.signal);
+    if (now !== undefined && now !== h.release) {
+      h.switchUncertain = false; // the switch never happened: nothing to undo
+      return 'unchanged';
+    }
+    h.switched = true;
+  }
+  if (!h.previous) return 'no-previous';
+  await runOn(h, switchCommand(state.paths, h.previous), ctx, 'switching current back');
+  h.switched = false;
+  h.switchUncertain = false;
+  h.rolledBackTo = h.previous;
+  state.rolledBack = true;
+  return 'back';
+}
+
+/** Hosts whose `current` may have moved this run, and whose rollback was not tried yet. */
+export const mayHaveSwitched = (state: DeployState) => state.hosts.filter((h) => (h.switched || h.switchUncertain) && h.rollbackFailed === undefined);
+
+/**
+ * Puts every switched host (of every rollout batch) back on the release it ran before, and
+ * restarts it. Used when a switch, restart or health check fails, or a rollout is cancelled. Each
+ * host is tried once per run. Never throws: the original failure is what the user needs to see.
+ */
 export async function rollBackSwitched(state: DeployState, ctx: StepContext): Promise<void> {
-  const switched = state.hosts.filter((h) => (h.switched || h.switchUncertain) && h.rollbackFailed === undefined);
+  const switched = mayHaveSwitched(state);
   if (switched.length === 0) return;
   await onHosts(switched, async (h) => {
     try {
-      await liveConnection(h, state, ctx.signal);
-      if (h.switchUncertain && !h.switched) {
-        const now = await readBackCurrent(h, state, ctx.signal);
-        if (now !== undefined && now !== h.release) {
-          h.switchUncertain = false; // the switch never happened: nothing to undo, no restart
-          return;
-        }
-        h.switched = true;
-      }
-      if (!h.previous) {
+      const back = await switchCurrentBack(h, state, ctx);
+      if (back === 'unchanged') return; // no restart either
+      if (back === 'no-previous') {
         ctx.note('no earlier release to return to; the new release stays current', 'warning', h.target.key);
         return;
       }
-      await runOn(h, switchCommand(state.paths, h.previous), ctx, 'switching back');
-      h.switched = false;
-      h.switchUncertain = false;
-      h.rolledBackTo = h.previous;
-      state.rolledBack = true;
       await restartOn(h, state, ctx, 'restarting after switching back');
       ctx.note(`rolled back to ${h.previous}`, 'warning', h.target.key);
-      ctx.rolledBack(h.target.key, h.previous, ['switch']);
+      ctx.rolledBack(h.target.key, h.previous!, ['switch']);
       const health = state.environment.health;
       if (health) {
         const report = await pollHealth(h, health, state, ctx.signal);
@@ -106,8 +127,11 @@ async function switchHost(h: HostState, state: DeployState, ctx: StepContext): P
   h.switched = true;
 }
 
-/** The point of no return: `current` is renamed onto the new release on every selected host. */
-export function switchStep(select: Select = all): Step<DeployState> {
+/**
+ * The point of no return, for both strategies: `current` is renamed onto the new release on every
+ * selected host (the primary first); on a failure, `rollBack` puts the whole fleet back.
+ */
+export function switchStep(select: Select = all, rollBack: (state: DeployState, ctx: StepContext) => Promise<void> = rollBackSwitched): Step<DeployState> {
   return {
     name: 'switch',
     title: 'Switch current (atomic rename)',
@@ -117,7 +141,7 @@ export function switchStep(select: Select = all): Step<DeployState> {
       try {
         await primaryFirst(select(state), (h) => switchHost(h, state, ctx), ctx);
       } catch (e) {
-        await rollBackSwitched(state, ctx);
+        await rollBack(state, ctx);
         throw e;
       }
     },
