@@ -1,5 +1,5 @@
 import type { CliContext } from './context';
-import { UserError } from '../core/plan/types';
+import { UserError } from '../core/errors';
 import { confirm } from './confirm';
 import { emitTo, remoteOptions } from './deploy';
 import { interruptSignal } from './signals';

@@ -1,3 +1,4 @@
+import { isCancel } from '../core/errors';
 import * as vscode from 'vscode';
 import type { EventSink, PlanEvent } from '../core/plan/types';
 import { renderEvent } from '../core/plan/render';
@@ -61,7 +62,7 @@ export function reportJobError(services: Pick<JobServices, 'log'>, title: string
 }
 
 async function showJobError(title: string, error: Error & { detail?: { file?: string; line?: number } }, log: vscode.LogOutputChannel, retry?: () => unknown) {
-  if (error.name === 'CancelledError') return;
+  if (isCancel(error)) return;
   const openFile = vscode.l10n.t('Open File');
   const showLog = vscode.l10n.t('Show Log');
   const again = vscode.l10n.t('Retry');

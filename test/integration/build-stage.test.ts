@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
-import { UserError } from '../../src/core/plan/types';
+import { UserError } from '../../src/core/errors';
 import { beamText } from '../support/beam';
 import { buildCacheMounts, EventRecorder, LabelledResources, pruneCacheMountsAddedSince } from '../support/buildRun';
 import { PHX_APP, PHX_GREETING, phxDockerfile, phxGreeting, writePhxProject } from '../support/phxProject';

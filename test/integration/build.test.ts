@@ -7,7 +7,7 @@ import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
 import { connectDocker } from '../../src/core/docker/client';
-import { CancelledError, UserError } from '../../src/core/plan/types';
+import { CancelledError, UserError } from '../../src/core/errors';
 import { beamText } from '../support/beam';
 import { EventRecorder, LabelledResources } from '../support/buildRun';
 

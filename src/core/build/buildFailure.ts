@@ -3,7 +3,7 @@
  * daemon's own words, with the output's last lines; never a stack trace.
  */
 import type { ImageBuildError } from '../docker/image';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { DockerStage, ParsedDockerfile } from '../versions/dockerfile';
 import { stageStep, summary } from './stagePlan';
 

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 
 /**
  * One build per project and branch at a time: two would share the checkout, the cache volumes and

@@ -4,7 +4,7 @@
  * kept), RUN runs the same command with the same shell, environment, directory and user.
  */
 import * as posix from 'node:path/posix';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { DockerStage } from '../versions/dockerfile';
 import { jsonArray, resolveCopy, type CopiedFile } from './dockerCopy';
 import { StageScope } from './dockerScope';

@@ -1,6 +1,7 @@
 import { execIn, putTar, type Container } from '../docker/container';
 import { packFiles } from '../docker/context';
-import { UserError, type StepContext } from '../plan/types';
+import { type StepContext } from '../plan/types';
+import { UserError } from '../errors';
 import type { CopiedFile } from './dockerCopy';
 import { mapContainerPaths } from './pathMapping';
 import type { ReplayCommand, ReplayProgram } from './replay';

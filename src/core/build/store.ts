@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { Manifest } from './types';
 
 /**

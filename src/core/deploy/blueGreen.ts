@@ -5,7 +5,8 @@
  * `route`, nothing a visitor reaches has changed: `undoUnrouted` stops the new slot and puts its link
  * back, leaving nginx, `current` and the old slot exactly as they were.
  */
-import { UserError, type StepContext } from '../plan/types';
+import { type StepContext } from '../plan/types';
+import { UserError } from '../errors';
 import { managedHost, systemctl, type ManagedHost, type Slot, type SlotName } from '../host/spec';
 import { isReleaseId } from '../release/id';
 import {

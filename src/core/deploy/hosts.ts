@@ -1,5 +1,6 @@
 /** Running work on hosts: bounded parallelism, primary first when order matters, errors named by host. */
-import { UserError, type StepContext } from '../plan/types';
+import { type StepContext } from '../plan/types';
+import { isCancel, UserError } from '../errors';
 import type { Command } from '../shell';
 import { ConnectionLostError, type SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
@@ -58,7 +59,7 @@ export interface OnHost {
 export async function onHosts<H extends OnHost>(hosts: readonly H[], fn: (h: H) => Promise<void>, ctx?: StepContext): Promise<void> {
   const results = await mapLimit(hosts, HOST_PARALLELISM, ctx ? (h) => ctx.onHost(h.target.key, () => fn(h)) : fn);
   const failures = results.flatMap((r, i) => (r.ok ? [] : [{ host: hosts[i].target.key, error: r.error }]));
-  if (failures.length > 0 && failures.every((f) => f.error.name === 'AbortError')) throw failures[0].error; // a cancel, not a failure
+  if (failures.length > 0 && failures.every((f) => isCancel(f.error))) throw failures[0].error; // a cancel, not a failure
   if (failures.length > 0) throw new HostsError(failures);
 }
 

@@ -4,7 +4,8 @@
  * other hosts the unit (or the configured `restart`) is restarted and health-checked, with a gap.
  * Nothing is recorded in deploys.log: what is live does not change.
  */
-import { UserError, type Step } from '../plan/types';
+import { type Step } from '../plan/types';
+import { UserError } from '../errors';
 import { blueGreenSteps, drainStep } from './steps/blueGreen';
 import { healthStep } from './steps/health';
 import { restartStep } from './steps/switch';

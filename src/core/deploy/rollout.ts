@@ -5,7 +5,8 @@
  * every batch, goes back to the release it ran before; hosts of later batches are never touched.
  */
 import type { RolloutConfig } from '../config/types';
-import { CancelledError, UserError, type PlanBatch, type Step, type StepContext } from '../plan/types';
+import { type PlanBatch, type Step, type StepContext } from '../plan/types';
+import { CancelledError, isCancel, UserError } from '../errors';
 import type { DeployState, HostState } from './types';
 import type { Select } from './steps/describe';
 
@@ -58,7 +59,7 @@ function batchStep(step: Step<DeployState>, batch: number, first: boolean, rollB
       try {
         await step.run(ctx, state);
       } catch (e) {
-        if (!state.rollout || (e as Error).name === 'CancelledError') throw e;
+        if (!state.rollout || isCancel(e, ctx.signal)) throw e; // a cancel stays a cancel, for the runner to report
         state.rollout.failedBatch ??= batch;
         await rollBack(state, ctx);
         // The terminal, the panel and the result all say which batch it was.

@@ -1,4 +1,4 @@
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { parseDockerfile, rootStage, type DockerStage, type ParsedDockerfile } from '../versions/dockerfile';
 
 /** The stage that is the build environment, when build.target is not set. */

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 
 export type Docker = Dockerode;
 

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { CancelledError } from '../plan/types';
+import { CancelledError } from '../errors';
 import type { Docker } from './client';
 
 export type Container = Dockerode.Container;

@@ -1,4 +1,4 @@
-import { CancelledError } from '../plan/types';
+import { CancelledError } from '../errors';
 import type { BuilderKind } from './builder';
 import { BuildKitProgress, loadStatusDecoder, type FailedVertex } from './buildkitStatus';
 import type { Docker } from './client';

@@ -6,7 +6,8 @@
  */
 import { describePerHost } from '../plan/describe';
 import { describePlan, runPlan } from '../plan/runner';
-import { CancelledError, UserError, type EventSink, type Plan, type Step } from '../plan/types';
+import { type EventSink, type Plan, type Step } from '../plan/types';
+import { CancelledError, UserError } from '../errors';
 import { renderCommand } from '../shell';
 import { closeSessions } from '../ssh/sessions';
 import { onHosts, tail } from '../deploy/hosts';

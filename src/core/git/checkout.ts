@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { ResolvedRepo } from './remote';
 import { git, GitError } from './run';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { git, GitError } from './run';
 
 export interface WorkTree {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { CancelledError } from '../plan/types';
+import { CancelledError } from '../errors';
 
 export interface GitResult {
   stdout: string;

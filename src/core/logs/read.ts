@@ -7,7 +7,7 @@ import type { EnvironmentConfig, LogsConfig } from '../config/types';
 import { defaultServices } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
 import { managedHost } from '../host/spec';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { remotePaths } from '../remote/paths';
 import { join, op, type Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';

@@ -4,7 +4,7 @@
  */
 import { defaultServices } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { PtySize } from '../ssh/connection';
 import type { ResolvedTarget } from '../ssh/target';
 import { remoteConsoleCommand } from './remote';

@@ -1,7 +1,7 @@
 /** `rpc EXPR`: the expression evaluated on each chosen host's live node; each host's output, named. */
 import { defaultServices } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
 import { NO_LIVE_NODE_EXIT, rpcCommand } from './remote';

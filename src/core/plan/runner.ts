@@ -1,4 +1,5 @@
-import { CancelledError, type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
+import { CancelledError, isCancel } from '../errors';
+import { type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
 
 export interface RunResult {
   outcome: PlanOutcome;
@@ -40,7 +41,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
       emit({ type: 'step-end', step: step.name, ok: true, durationMs: took() });
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
-      const cancelled = error instanceof CancelledError || (stepSignal.aborted && error.name === 'AbortError');
+      const cancelled = isCancel(error, stepSignal);
       emit({ type: 'step-end', step: step.name, ok: false, durationMs: took(), error: error.message });
       outcome = { ok: false, cancelled, error, step: step.name };
       break;

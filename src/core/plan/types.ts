@@ -93,18 +93,3 @@ export type PlanEvent =
   | { type: 'plan-end'; ok: boolean; cancelled: boolean; error?: string; durationMs: number };
 
 export type EventSink = (event: PlanEvent) => void;
-
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
-/** An error the user can act on: names the file/line or host, and what to do. */
-export class UserError extends Error {
-  constructor(message: string, readonly detail?: { file?: string; line?: number; host?: string }) {
-    super(message);
-    this.name = 'UserError';
-  }
-}

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseDeployConfig, type LoadedConfig } from '../config/load';
 import { CONFIG_PATH, type EnvironmentConfig, type DeployConfig } from '../config/types';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { applyInventories, type InventoryOptions } from './inventory';
 
 /**

@@ -1,5 +1,6 @@
 /** setup's named steps. Nothing changes on any host before `confirm`, and only what differs after it. */
-import { UserError, CancelledError, type Step } from '../plan/types';
+import { type Step } from '../plan/types';
+import { UserError, CancelledError } from '../errors';
 import { onHosts, runOn } from '../deploy/hosts';
 import { describePerHost } from '../plan/describe';
 import { liveSlotOf } from '../host/nginx';

@@ -5,7 +5,7 @@
  * would use, and an error names the hop that failed. Everything later (commands, the rsync tunnel,
  * health checks) runs on the last hop, so it all goes through the same chain.
  */
-import { UserError } from '../plan/types';
+import { isCancel, UserError } from '../errors';
 import { renderCommand } from '../shell';
 import type { PassphraseProvider } from './auth';
 import { connectSsh, HostKeyError, type SshConnection } from './connection';
@@ -74,7 +74,7 @@ export async function connectTarget(target: ResolvedTarget, auth: AuthOptions): 
 }
 
 function bastionError(hop: SshHop, e: Error, target: ResolvedTarget): Error {
-  if (e.name === 'AbortError') return e;
+  if (isCancel(e)) return e;
   const message = `bastion ${hop.alias} (${hop.target.host}:${hop.target.port}) on the way to ${target.key}: ${e.message}`;
   return e instanceof HostKeyError ? new HostKeyError(message, e.verdict, target.key) : new UserError(message, { host: target.key });
 }

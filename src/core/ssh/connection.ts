@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { renderCommand, type Command } from '../shell';
 import { makeAuthHandler, type AuthLog, type PassphraseProvider } from './auth';
 import { abortError, execOnClient, type ExecOptions, type ExecResult } from './exec';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 
 /** The options of `ssh -G` output that deploys use. */
 export interface SshGOutput {

@@ -1,5 +1,5 @@
 /** `--host H` / `--all` for the day-two commands: which of an environment's hosts to talk to. */
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { ResolvedTarget } from './target';
 
 export interface HostChoice {

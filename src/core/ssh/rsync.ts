@@ -10,7 +10,7 @@
  * into a fresh directory, hard-linking unchanged files from `linkDest` (see remote/release.ts).
  */
 import { spawn } from 'node:child_process';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import { abortError } from './exec';
 
 export interface RsyncEndpoint {

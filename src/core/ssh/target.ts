@@ -5,7 +5,7 @@
  * the defaults. A function of (HostConfig, the environment's ssh settings, ssh -G's answers).
  */
 import type { HostConfig, SshConfig } from '../config/types';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 import type { SshTarget } from './connection';
 import type { SshLookup, SshQuery, SshResolution } from './openssh';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fingerprintOf, knownHostName } from './knownHosts';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 
 /** An unknown-host refusal, as hostKeyRefusal words it: enough to offer "trust this host". */
 export interface UnknownHost {

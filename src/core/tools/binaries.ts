@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import * as path from 'node:path';
-import { UserError } from '../plan/types';
+import { UserError } from '../errors';
 
 // A desktop-launched editor often lacks the login shell's PATH: look in the usual places too.
 const EXTRA_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/opt/homebrew/bin', '/opt/local/bin'];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { refuseBuildKitSyntax, selectBuildTarget } from '../../../src/core/docker/buildTarget';
-import { UserError } from '../../../src/core/plan/types';
+import { UserError } from '../../../src/core/errors';
 
 const example = readFileSync(path.join(__dirname, '../../../../examples/hello_phoenix/Dockerfile'), 'utf8');
 

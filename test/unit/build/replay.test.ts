@@ -3,7 +3,7 @@ import { selectBuildTarget } from '../../../src/core/docker/buildTarget';
 import { matchSource, resolveCopy } from '../../../src/core/build/dockerCopy';
 import { interpretTail } from '../../../src/core/build/replay';
 import { planStage } from '../../../src/core/build/stagePlan';
-import { UserError } from '../../../src/core/plan/types';
+import { UserError } from '../../../src/core/errors';
 
 const FILES = ['Dockerfile', 'mix.exs', 'mix.lock', 'config/config.exs', 'config/prod.exs', 'config/runtime.exs', 'lib/shop.ex', 'lib/shop/a.ex', 'rel/overlays/bin/server', 'rel/env.sh.eex'];
 

@@ -181,4 +181,16 @@ describe('rollout: blue/green batches (fake hosts)', () => {
     assert.deepEqual(hosts.map((h) => h.log.map((r) => r.outcome)), [['rolled-back'], ['failed'], ['failed']]);
     assert.deepEqual(result.hosts.map((h) => [h.current, h.liveSlot?.name, h.rolledBack ?? false, h.reached]), [[ID1, 'blue', true, true], [ID1, 'blue', false, true], [ID1, undefined, false, false]]);
   });
+
+  it('a cancel during a batch (an AbortError from the host) is reported as cancelled, not as a failed batch', async () => {
+    const hosts = [1, 2].map((n) => fakeHost(`web${n}`));
+    const { o } = timed(hosts, { canary: 1, batch: { count: 1 }, pause: 0 }, BLUE_GREEN);
+    const cancel = new AbortController();
+    const result = await runDeploy(o, (e) => {
+      if (e.type === 'step-start' && e.step === 'start' && e.batch === 1) cancel.abort();
+    }, cancel.signal);
+    assert.deepEqual([result.ok, result.cancelled, result.failedStep], [false, true, 'start']);
+    assert.doesNotMatch(result.error!, /batch 1 of 2 .* failed/);
+    assert.deepEqual(hosts.map((h) => [h.current, h.log.map((r) => r.outcome)]), [[ID1, ['cancelled']], [ID1, ['cancelled']]]);
+  });
 });

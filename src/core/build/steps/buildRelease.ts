@@ -1,6 +1,7 @@
 import { execIn, putTar, removeContainersByLabel, removeVolumesByLabel, startIdleContainer, type Container, type ExecResult, type IdleContainerSpec } from '../../docker/container';
 import { listContextFiles, packFiles, SOURCE_COPY_EXCLUDES } from '../../docker/context';
-import { UserError, type Step, type StepContext } from '../../plan/types';
+import { type Step, type StepContext } from '../../plan/types';
+import { UserError } from '../../errors';
 import { renderCommand } from '../../shell';
 import { describeBuildContainer, planBuildContainer } from '../containerSpec';
 import { buildLabels, builderImageTag, isReplayBuildVolume, replayBuildVolume } from '../keys';

@@ -1,4 +1,5 @@
-import { UserError, type Step } from '../../plan/types';
+import { type Step } from '../../plan/types';
+import { UserError } from '../../errors';
 import { viaText } from '../../ssh/chain';
 import { describeTarget } from '../../ssh/targetText';
 import { onHosts } from '../hosts';

@@ -1,3 +1,4 @@
+import { isCancel } from '../../errors';
 import type { HealthConfig } from '../../config/types';
 import { healthUrl } from '../service';
 import type { DeployState, HealthReport, HostState } from '../types';
@@ -34,7 +35,7 @@ export async function pollHealth(h: HostState, health: HealthConfig, state: Depl
         return report;
       }
     } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
+      if (isCancel(e)) throw e;
       report.error = (e as Error).message;
       report.status = undefined;
       report.body = undefined;

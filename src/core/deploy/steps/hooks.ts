@@ -8,7 +8,8 @@ import type { HookCommand, HookPosition } from '../../config/types';
 import { runLocalCommand } from '../../hooks/local';
 import { remoteHookCommand } from '../../hooks/remote';
 import { hookEnvironment, type HookVariables } from '../../hooks/variables';
-import { UserError, type Step, type StepContext } from '../../plan/types';
+import { type Step, type StepContext } from '../../plan/types';
+import { isCancel, UserError } from '../../errors';
 import { renderCommand } from '../../shell';
 import { onHosts, tail } from '../hosts';
 import { outcomeOf } from './record';
@@ -80,7 +81,7 @@ export function hookStep(position: HookPosition, hooks: readonly HookCommand[]):
           failed = await (hook.where === 'local' ? runLocal : runRemote)(hook, state, ctx, signal);
         } catch (e) {
           if (aborting) throw e;
-          failed = (e as Error).name === 'AbortError' ? '(cancelled)' : `(${(e as Error).message})`;
+          failed = isCancel(e) ? '(cancelled)' : `(${(e as Error).message})`;
         }
         if (!failed) continue;
         const what = `the ${position} hook \`${shown(hook.argv)}\` failed ${failed}`;

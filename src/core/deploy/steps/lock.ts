@@ -1,4 +1,5 @@
-import { UserError, type Step, type StepContext } from '../../plan/types';
+import { type Step, type StepContext } from '../../plan/types';
+import { UserError } from '../../errors';
 import { join, op, renderCommand, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
 import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';

@@ -1,4 +1,5 @@
-import { UserError, type Step } from '../../plan/types';
+import { type Step } from '../../plan/types';
+import { UserError } from '../../errors';
 import { migrateCommand } from '../../remote/release';
 import { tail } from '../hosts';
 import type { DeployState } from '../types';

@@ -1,4 +1,5 @@
-import { UserError, type Step } from '../../plan/types';
+import { type Step } from '../../plan/types';
+import { UserError } from '../../errors';
 import { join, op } from '../../shell';
 import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote/compat';
 import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '../../remote/release';

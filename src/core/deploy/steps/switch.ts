@@ -1,4 +1,5 @@
-import { UserError, type Step, type StepContext } from '../../plan/types';
+import { type Step, type StepContext } from '../../plan/types';
+import { UserError } from '../../errors';
 import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';

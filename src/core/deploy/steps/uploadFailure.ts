@@ -1,5 +1,6 @@
 /** What an upload failure means for the user: a full disk is named as such, and its mess removed. */
-import { UserError, type StepContext } from '../../plan/types';
+import { type StepContext } from '../../plan/types';
+import { isCancel, UserError } from '../../errors';
 import { clearStagingCommand, diskSpaceCommand, parseDiskSpace } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import type { DeployState, HostState } from '../types';
@@ -12,7 +13,7 @@ const DISK_FULL = /No space left on device|Disk quota exceeded|ENOSPC|EDQUOT/i;
  * undisturbed, then names the host, the filesystem and what is left on it.
  */
 export async function explainUploadFailure(e: Error, h: HostState, state: DeployState, ctx: StepContext): Promise<Error> {
-  if (e.name === 'AbortError') return e;
+  if (isCancel(e)) return e;
   const conn = h.conn;
   if (conn && conn.isAlive?.() === false) return new ConnectionLostError(h.target.key, `the upload (${firstLine(e.message)})`, conn.lostReason?.());
   if (!DISK_FULL.test(e.message) || !conn) return e;
