@@ -37,3 +37,28 @@ export function isCancel(error: unknown, signal?: AbortSignal): boolean {
   if (error instanceof CancelledError || error.name === 'CancelledError') return true;
   return error.name === 'AbortError' && (signal === undefined || signal.aborted);
 }
+
+/**
+ * A failure as results carry it (e.g. each failing host's in --json): what happened, at which
+ * step, on which host, and where it points when it points at a file. `appSays`: the app's own log
+ * lines around the failure, when they were read.
+ */
+export interface StructuredError {
+  message: string;
+  step: string;
+  host: string;
+  file?: string;
+  line?: number;
+  appSays?: string[];
+}
+
+/** `error` as a StructuredError of `step` on `host`; a UserError's file and line come along. */
+export function structuredError(error: unknown, step: string, host: string): StructuredError {
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof UserError ? error.detail : undefined;
+  return {
+    message, step, host,
+    ...(detail?.file !== undefined ? { file: detail.file } : {}),
+    ...(detail?.line !== undefined ? { line: detail.line } : {}),
+  };
+}

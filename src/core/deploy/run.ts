@@ -1,6 +1,7 @@
 /** Entry points the CLI and the extension call: run a plan, get a result fit for --json. */
 import { describePlan, runPlan, type RunResult } from '../plan/runner';
 import type { EventSink } from '../plan/types';
+import { structuredError, UserError, type StructuredError } from '../errors';
 import { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
 import { managedHost } from '../host/spec';
 import { rolloutPlace } from './rollout';
@@ -20,7 +21,7 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
       confirmed,
       unreachable: h.unreachable,
       lockLeft: h.locked || undefined,
-      error: h.error,
+      error: h.error ?? errorOn(h.target.key, run),
       bytesSent: h.bytesSent,
       health: h.health,
       cleaned: h.cleaned,
@@ -55,6 +56,14 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     ...(seen !== undefined ? { newReleaseSeen: seen } : {}),
     ...(state.rollout ? { rollout: { batches: state.rollout.batches, ...(failedBatch !== undefined ? { failedBatch } : {}) } } : {}),
   };
+}
+
+/** A host's first failure in a step, or the run's error when it names this host and no step did. */
+function errorOn(host: string, run: RunResult): StructuredError | undefined {
+  const { outcome } = run;
+  const own = run.hostErrors.find((e) => e.host === host);
+  if (own || outcome.ok || outcome.cancelled) return own;
+  return outcome.error instanceof UserError && outcome.error.detail?.host === host ? structuredError(outcome.error, outcome.step ?? 'finally', host) : undefined;
 }
 
 /** `(batch 2, rolled back)`, `(batch 4, not reached)`, `(unconfirmed: unreachable)`: how a host got where it is. */

@@ -1,4 +1,5 @@
 /** Inputs, per-run state and results of deploys and rollbacks. */
+import type { StructuredError } from '../errors';
 import type { EnvironmentConfig } from '../config/types';
 import type { PassphraseProvider } from '../ssh/auth';
 import type { SshConnection } from '../ssh/connection';
@@ -112,7 +113,7 @@ export interface HostState {
   /** What `current` pointed at when the run ended, read back from the host (null: no `current`). */
   observedCurrent?: string | null;
   /** This host's own failure, for the per-host report. */
-  error?: string;
+  error?: StructuredError;
   /** Why putting this host back failed (each host is tried once per run). */
   rollbackFailed?: string;
   /** Its rollout batch (1-based); absent without `rollout`. */
@@ -169,8 +170,8 @@ export interface HostResult {
   unreachable?: string;
   /** The run's lock on this host could not be released. */
   lockLeft?: boolean;
-  /** What went wrong on this host, if anything. */
-  error?: string;
+  /** What went wrong on this host, if anything: the step, the message, and the file and line when it points at one. */
+  error?: StructuredError;
   bytesSent?: number;
   health?: HealthReport;
   cleaned?: string[];

@@ -1,16 +1,22 @@
-import { CancelledError, isCancel } from '../errors';
+import { CancelledError, isCancel, structuredError, type StructuredError } from '../errors';
 import { type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
 
 export interface RunResult {
   outcome: PlanOutcome;
   /** Milliseconds per step name (a step repeated per batch adds up), for deploys.log. */
   durations: Record<string, number>;
+  /** Each host's first failure in a step (cancels are not failures), in the order they happened. */
+  hostErrors: StructuredError[];
 }
 
 /** Executes a plan's steps in order, emitting events. Never throws; the outcome says what happened. */
 export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   const durations: Record<string, number> = {};
+  const hostErrors: StructuredError[] = [];
+  const failed = (error: StructuredError) => {
+    if (!hostErrors.some((e) => e.host === error.host)) hostErrors.push(error);
+  };
   emit({
     type: 'plan-start', title: plan.title, steps: plan.steps.map((s) => plannedStep(s, state)),
     ...(plan.batches ? { batches: plan.batches.map((b) => ({ hosts: [...b.hosts], canary: b.canary })) } : {}),
@@ -26,7 +32,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
     }
     pastNoReturn ||= step.finishOnCancel === true;
     const stepSignal = pastNoReturn ? detached.signal : signal;
-    const ctx = stepContext(step.name, stepSignal, signal, emit);
+    const ctx = stepContext(step.name, stepSignal, signal, emit, failed);
     const planned = plannedStep(step, state);
     emit({ type: 'step-start', step: step.name, title: step.title, index, total: plan.steps.length,
       ...(planned.hosts ? { hosts: planned.hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) });
@@ -62,7 +68,7 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
     error: outcome.ok ? undefined : outcome.error.message,
     durationMs: Date.now() - started,
   });
-  return { outcome, durations };
+  return { outcome, durations, hostErrors };
 }
 
 /** The steps that follow a failure: they run whatever the cancel said, and cannot fail the plan further. */
@@ -82,7 +88,8 @@ async function runOnFailure<S>(steps: ReadonlyArray<Step<S>>, state: S, emit: Ev
 }
 
 /** What a step's events carry; `onHost` times one host's part of it. */
-function stepContext(step: string, signal: AbortSignal, cancel: AbortSignal | undefined, emit: EventSink): StepContext {
+function stepContext(step: string, signal: AbortSignal, cancel: AbortSignal | undefined, emit: EventSink,
+  failed?: (error: StructuredError) => void): StepContext {
   return {
     signal,
     ...(cancel ? { cancel } : {}),
@@ -97,6 +104,7 @@ function stepContext(step: string, signal: AbortSignal, cancel: AbortSignal | un
         return value;
       } catch (e) {
         emit({ type: 'host-end', step, host, ok: false, durationMs: Date.now() - started, error: (e as Error).message });
+        if (!isCancel(e, signal)) failed?.(structuredError(e, step, host));
         throw e;
       }
     },

@@ -1,5 +1,5 @@
 import { type Step, type StepContext } from '../../plan/types';
-import { UserError } from '../../errors';
+import { structuredError, UserError } from '../../errors';
 import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';
@@ -122,7 +122,7 @@ async function switchHost(h: HostState, state: DeployState, ctx: StepContext): P
   } catch (e) {
     // The rename may have happened before the connection died: find out before rolling back.
     if (e instanceof ConnectionLostError) h.switchUncertain = true;
-    h.error = (e as Error).message;
+    h.error = structuredError(e, 'switch', h.target.key);
     throw e;
   }
   h.switched = true;
@@ -166,7 +166,7 @@ export function restartStep(select: Select = all): Step<DeployState> {
           try {
             await restartOn(h, state, ctx, 'restart', true);
           } catch (e) {
-            h.error = (e as Error).message;
+            h.error = structuredError(e, 'restart', h.target.key);
             throw e;
           }
         }, ctx);
