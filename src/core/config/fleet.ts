@@ -5,7 +5,7 @@
  */
 import { isScalar, type Node, type YAMLMap } from 'yaml';
 import type { InventorySource, RolloutConfig } from './types';
-import type { Validator } from './schema';
+import type { Validator } from './validator';
 
 // Passed to `ansible-inventory -i`: never read as an option, and no comma (which makes -i a host list).
 const INVENTORY_PATH = /^[^\0\n\r,-][^\0\n\r,]{0,1023}$/;

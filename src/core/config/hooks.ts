@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { HookCommand, HookPosition, HooksConfig, LogsConfig } from './types';
-import type { Validator } from './schema';
+import type { Validator } from './validator';
 
 /** Where each position may run: before connecting and after a failure only this machine is certain. */
 export const HOOK_PLACES: Record<HookPosition, ReadonlyArray<HookCommand['where']>> = {

@@ -7,7 +7,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { HostConfig } from './types';
-import { HOST_NAME, USER_NAME } from './schema';
+import { HOST_NAME, USER_NAME } from './validator';
 
 export interface InventoryGroup {
   hosts?: string[];

@@ -5,7 +5,7 @@
  */
 import { isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { DeployStrategy, EnvironmentConfig, HealthConfig, ProxyConfig, TlsConfig } from './types';
-import { ABS_PATH, type Validator } from './schema';
+import { ABS_PATH, type Validator } from './validator';
 
 // nginx server_name: host names, wildcards (*.example.com, .example.com) or `_`, separated by spaces.
 const SERVER_NAME = /^(?:_|\*?\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)(?: (?:_|\*?\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)){0,15}$/;

@@ -15,23 +15,7 @@ import {
 import { liveConnection, runOn } from './hosts';
 import { healthUrl } from './service';
 import { describeReport, pollHealth } from './steps/healthPoll';
-import type { DeployState, HostState } from './types';
-
-export interface SlotSwitch {
-  /** The slot nginx routed to when the run began. */
-  from: SlotName;
-  /** The idle slot, taking the release. */
-  to: SlotName;
-  /** Where the idle slot's link pointed before (undefined: no link). */
-  toWas?: string;
-  pointed: boolean;
-  started: boolean;
-  routed: boolean;
-  /** nginx routed to the new slot at some point of this run. */
-  everRouted: boolean;
-  /** nginx workers from before the reload: the drain waits for them. */
-  workers: string[];
-}
+import type { DeployState, HostState, SlotSwitch } from './types';
 
 export function managedOf(state: DeployState): ManagedHost {
   if (!state.app) throw new Error('the app name is needed to drive its units');

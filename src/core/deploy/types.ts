@@ -1,5 +1,6 @@
 /** Inputs, per-run state and results of deploys and rollbacks. */
 import type { StructuredError } from '../errors';
+import type { SlotName } from '../host/spec';
 import type { EnvironmentConfig } from '../config/types';
 import type { PassphraseProvider } from '../ssh/auth';
 import type { SshConnection } from '../ssh/connection';
@@ -10,7 +11,6 @@ import type { LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import type { RemotePaths } from '../remote/paths';
 import type { InspectedSlots } from '../remote/inspect';
-import type { SlotSwitch } from './blueGreen';
 import type { PlanOutcome } from '../plan/types';
 
 /** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
@@ -204,4 +204,21 @@ export interface DeployResult {
   newReleaseSeen?: boolean;
   /** A rolling deploy: how many batches there were, and the first that failed (1-based). */
   rollout?: { batches: number; failedBatch?: number };
+}
+
+/** Blue/green: one host's switch between its slots, phase by phase (../blueGreen.ts). */
+export interface SlotSwitch {
+  /** The slot nginx routed to when the run began. */
+  from: SlotName;
+  /** The idle slot, taking the release. */
+  to: SlotName;
+  /** Where the idle slot's link pointed before (undefined: no link). */
+  toWas?: string;
+  pointed: boolean;
+  started: boolean;
+  routed: boolean;
+  /** nginx routed to the new slot at some point of this run. */
+  everRouted: boolean;
+  /** nginx workers from before the reload: the drain waits for them. */
+  workers: string[];
 }

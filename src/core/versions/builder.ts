@@ -1,5 +1,5 @@
 import type { SourceRange } from '../findings';
-import type { ProjectContext } from './context';
+import type { ImageContents, ProjectContext } from './context';
 import { rootStage, sourceRangeOf, type DockerStage, type ParsedDockerfile } from './dockerfile';
 import { parseImageReference, type ImageFacts, type TagPart } from './imageTags';
 import { agreeAsFarAsSpecific } from './compare';
@@ -132,15 +132,6 @@ export function runnerSide(ctx: ProjectContext): ImageSide | undefined {
 export function builderImageReference(dockerfile: ParsedDockerfile, stage: DockerStage): string | undefined {
   const root = rootStage(dockerfile, stage);
   return root.missingArgs.length === 0 ? root.image.value : undefined;
-}
-
-/** What a probe read from inside the build image. */
-export interface ImageContents {
-  /** The image reference or id that was run. */
-  image: string;
-  otp?: string;
-  elixir?: string;
-  os?: OsInfo;
 }
 
 /**

@@ -12,7 +12,7 @@ import { requirementRules } from './rules/requirement';
 import { pinRules } from './rules/pins';
 
 export type { CheckOptions } from './context';
-export type { ImageContents } from './builder';
+export type { ImageContents } from './context';
 export type { CheckFinding, QuickFix } from './findingKit';
 export { readProjectFiles, type ProjectFiles } from './project';
 

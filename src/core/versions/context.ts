@@ -1,11 +1,20 @@
 import type { SourceRange } from '../findings';
-import type { ImageContents } from './builder';
 import { parseDeployConfig, type LoadedConfig } from '../config/load';
 import { parseDistilleryConfig, type DistilleryConfig } from './distillery';
 import { parseDockerfile, rootStage, runsMixRelease, type DockerStage, type ParsedDockerfile } from './dockerfile';
 import { parseMixExs, resolveAppName, type MixProject } from './mixExs';
 import { dockerfilePathOf, type ProjectFiles } from './project';
 import { projectPins, type ProjectPins } from './projectPins';
+import type { OsInfo } from './osRelease';
+
+/** What a probe read from inside the build image. */
+export interface ImageContents {
+  /** The image reference or id that was run. */
+  image: string;
+  otp?: string;
+  elixir?: string;
+  os?: OsInfo;
+}
 
 export interface CheckOptions {
   /** Check only this deploy.yml environment's `os:`; default: every environment. */

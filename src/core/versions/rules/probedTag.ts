@@ -1,4 +1,5 @@
-import type { Fact, ImageContents, ImageSide } from '../builder';
+import type { Fact, ImageSide } from '../builder';
+import type { ImageContents } from '../context';
 import { agreeAsFarAsSpecific } from '../compare';
 import { related, single, type CheckFinding } from '../findingKit';
 import { compareOs, formatOs } from '../osRelease';
