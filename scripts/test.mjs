@@ -1,4 +1,4 @@
-// `npm test`: sets up what is missing, then runs every layer (typecheck, unit, integration,
+// `npm test`: sets up what is missing, then runs every layer (typecheck, lint, unit, integration,
 // extension host, UI) and ends with one line for all of them: "N passed, N failed".
 // A layer that cannot start counts as failed, never as skipped.
 import { spawnSync } from 'node:child_process';
@@ -42,6 +42,7 @@ const bundle = run('node', ['scripts/bundle.mjs']);
 record('bundle', bundle === 0 ? 1 : 0, bundle === 0 ? 0 : 1);
 
 const layers = [
+  ['lint', ['scripts/lint.mjs']],
   ['unit', ['out/test/support/runLayer.js', 'unit']],
   ['integration', ['out/test/support/runLayer.js', 'integration']],
   ['extension', ['out/test/support/runExtensionTests.js']],

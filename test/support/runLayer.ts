@@ -19,7 +19,10 @@ async function main(layer: string, filter?: string): Promise<number> {
   const dir = path.join(__dirname, '..', layer);
   const files = testFiles(dir).filter((f) => !filter || f.includes(filter));
   const result = await runMochaFiles(layer, files, { timeout: TIMEOUTS[layer] ?? 60_000, reporter: 'spec' });
-  if (files.length === 0) result.failures.push({ title: layer, error: 'no test files found' }), result.failed++;
+  if (files.length === 0) {
+    result.failures.push({ title: layer, error: 'no test files found' });
+    result.failed++;
+  }
   await writeLayerResult(path.join(RESULTS_DIR, `${layer}.json`), result);
   console.log(`${layer}: ${result.passed} passed, ${result.failed} failed`);
   return result.failed > 0 ? 1 : 0;

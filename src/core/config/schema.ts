@@ -1,10 +1,9 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
-import type { Finding, SourceRange } from '../findings';
+import type { Finding } from '../findings';
 import type { BuildConfig, DeployConfig, EnvironmentConfig, HealthConfig, HostConfig } from './types';
 import { readService } from './service';
 import { readHooks, readLogs } from './hooks';
 import { readInventorySource, readRollout } from './fleet';
-import { splitCommandWords } from './words';
 import {
   ABS_PATH, APP_NAME, DOCKER_NAME, ENV_NAME, HOST_NAME, LOCAL_PATH, REF_NAME, REMOTE, SSH_CONFIG_PATH, truncate, USER_NAME, Validator, type RangeOf,
 } from './validator';
@@ -186,7 +185,7 @@ function readHealth(v: Validator, map: YAMLMap, where: string): HealthConfig | u
     v.error(v.get(health, 'url'), `${at}.url ${JSON.stringify(truncate(url))} is not a valid URL`);
     return undefined;
   }
-  const path = v.string(health, 'path', at, /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/?-]{0,1023}$/, 'a path on the app, starting with "/", e.g. /health');
+  const path = v.string(health, 'path', at, /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,1023}$/, 'a path on the app, starting with "/", e.g. /health');
   if ((health.has('url') && url === undefined) || (health.has('path') && path === undefined)) return undefined;
   return {
     ...(url !== undefined ? { url } : {}), ...(path !== undefined ? { path } : {}),

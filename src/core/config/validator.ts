@@ -3,7 +3,7 @@
  * and the patterns for values that reach a shell or a command line. schema.ts and the section
  * readers (service, hooks, fleet) all import them from here.
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import type { Finding, SourceRange } from '../findings';
 import { splitCommandWords } from './words';
 
@@ -13,9 +13,9 @@ export type RangeOf = (node: Node | null | undefined) => SourceRange | undefined
 export const APP_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
 export const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])$/;
-export const ABS_PATH = /^\/[A-Za-z0-9._\/@+-]{0,255}$/;
-export const REF_NAME = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,199}$/;
-export const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:\/+~-]{0,499}$/;
+export const ABS_PATH = /^\/[A-Za-z0-9._/@+-]{0,255}$/;
+export const REF_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
+export const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._@:/+~-]{0,499}$/;
 export const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const LOCAL_PATH = /^[^\0\n\r]{1,1024}$/;

@@ -55,7 +55,10 @@ function fakeJournalHost(host: string, backlog: string[], later: string[] = [], 
       const text = typeof command === 'string' ? command : renderCommand(command);
       commands.push(text);
       if (!text.includes('--follow')) return { code: 0, stdout: backlog.map((l) => `${l}\n`).join(''), stderr: '' };
-      for (const l of later) o.onStdout?.(`${l.slice(0, 10)}`), o.onStdout?.(`${l.slice(10)}\n`); // split mid-line
+      for (const l of later) { // split mid-line
+        o.onStdout?.(`${l.slice(0, 10)}`);
+        o.onStdout?.(`${l.slice(10)}\n`);
+      }
       return new Promise((_, reject) => o.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
     },
     async channel() { throw new Error('no'); },

@@ -19,7 +19,7 @@ end
 environment :prod do
   set include_erts: true
   set include_src: false
-  set cookie: :"\#{System.get_env("COOKIE")}"
+  set cookie: :"#{System.get_env("COOKIE")}"
 end
 
 environment :staging do

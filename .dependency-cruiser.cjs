@@ -1,0 +1,63 @@
+/**
+ * Dependency rules, checked by `npm test`'s lint layer (`npx depcruise src test bench`):
+ * - no import cycles, type-only imports included;
+ * - src/core is pure: it never imports `vscode`, src/vscode, src/cli or the extension's entry;
+ * - src/core's layers point one way. A folder (or top-level file) of src/core may import its own
+ *   layer and the layers above it in this list, never one below:
+ *     1. base:      shell (commands as data, quoting), errors, findings
+ *     2. model:     config, versions, project, release, tools, scaffold (read and check local files)
+ *     3. reach:     ssh, docker, git, remote, host, probe, hooks (talk to hosts, Docker and git)
+ *     4. plan:      plan (named steps, the runner, events)
+ *     5. engines:   build, deploy (a build, and every change to a fleet)
+ *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists)
+ */
+const LAYERS = [
+  ['shell', 'errors', 'findings'],
+  ['config', 'versions', 'project', 'release', 'tools', 'scaffold'],
+  ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks'],
+  ['plan'],
+  ['build', 'deploy'],
+  ['check', 'env', 'logs', 'node', 'setup'],
+];
+const inCore = (names) => `^src/core/(${names.join('|')})(/|\\.ts$)`;
+
+const layerRules = LAYERS.slice(0, -1).map((names, i) => ({
+  name: `core-layer-${i + 1}`,
+  comment: `src/core/{${names.join(',')}} must not import a later layer (see the list at the top of .dependency-cruiser.cjs)`,
+  severity: 'error',
+  from: { path: inCore(names) },
+  to: { path: inCore(LAYERS.slice(i + 1).flat()) },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Import cycles, type-only ones included, hide which module owns what.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      comment: 'src/core is shared by the extension and the CLI: no vscode, no adapter code.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: ['^vscode$', 'node_modules/@types/vscode/', '^src/vscode/', '^src/cli/', '^src/extension\\.ts$'] },
+    },
+    {
+      name: 'core-layer-known',
+      comment: 'Every folder of src/core belongs to a layer: add a new one to LAYERS in .dependency-cruiser.cjs.',
+      severity: 'error',
+      from: { path: '^src/core/', pathNot: inCore(LAYERS.flat()) },
+      to: {},
+    },
+    ...layerRules,
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(out|dist)/' },
+  },
+};
