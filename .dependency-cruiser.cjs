@@ -8,7 +8,7 @@
  *     2. model:     config, versions, project, release, tools, scaffold (read and check local files)
  *     3. reach:     ssh, docker, git, remote, host, probe, hooks (talk to hosts, Docker and git)
  *     4. plan:      plan (named steps, the runner, events)
- *     5. engines:   build, deploy (a build, and every change to a fleet)
+ *     5. engines:   releaseBuild, deploy (building a release, and every change to a fleet)
  *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists)
  */
 const LAYERS = [
@@ -16,7 +16,7 @@ const LAYERS = [
   ['config', 'versions', 'project', 'release', 'tools', 'scaffold'],
   ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks'],
   ['plan'],
-  ['build', 'deploy'],
+  ['releaseBuild', 'deploy'],
   ['check', 'env', 'logs', 'node', 'setup'],
 ];
 const inCore = (names) => `^src/core/(${names.join('|')})(/|\\.ts$)`;

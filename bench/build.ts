@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { runBuild, type BuildOptions, type Manifest } from '../src/core/build';
+import { runBuild, type BuildOptions, type Manifest } from '../src/core/releaseBuild';
 import { parseDeployConfig } from '../src/core/config/load';
 import type { PlanEvent } from '../src/core/plan/types';
 import { buildCacheMounts, pruneCacheMountsAddedSince } from '../test/support/buildRun';

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runDeploy } from '../src/core/deploy';
 import type { DeployOptions, DeployResult, ReleaseToDeploy } from '../src/core/deploy/types';
-import type { Manifest } from '../src/core/build';
+import type { Manifest } from '../src/core/releaseBuild';
 import { parseRsyncStats, rshWords, type RsyncStats } from '../src/core/ssh/rsync';
 import type { SshConnection } from '../src/core/ssh/connection';
 import {

@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the deploy benchmarks: sandbox hosts (scripts/testbed/hosts.sh, ports 2300–2330
- * on 127.0.0.1 only), real releases from the build engine, and DeployServices wrapped to count SSH
+ * on 127.0.0.1 only), real releases from the build engine, and DeployDeps wrapped to count SSH
  * connections and remote round trips per host. Nothing here changes how the engine works.
  * On a machine shared by several people, BENCH_PORTS=2500-2530 moves the whole port range and
  * BENCH_CONTAINER_PREFIX=pd14- names the hosts' containers (default hosts.sh's phx-sandbox-).
@@ -11,12 +11,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { runBuild, type Manifest } from '../../src/core/build';
+import { runBuild, type Manifest } from '../../src/core/releaseBuild';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { EnvironmentConfig } from '../../src/core/config/types';
 import { resolveTargets } from '../../src/core/deploy';
-import { defaultServices } from '../../src/core/deploy/context';
-import type { DeployIdentity, DeployOptions, DeployServices, ReleaseToDeploy, RemoteOptions } from '../../src/core/deploy/types';
+import { defaultDeps } from '../../src/core/deploy/context';
+import type { DeployIdentity, DeployOptions, DeployDeps, ReleaseToDeploy, RemoteOptions } from '../../src/core/deploy/types';
 import type { PlanEvent } from '../../src/core/plan/types';
 import { makeReleaseId } from '../../src/core/release/id';
 import { renderCommand } from '../../src/core/shell';
@@ -121,8 +121,8 @@ export class Counter {
     return c.execs + c.channels;
   }
 
-  /** Wraps the real services so every connection and command is counted per host. */
-  services(base: DeployServices): Partial<DeployServices> {
+  /** Wraps the real deps so every connection and command is counted per host. */
+  deps(base: DeployDeps): Partial<DeployDeps> {
     return {
       connect: async (t: ResolvedTarget, signal: AbortSignal) => {
         const counts = this.of(t.key);
@@ -158,15 +158,15 @@ export class Counter {
   }
 }
 
-/** Remote options for bench hosts (no ssh config of the machine: `config_file: none`), with counting services. */
+/** Remote options for bench hosts (no ssh config of the machine: `config_file: none`), with counting deps. */
 export async function remoteOptions(hosts: BenchHost[], counter: Counter, env = environment(hosts)): Promise<RemoteOptions> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'pd-bench-home-'));
   const targets = await resolveTargets(env, { home });
   rmSync(home, { recursive: true, force: true });
-  return { environment: env, targets, identity, services: counter.services(defaultServices({})) };
+  return { environment: env, targets, identity, deps: counter.deps(defaultDeps({})) };
 }
 
-/** Deploy options for bench hosts, with counting services. */
+/** Deploy options for bench hosts, with counting deps. */
 export async function deployOptions(hosts: BenchHost[], release: ReleaseToDeploy, counter: Counter, extra: Partial<DeployOptions> = {}): Promise<DeployOptions> {
   return { ...(await remoteOptions(hosts, counter)), release, ...extra };
 }

@@ -6,7 +6,7 @@ import { interruptSignal } from './signals';
 /** `phoenix-deploy build`: progress on stderr; `--json` prints the manifest on stdout. */
 export async function runBuildCommand(ctx: CliContext): Promise<number> {
   const config = await requireConfig(ctx.cwd);
-  const { runBuild } = await import('../core/build');
+  const { runBuild } = await import('../core/releaseBuild');
   const color = process.stderr.isTTY === true;
   const manifest = await runBuild(
     { projectDir: ctx.cwd, config, force: ctx.force },

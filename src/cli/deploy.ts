@@ -40,7 +40,7 @@ function finish(ctx: CliContext, result: DeployResult): number {
 export async function runDeployCommand(ctx: CliContext): Promise<number> {
   const { options, env, config } = await remoteOptions(ctx);
   const deploy = await import('../core/deploy');
-  const build = await import('../core/build');
+  const build = await import('../core/releaseBuild');
   if (ctx.dryRun) {
     const { plan, state } = build.createBuildPlan({ projectDir: ctx.cwd, config });
     const { describePlan } = await import('../core/plan/runner');

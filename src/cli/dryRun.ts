@@ -6,7 +6,7 @@ import type { ReleaseToDeploy } from '../core/deploy';
  * will reuse, or a new build whose id is stamped when the build finishes.
  */
 export async function prospectiveRelease(projectDir: string, config: DeployConfig): Promise<{ release: ReleaseToDeploy; summary: string }> {
-  const { predictRelease } = await import('../core/build/predict');
+  const { predictRelease } = await import('../core/releaseBuild/predict');
   const p = await predictRelease(projectDir, config);
   const release: ReleaseToDeploy = { id: p.id, app: p.app, version: p.version, commit: p.commit, path: p.stored?.path ?? `<release store>/${p.app}` };
   const summary = p.stored

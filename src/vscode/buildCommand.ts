@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { requireConfig } from '../core/project/loadConfig';
-import type { Manifest } from '../core/build';
+import type { Manifest } from '../core/releaseBuild';
 import { runJob, type JobServices } from './jobs';
 import { projectRoot, whenTrusted } from './workspace';
 import { dockerSocketPath } from './contextKeys';
@@ -10,7 +10,7 @@ export async function buildRelease(services: JobServices, problems: vscode.Diagn
   const root = await projectRoot();
   if (!root) return undefined;
   const config = await requireConfig(root.fsPath);
-  const build = await import('../core/build');
+  const build = await import('../core/releaseBuild');
   const { connectDocker } = await import('../core/docker/client');
   let output = '';
   problems.clear();
@@ -25,7 +25,7 @@ export async function buildRelease(services: JobServices, problems: vscode.Diagn
   return manifest;
 }
 
-function publishCompileProblems(root: vscode.Uri, problems: vscode.DiagnosticCollection, found: ReturnType<typeof import('../core/build').parseCompileDiagnostics>) {
+function publishCompileProblems(root: vscode.Uri, problems: vscode.DiagnosticCollection, found: ReturnType<typeof import('../core/releaseBuild').parseCompileDiagnostics>) {
   const byFile = new Map<string, vscode.Diagnostic[]>();
   for (const d of found) {
     const line = Math.max(d.line - 1, 0);

@@ -21,9 +21,9 @@ export async function editorTargets(env: EnvironmentConfig): Promise<ResolvedTar
 /** SSH options for an environment: the agent first, then the identity files with a stored passphrase. */
 export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
   const deploy = await import('../core/deploy');
-  const { defaultServices } = await import('../core/deploy/context');
+  const { defaultDeps } = await import('../core/deploy/context');
   const passphrase = (file: string) => secrets.passphrase(file);
-  const base = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });
+  const base = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });
   const rsyncSetting = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('rsyncPath');
   const options = await deploy.remoteOptionsFor(env, root.fsPath, passphrase, {
     // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.

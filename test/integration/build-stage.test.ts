@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
+import { runBuild, type BuildOptions, type Manifest } from '../../src/core/releaseBuild';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
 import { UserError } from '../../src/core/errors';

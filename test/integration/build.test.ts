@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runBuild, type BuildOptions, type Manifest } from '../../src/core/build';
+import { runBuild, type BuildOptions, type Manifest } from '../../src/core/releaseBuild';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { DeployConfig } from '../../src/core/config/types';
 import { connectDocker } from '../../src/core/docker/client';

@@ -103,7 +103,7 @@ describe('deploy engine (integration)', function () {
     const rel = release(pathA, 'aaaaaaa');
     ids.a = rel.id;
     const connects: string[] = [];
-    const counted: DeployOptions = { ...(await options(rel)), services: { connect: (t, signal) => {
+    const counted: DeployOptions = { ...(await options(rel)), deps: { connect: (t, signal) => {
       connects.push(t.key);
       return connectTarget(t, { signal });
     } } };

@@ -46,8 +46,8 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   const env = loaded.config?.environments[envName];
   if (!env) return [];
   const { resolveTargets, passphraseFromEnv } = await import('../deploy');
-  const { defaultServices } = await import('../deploy/context');
-  const services = defaultServices({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
+  const { defaultDeps } = await import('../deploy/context');
+  const deps = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
   const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
   let targets;
   try {
@@ -59,7 +59,7 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   const built = builtWith(builder, probe);
   const signal = new AbortController().signal;
   const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
-    const conn = await services.connect(target, signal);
+    const conn = await deps.connect(target, signal);
     try {
       const result = await conn.exec(inspectCommand(remotePaths(env.deployTo)), { signal });
       const inspection = parseInspection(result.stdout);

@@ -28,7 +28,7 @@ export async function liveConnection(h: HostState, state: DeployState, signal: A
   h.conn = undefined;
   await lost?.close().catch(() => undefined);
   try {
-    h.conn = await state.services.connect(h.target, signal);
+    h.conn = await state.deps.connect(h.target, signal);
   } catch (e) {
     h.unreachable = `cannot reconnect to ${h.target.key}: ${(e as Error).message}`;
     throw new Error(h.unreachable);

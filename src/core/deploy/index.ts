@@ -4,7 +4,7 @@ export { describeDeploy, describeRollback, runDeploy, runRollback } from './run'
 export { listReleases, readLocks, unlock, type HostLock, type HostReleases, type ReleaseInfo, type SlotInfo, type UnlockResult } from './releases';
 export { localIdentity, passphraseFromEnv, resolveTargets, sanitizeDeveloper } from './context';
 export { remoteOptionsFor } from './remoteOptions';
-export { LockHeldError } from './steps/lock';
+export { LockHeldError } from './steps/lockAndInspect';
 export type {
-  DeployIdentity, DeployOptions, DeployResult, DeployServices, HealthReport, HostResult, ReleaseToDeploy, RemoteOptions, RollbackOptions,
+  DeployIdentity, DeployOptions, DeployResult, DeployDeps, HealthReport, HostResult, ReleaseToDeploy, RemoteOptions, RollbackOptions,
 } from './types';

@@ -2,14 +2,14 @@
 import type { Plan, PlanBatch, Step } from '../plan/types';
 import { newLockToken } from '../remote/lock';
 import { checkReleaseId, remotePaths } from '../remote/paths';
-import { defaultServices } from './context';
+import { defaultDeps } from './context';
 import { cleanupStep } from './steps/cleanup';
 import { connectStep } from './steps/connect';
 import { finishRun } from './steps/finish';
 import { healthStep } from './steps/health';
 import { all } from './steps/describe';
 import { assignBatches, rolloutSteps, type RollBack, type SwitchingSteps } from './rollout';
-import { lockStep } from './steps/lock';
+import { lockAndInspectStep } from './steps/lockAndInspect';
 import { migrateStep } from './steps/migrate';
 import { compatStep, prepareStep } from './steps/prepare';
 import { recordStep } from './steps/record';
@@ -62,15 +62,15 @@ function switching(state: DeployState, strategy: Strategy): { steps: Array<Step<
 /** `lockRelease`: what the lock says this run is putting live. */
 export function baseState(kind: DeployState['kind'], options: RemoteOptions, lockRelease: string, healthIntervalMs?: number): DeployState {
   if (options.targets.length === 0) throw new Error('no hosts to deploy to');
-  const services = { ...defaultServices(options), ...options.services };
-  const startedAt = services.now();
+  const deps = { ...defaultDeps(options), ...options.deps };
+  const startedAt = deps.now();
   return {
     kind,
     environment: options.environment,
     app: options.app,
     paths: remotePaths(options.environment.deployTo),
     identity: options.identity,
-    services,
+    deps,
     lockHolder: {
       who: options.identity.who, when: startedAt.toISOString(), release: lockRelease, pid: options.identity.pid,
       host: options.identity.localHost, kind, token: newLockToken(),
@@ -100,7 +100,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   for (const h of state.hosts) h.release = options.release.id;
   const hooks = (position: HookPosition) => hookSteps(state, position);
   // Every host has the release prepared and checked, and the migration ran (blue/green: while the old slot serves), before any switches.
-  const before = [...hooks('before_deploy'), connectStep, lockStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
+  const before = [...hooks('before_deploy'), connectStep, lockAndInspectStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
   const { steps: moves, batches } = switching(state, isBlueGreen(state) ? blueGreenStrategy : restartStrategy);
   // Hooks sit around the named steps: after_switch once the new release serves everywhere (after the last batch's health check).
   const steps = isBlueGreen(state)
@@ -127,8 +127,8 @@ export function createRollbackPlan(options: RollbackOptions): PlanAndState {
   state.rollbackTo = options.to;
   // Every host at once, rollout or not: the target already ran. blue/green: the same dance toward it, whose slot may still hold it.
   const steps = isBlueGreen(state)
-    ? [connectStep, lockStep, selectStep, ...blueGreenStrategy.steps(all), recordStep, drainStep()]
-    : [connectStep, lockStep, selectStep, ...restartStrategy.steps(all), recordStep];
+    ? [connectStep, lockAndInspectStep, selectStep, ...blueGreenStrategy.steps(all), recordStep, drainStep()]
+    : [connectStep, lockAndInspectStep, selectStep, ...restartStrategy.steps(all), recordStep];
   return {
     state,
     plan: {

@@ -8,7 +8,7 @@ import { remotePaths, type RemotePaths } from '../remote/paths';
 import type { SshConnection } from '../ssh/connection';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
-import { defaultServices, pidRunning } from './context';
+import { defaultDeps, pidRunning } from './context';
 import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
 import type { RemoteOptions } from './types';
@@ -89,11 +89,11 @@ export interface UnlockResult {
 
 async function withHosts<R>(options: RemoteOptions, fn: (conn: SshConnection, paths: RemotePaths, t: ResolvedTarget) => Promise<R>,
   onError: (t: ResolvedTarget, e: Error) => R, signal?: AbortSignal): Promise<R[]> {
-  const services = { ...defaultServices(options), ...options.services };
+  const deps = { ...defaultDeps(options), ...options.deps };
   const paths = remotePaths(options.environment.deployTo);
   const s = signal ?? new AbortController().signal;
   const results = await mapLimit(options.targets, HOST_PARALLELISM, async (t) => {
-    const conn = await services.connect(t, s);
+    const conn = await deps.connect(t, s);
     try {
       return await fn(conn, paths, t);
     } finally {

@@ -1,11 +1,11 @@
 import type { EnvironmentConfig } from '../config/types';
 import type { PassphraseProvider } from '../ssh/auth';
 import { localIdentity, resolveTargets, type ResolveOptions } from './context';
-import type { DeployServices, RemoteOptions } from './types';
+import type { DeployDeps, RemoteOptions } from './types';
 
 /** Options for talking to an environment's hosts: the agent first, then the identity file. Shared by the CLI and the editor. */
 export async function remoteOptionsFor(environment: EnvironmentConfig, projectDir: string, passphrase: PassphraseProvider,
-  services?: Partial<DeployServices>, resolve: ResolveOptions = {}): Promise<RemoteOptions> {
+  deps?: Partial<DeployDeps>, resolve: ResolveOptions = {}): Promise<RemoteOptions> {
   return {
     environment,
     targets: await resolveTargets(environment, resolve),
@@ -13,6 +13,6 @@ export async function remoteOptionsFor(environment: EnvironmentConfig, projectDi
     identity: await localIdentity(projectDir),
     agentSocket: process.env.SSH_AUTH_SOCK,
     passphrase,
-    services,
+    deps,
   };
 }

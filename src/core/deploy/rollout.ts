@@ -80,7 +80,7 @@ function pauseStep(seconds: number, next: number, count: number, rollBack: RollB
     describe: () => [],
     async run(ctx, state) {
       const cancel = ctx.cancel ?? ctx.signal;
-      if (seconds > 0 && !cancel.aborted) await state.services.sleep(seconds * 1000, cancel).catch(() => undefined);
+      if (seconds > 0 && !cancel.aborted) await state.deps.sleep(seconds * 1000, cancel).catch(() => undefined);
       if (!cancel.aborted) return;
       await rollBack(state, ctx);
       const back = state.hosts.filter((h) => h.rolledBackTo !== undefined).map((h) => h.target.key);

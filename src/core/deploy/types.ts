@@ -39,7 +39,7 @@ export interface DeployIdentity {
 }
 
 /** Side effects, injectable for tests. */
-export interface DeployServices {
+export interface DeployDeps {
   connect(target: ResolvedTarget, signal: AbortSignal): Promise<SshConnection>;
   /** rsync to a host; `connection` is that host's open ssh2 connection (for the tunnel transport). */
   upload(run: RsyncRun, opts: { signal?: AbortSignal; onOutput?(text: string): void; connection?: SshConnection }): Promise<RsyncStats>;
@@ -61,7 +61,8 @@ export interface RemoteOptions {
   passphrase?: PassphraseProvider;
   /** `tunnel` (default): rsync through our ssh2 connection; `openssh`: rsync's own ssh with the same checks. */
   rsyncTransport?: RsyncTransport;
-  services?: Partial<DeployServices>;
+  /** Side effects (SSH, rsync, clock), replaced in tests. */
+  deps?: Partial<DeployDeps>;
 }
 
 export interface DeployOptions extends RemoteOptions {
@@ -134,7 +135,7 @@ export interface DeployState {
   identity: DeployIdentity;
   /** What this run's lock holds on every host; unlocking removes only a lock that still holds it. */
   lockHolder: LockHolder;
-  services: DeployServices;
+  deps: DeployDeps;
   /** Primary first. */
   hosts: HostState[];
   release?: ReleaseToDeploy;
@@ -206,7 +207,7 @@ export interface DeployResult {
   rollout?: { batches: number; failedBatch?: number };
 }
 
-/** Blue/green: one host's switch between its slots, phase by phase (../blueGreen.ts). */
+/** Blue/green: one host's switch between its slots, phase by phase (slotPhases.ts). */
 export interface SlotSwitch {
   /** The slot nginx routed to when the run began. */
   from: SlotName;

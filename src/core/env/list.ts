@@ -1,5 +1,5 @@
 /** `env list`: every host's shared/env in one round trip each; keys for everyone, values only when asked. */
-import { defaultServices } from '../deploy/context';
+import { defaultDeps } from '../deploy/context';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import { remotePaths } from '../remote/paths';
 import type { RemoteOptions } from '../deploy/types';
@@ -33,11 +33,11 @@ export interface EnvListing {
 }
 
 export async function listEnv(options: RemoteOptions, want: { values: boolean }, signal?: AbortSignal): Promise<EnvListing> {
-  const services = { ...defaultServices(options), ...options.services };
+  const deps = { ...defaultDeps(options), ...options.deps };
   const file = remotePaths(options.environment.deployTo).sharedEnv;
   const s = signal ?? new AbortController().signal;
   const read = await mapLimit(options.targets, HOST_PARALLELISM, async (t) => {
-    const conn = await services.connect(t, s);
+    const conn = await deps.connect(t, s);
     try {
       const result = await conn.exec(readEnvCommand(file), { signal: s });
       const parsed = result.code === 0 ? parseEnvRead(result.stdout) : undefined;

@@ -16,7 +16,7 @@ import { liveRestartSteps, restartLiveRelease } from '../deploy/restart';
 import { resultOf } from '../deploy/run';
 import { connectStep } from '../deploy/steps/connect';
 import { finishRun } from '../deploy/steps/finish';
-import { lockStep } from '../deploy/steps/lock';
+import { lockAndInspectStep } from '../deploy/steps/lockAndInspect';
 import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange } from './envFile';
 import { ENV_CHANGED_EXIT, parseEnvRead, readEnvCommand, writeEnvCommand } from './remote';
 import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
@@ -97,7 +97,7 @@ export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; stat
   const keys = [...options.edit.set.keys(), ...options.edit.unset].join(', ');
   // The deploy's steps take a DeployState; an EnvState is one.
   const restartSteps: Array<Step<EnvState>> = restart ? liveRestartSteps(state) : [];
-  const steps: Array<Step<EnvState>> = [connectStep, ...(restart ? [lockStep] : []), readStep, confirmStep, writeStep, ...restartSteps];
+  const steps: Array<Step<EnvState>> = [connectStep, ...(restart ? [lockAndInspectStep] : []), readStep, confirmStep, writeStep, ...restartSteps];
   return {
     state,
     plan: {

@@ -4,7 +4,7 @@
  * environment's `logs` command. `follow` keeps streaming until the signal aborts.
  */
 import type { EnvironmentConfig, LogsConfig } from '../config/types';
-import { defaultServices } from '../deploy/context';
+import { defaultDeps } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
 import { managedHost } from '../host/spec';
 import { UserError } from '../errors';
@@ -76,8 +76,8 @@ export const FOLLOW_BATCH_MS = 200;
 export async function readLogs(options: RemoteOptions, request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<LogsHostResult[]> {
   const source = logSource(options.environment, options.app);
   logCommands(source, options.environment, request); // refuse what cannot work before connecting anywhere
-  const services = { ...defaultServices(options), ...options.services };
-  const { sessions, errors } = await openSessions(request.targets, (t) => t.key, (t) => services.connect(t, signal));
+  const deps = { ...defaultDeps(options), ...options.deps };
+  const { sessions, errors } = await openSessions(request.targets, (t) => t.key, (t) => deps.connect(t, signal));
   const results = new Map<string, LogsHostResult>(errors.map((e) => [e.key, { host: e.key, ok: false, error: e.error.message }]));
   try {
     const cursors = new Map<string, string | undefined>();

@@ -2,7 +2,7 @@
  * An interactive IEx on the live node, in a pseudo-terminal over the verified SSH connection. The
  * caller feeds keystrokes (raw, so Ctrl-C reaches IEx) and resizes; output arrives as bytes.
  */
-import { defaultServices } from '../deploy/context';
+import { defaultDeps } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
 import { UserError } from '../errors';
 import type { PtySize } from '../ssh/connection';
@@ -23,8 +23,8 @@ export interface ConsoleSession {
 export async function openConsole(options: RemoteOptions, target: ResolvedTarget, size: PtySize,
   onOutput: (data: Buffer) => void, signal: AbortSignal): Promise<ConsoleSession> {
   const command = remoteConsoleCommand(options.environment, requireApp(options));
-  const services = { ...defaultServices(options), ...options.services };
-  const conn = await services.connect(target, signal);
+  const deps = { ...defaultDeps(options), ...options.deps };
+  const conn = await deps.connect(target, signal);
   if (!conn.ptyChannel) {
     await conn.close();
     throw new UserError(`${target.key}: this connection cannot open a terminal`, { host: target.key });

@@ -1,5 +1,5 @@
 /** `rpc EXPR`: the expression evaluated on each chosen host's live node; each host's output, named. */
-import { defaultServices } from '../deploy/context';
+import { defaultDeps } from '../deploy/context';
 import type { RemoteOptions } from '../deploy/types';
 import { UserError } from '../errors';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
@@ -23,9 +23,9 @@ export function requireApp(options: RemoteOptions): string {
 
 export async function runRpc(options: RemoteOptions, expression: string, targets: readonly ResolvedTarget[], signal: AbortSignal): Promise<RpcHostResult[]> {
   const command = rpcCommand(options.environment, requireApp(options), expression);
-  const services = { ...defaultServices(options), ...options.services };
+  const deps = { ...defaultDeps(options), ...options.deps };
   const results = await mapLimit(targets, HOST_PARALLELISM, async (t): Promise<RpcHostResult> => {
-    const conn = await services.connect(t, signal);
+    const conn = await deps.connect(t, signal);
     try {
       const r = await conn.exec(command, { signal });
       const error = r.code === NO_LIVE_NODE_EXIT ? r.stderr.trim() : r.code !== 0 ? `exit ${r.code}` : undefined;

@@ -1,5 +1,5 @@
 /** `setup` as a plan of named steps; `describePlan` prints it for --dry-run. */
-import { defaultServices } from '../deploy/context';
+import { defaultDeps } from '../deploy/context';
 import { closeSessions } from '../ssh/sessions';
 import { managedHost } from '../host/spec';
 import { describePlan, runPlan } from '../plan/runner';
@@ -17,7 +17,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
     hosts: options.targets.map((target) => ({
       target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false, joinJournal: false,
     })),
-    services: { ...defaultServices(options), ...options.services },
+    deps: { ...defaultDeps(options), ...options.deps },
     force: options.force ?? false,
     confirm: options.confirm,
     pending: false,

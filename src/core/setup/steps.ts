@@ -22,7 +22,7 @@ export const connectStep: Step<SetupState> = {
   describe: (state) => describePerHost(state.hosts, (h) => describeTarget(h.target)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      h.conn = await state.services.connect(h.target, ctx.signal);
+      h.conn = await state.deps.connect(h.target, ctx.signal);
       ctx.note(`connected as ${h.target.target.user}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
     });
   },

@@ -1,6 +1,6 @@
 /** Inputs, per-run state and results of `setup`. */
 import type { EnvironmentConfig } from '../config/types';
-import type { DeployServices, RemoteOptions } from '../deploy/types';
+import type { DeployDeps, RemoteOptions } from '../deploy/types';
 import type { ManagedHost } from '../host/spec';
 import type { SshConnection } from '../ssh/connection';
 import type { ResolvedTarget } from '../ssh/target';
@@ -41,7 +41,7 @@ export interface SetupState {
   environment: EnvironmentConfig;
   host: ManagedHost;
   hosts: SetupHostState[];
-  services: DeployServices;
+  deps: DeployDeps;
   force: boolean;
   confirm: SetupOptions['confirm'];
   /** Something would change on some host. */

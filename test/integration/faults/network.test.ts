@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { listReleases, readLocks, runDeploy, unlock } from '../../../src/core/deploy';
-import type { DeployResult, DeployServices, ReleaseToDeploy } from '../../../src/core/deploy';
+import type { DeployResult, DeployDeps, ReleaseToDeploy } from '../../../src/core/deploy';
 import type { PlanEvent } from '../../../src/core/plan/types';
-import { defaultServices } from '../../../src/core/deploy/context';
+import { defaultDeps } from '../../../src/core/deploy/context';
 import {
-  bringOnline, current, cutSessions, D, environment, faultyServices, health, lastLog, localSums, lockState, onHost, options,
+  bringOnline, current, cutSessions, D, environment, faultyDeps, health, lastLog, localSums, lockState, onHost, options,
   prepareHost, release, releases, remote, remoteSums, slowRsync, startHost, takeOffline, trustHost, waitClosed, type Releases,
 } from './support';
 
@@ -29,7 +29,7 @@ describe('faults: the network (two hosts)', function () {
   const events: PlanEvent[] = [];
   const emit = (e: PlanEvent) => events.push(e);
 
-  const deploy = async (r: ReleaseToDeploy, services = {}) => runDeploy(await options(env, r, services), emit, never);
+  const deploy = async (r: ReleaseToDeploy, deps = {}) => runDeploy(await options(env, r, deps), emit, never);
   const deployOk = async (r: ReleaseToDeploy) => {
     const result = await deploy(r);
     assert.equal(result.ok, true, result.error);
@@ -72,8 +72,8 @@ describe('faults: the network (two hosts)', function () {
       }
     })();
     const slow = slowRsync();
-    const services: Partial<DeployServices> = { ...faultyServices({}), upload: (run, o) => defaultServices({}).upload({ ...run, rsyncBinary: slow }, o) };
-    const result = await deploy(next, services)
+    const deps: Partial<DeployDeps> = { ...faultyDeps({}), upload: (run, o) => defaultDeps({}).upload({ ...run, rsyncBinary: slow }, o) };
+    const result = await deploy(next, deps)
       .finally(() => (uploading = false));
     await watcher;
     assert.equal(cut, true, 'the cut happened during the upload');
@@ -98,7 +98,7 @@ describe('faults: the network (two hosts)', function () {
   it('2. connection cut between migrate and switch: no host switched, the new release removed, lock released', async () => {
     const before = good;
     const next = release(rel.b);
-    const result = await deploy(next, faultyServices({
+    const result = await deploy(next, faultyDeps({
       afterExec: async (host, command, _result, conn) => {
         if (host === N1.key && command.includes('bin/migrate')) {
           cutSessions(N1.name);
@@ -122,7 +122,7 @@ describe('faults: the network (two hosts)', function () {
     const before = good;
     const next = release(rel.a);
     let cut = false;
-    const result = await deploy(next, faultyServices({
+    const result = await deploy(next, faultyDeps({
       afterExec: async (host, command) => {
         if (host === N1.key && command.includes('current.tmp-') && !cut) {
           cut = true;
@@ -146,7 +146,7 @@ describe('faults: the network (two hosts)', function () {
     const next = release(rel.b);
     let offline = false;
     try {
-      const result = await deploy(next, faultyServices({
+      const result = await deploy(next, faultyDeps({
         afterExec: async (host, command, _r, conn) => {
           if (host === N1.key && command.includes('current.tmp-') && !offline) {
             offline = true;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import type { DeployOptions, DeployServices, ReleaseToDeploy } from '../../../src/core/deploy';
+import type { DeployOptions, DeployDeps, ReleaseToDeploy } from '../../../src/core/deploy';
 import { resolveTargets } from '../../../src/core/deploy';
 import { makeReleaseId } from '../../../src/core/release/id';
 import { renderCommand, type Command } from '../../../src/core/shell';
@@ -206,8 +206,8 @@ export function environment(ports: number[], overrides: Partial<EnvironmentConfi
 export const identity = (who = 'faults@example.com', pid = process.pid) =>
   ({ who, developer: who.replace(/[^a-z0-9._-]+/g, '_'), localHost: 'fault-suite', pid });
 
-export async function options(env: EnvironmentConfig, rel: ReleaseToDeploy, services: Partial<DeployServices> = {}): Promise<DeployOptions> {
-  return { environment: env, targets: await resolveTargets(env, { home: HOME }), release: rel, identity: identity(), healthIntervalMs: 300, services };
+export async function options(env: EnvironmentConfig, rel: ReleaseToDeploy, deps: Partial<DeployDeps> = {}): Promise<DeployOptions> {
+  return { environment: env, targets: await resolveTargets(env, { home: HOME }), release: rel, identity: identity(), healthIntervalMs: 300, deps };
 }
 
 export async function remote(env: EnvironmentConfig) {
@@ -234,7 +234,7 @@ export interface FaultHooks {
 }
 
 /** The real connection, wrapped so a test can cut it at an exact point. */
-export function faultyServices(hooks: FaultHooks): Partial<DeployServices> {
+export function faultyDeps(hooks: FaultHooks): Partial<DeployDeps> {
   return {
     connect: async (t, signal) => {
       const conn = await connectTarget(t, { signal });

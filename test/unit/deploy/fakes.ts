@@ -1,7 +1,7 @@
 /** Fake hosts for plan tests: record every rendered command, answer from a small script. */
 import { createHash } from 'node:crypto';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import type { DeployIdentity, DeployOptions, DeployServices } from '../../../src/core/deploy/types';
+import type { DeployIdentity, DeployOptions, DeployDeps } from '../../../src/core/deploy/types';
 import type { DeployRecord } from '../../../src/core/remote/log';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import { ConnectionLostError, type SshConnection } from '../../../src/core/ssh/connection';
@@ -138,21 +138,21 @@ export function environment(hosts: FakeHost[], overrides: Partial<EnvironmentCon
 
 export const identity: DeployIdentity = { who: 'me@example.com', developer: 'me_example.com', localHost: 'laptop', pid: 1 };
 
-export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, services: Partial<DeployServices> = {}): DeployOptions {
+export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, deps: Partial<DeployDeps> = {}): DeployOptions {
   const env = environment(hosts, overrides);
   const targets: ResolvedTarget[] = hosts.map((h, i) => directTarget(`${h.key}:22`, h.key, 22, { primary: i === 0, identityFiles: ['/id'] }));
   let clock = Date.parse('2026-01-03T00:00:00Z');
   return {
     environment: env, targets, identity, healthIntervalMs: 250,
     release: { id: NEW, app: 'app', version: '0.2.0', commit: 'ccccccc', path: '/local/rel' },
-    services: {
+    deps: {
       connect: async (t) => fakeConnection(hosts.find((h) => h.key === t.target.host)!, t),
       upload: async () => ({ bytesSent: 1000, bytesReceived: 10, totalFileSize: 100000, filesTransferred: 2 }),
       now: () => new Date(clock),
       sleep: async (ms) => {
         clock += ms;
       },
-      ...services,
+      ...deps,
     },
   };
 }

@@ -47,8 +47,8 @@ describe('deploy hooks (fake hosts, real local processes)', () => {
     const hosts = [fakeHost('web1'), fakeHost('web2')];
     const events: PlanEvent[] = [];
     const opts = withHooks(hosts, { after_prepare: [{ where: 'remote', argv: ['bin/assets_check'] }] });
-    const connect = opts.services!.connect!;
-    opts.services!.connect = async (t, s) => {
+    const connect = opts.deps!.connect!;
+    opts.deps!.connect = async (t, s) => {
       const conn = await connect(t, s);
       return { ...conn, exec: async (c, o) => (typeof c !== 'string' && c.includes('bin/assets_check') && t.target.host === 'web2'
         ? { code: 2, stdout: '', stderr: 'assets missing\n' } : conn.exec(c, o)) };

@@ -17,8 +17,8 @@ describe('hosts beyond the concurrency limit', () => {
     const finished: string[] = [];
     /** For each host: how many connects had finished when its own began. */
     const finishedBefore = new Map<string, number>();
-    o.services = {
-      ...o.services,
+    o.deps = {
+      ...o.deps,
       connect: async (t) => {
         finishedBefore.set(t.target.host, finished.length);
         opened.push(t.target.host);

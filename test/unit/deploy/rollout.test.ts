@@ -18,8 +18,8 @@ const records = (h: FakeHost) => h.log.map((r) => [r.outcome, r.batch]);
 function timed(hosts: FakeHost[], rollout: RolloutConfig = ROLLOUT, overrides = {}) {
   const timeline: string[] = [];
   const o = options(hosts, { rollout, ...overrides });
-  const base = o.services!;
-  o.services = {
+  const base = o.deps!;
+  o.deps = {
     ...base,
     connect: async (t) => {
       const conn = fakeConnection(hosts.find((h) => h.key === t.target.host)!, t);

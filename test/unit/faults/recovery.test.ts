@@ -67,7 +67,7 @@ function flaky(h: FakeHost, faults: Faults) {
   return { host: h, connect, connects: () => connects };
 }
 
-function withFlaky(hosts: Array<ReturnType<typeof flaky>>, extra: Partial<DeployOptions['services']> = {}): DeployOptions {
+function withFlaky(hosts: Array<ReturnType<typeof flaky>>, extra: Partial<DeployOptions['deps']> = {}): DeployOptions {
   return options(hosts.map((f) => f.host), {}, {
     connect: (t) => hosts.find((f) => f.host.key === t.target.host)!.connect(t),
     ...extra,

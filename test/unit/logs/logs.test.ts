@@ -71,7 +71,7 @@ function remote(conns: Record<string, SshConnection>): { options: RemoteOptions;
   const targets = Object.keys(conns).map((host, i): ResolvedTarget => directTarget(`${host}:22`, host, 22, { primary: i === 0 }));
   return {
     targets,
-    options: { environment: managed, app: 'shop', targets, identity: { who: 'me', developer: 'me', localHost: 'l', pid: 1 }, services: { connect: async (t) => conns[t.target.host] } },
+    options: { environment: managed, app: 'shop', targets, identity: { who: 'me', developer: 'me', localHost: 'l', pid: 1 }, deps: { connect: async (t) => conns[t.target.host] } },
   };
 }
 
@@ -104,7 +104,7 @@ describe('logs: every host, merged in time order', () => {
 
   it('an unreachable host is reported; the others still print', async () => {
     const { options, targets } = remote({ web1: fakeJournalHost('web1:22', [entry(1, 'a')]), web2: fakeJournalHost('web2:22', []) });
-    options.services = { connect: async (t) => { if (t.target.host === 'web2') throw new Error('connection refused'); return fakeJournalHost('web1:22', [entry(1, 'a')]); } };
+    options.deps = { connect: async (t) => { if (t.target.host === 'web2') throw new Error('connection refused'); return fakeJournalHost('web1:22', [entry(1, 'a')]); } };
     const lines: string[] = [];
     const results = await readLogs(options, { targets }, (l) => lines.push(l.message), new AbortController().signal);
     assert.deepEqual(lines, ['a']);

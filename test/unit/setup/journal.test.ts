@@ -53,7 +53,7 @@ describe('setup: the deploy user may read the app\'s journal', () => {
       const result = await runSetup({
         environment, app: 'shop', admin: 'admin', identity: { who: 'me', developer: 'me', localHost: 'l', pid: 1 },
         targets: [directTarget('web1:22', 'web1', 22)],
-        services: { connect: async () => host([...groups], commands, answer) },
+        deps: { connect: async () => host([...groups], commands, answer) },
         confirm: async (p) => (previews.push(p), true),
       }, () => undefined, new AbortController().signal);
       assert.ok(result.ok, result.error);

@@ -1,5 +1,5 @@
 /**
- * Blue/green as named plan steps, each running one phase of the per-host switch (../blueGreen.ts)
+ * Blue/green as named plan steps, each running one phase of the per-host switch (../slotPhases.ts)
  * on the hosts `select` picks (default: all), so rollout batches build these steps per batch.
  * A failure before `route` leaves every visitor on the old slot; the plan's `finally` stops the new
  * slot. From `route` on a failure sends nginx back to the old slot, which keeps running until `drain`.
@@ -8,7 +8,7 @@ import { renderCommand, type Command } from '../../shell';
 import { systemctl } from '../../host/spec';
 import type { Step, StepContext } from '../../plan/types';
 import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
-import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../blueGreen';
+import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../slotPhases';
 import { onHosts } from '../hosts';
 import { healthUrl } from '../service';
 import type { DeployState, HostState } from '../types';

@@ -16,7 +16,7 @@ export const connectStep: Step<DeployState> = {
       if (h.target.jumps.length > 0 && state.rsyncTransport === 'openssh') {
         throw new UserError(`${h.target.key} is reached through ${viaText(h.target)}; the openssh rsync transport does not follow that chain, use the tunnel`, { host: h.target.key });
       }
-      h.conn = await state.services.connect(h.target, ctx.signal);
+      h.conn = await state.deps.connect(h.target, ctx.signal);
       const via = viaText(h.target);
       ctx.note(`connected${via ? ` via ${via}` : ''}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
     }, ctx);

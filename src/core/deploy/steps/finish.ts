@@ -8,7 +8,7 @@ import { liveConnection, onHosts } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { endedAs, writeRecords } from './record';
 import { readBackCurrent } from './switch';
-import { undoUnrouted } from '../blueGreen';
+import { undoUnrouted } from '../slotPhases';
 
 /**
  * The plan's `finally`, on every exit path: reconnect to hosts whose connection was lost, record a

@@ -19,7 +19,7 @@ export function healthPause(attempt: number, intervalMs: number): number {
 /** Polls the health URL from the host's side until it answers `expect` or `timeout` seconds pass. */
 export async function pollHealth(h: HostState, health: HealthConfig, state: DeployState, signal: AbortSignal,
   url = healthUrl(state.environment)): Promise<HealthReport> {
-  const now = () => state.services.now().getTime(); // injectable clock: tests need no real waiting
+  const now = () => state.deps.now().getTime(); // injectable clock: tests need no real waiting
   const deadline = now() + health.timeout * 1000;
   const report: HealthReport = { ok: false, attempts: 0 };
   for (;;) {
@@ -42,7 +42,7 @@ export async function pollHealth(h: HostState, health: HealthConfig, state: Depl
     }
     const pause = healthPause(report.attempts, state.healthIntervalMs);
     if (now() + pause > deadline) return report;
-    await state.services.sleep(pause, signal);
+    await state.deps.sleep(pause, signal);
   }
 }
 

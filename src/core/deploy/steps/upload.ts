@@ -39,7 +39,7 @@ export const uploadStep: Step<DeployState> = {
         ctx.note(`${h.previous} is already current here; nothing to upload`, 'info', h.target.key);
         return;
       }
-      const stats = await state.services.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
+      const stats = await state.deps.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
         .catch(async (e: Error) => { throw await explainUploadFailure(e, h, state, ctx); });
       h.bytesSent = stats.bytesSent;
       ctx.bytesSent(h.target.key, stats.bytesSent);

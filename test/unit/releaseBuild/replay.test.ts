@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { selectBuildTarget } from '../../../src/core/docker/buildTarget';
-import { matchSource, resolveCopy } from '../../../src/core/build/dockerCopy';
-import { interpretTail } from '../../../src/core/build/replay';
-import { planStage } from '../../../src/core/build/stagePlan';
+import { matchSource, resolveCopy } from '../../../src/core/releaseBuild/dockerCopy';
+import { interpretTail } from '../../../src/core/releaseBuild/replay';
+import { planStage } from '../../../src/core/releaseBuild/stagePlan';
 import { UserError } from '../../../src/core/errors';
 
 const FILES = ['Dockerfile', 'mix.exs', 'mix.lock', 'config/config.exs', 'config/prod.exs', 'config/runtime.exs', 'lib/shop.ex', 'lib/shop/a.ex', 'rel/overlays/bin/server', 'rel/env.sh.eex'];

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { linkUnchanged, parseSha256sums, reuseFilter } from '../../../src/core/build/reuse';
+import { linkUnchanged, parseSha256sums, reuseFilter } from '../../../src/core/releaseBuild/reuse';
 import { extractTar, packFiles } from '../../../src/core/docker/context';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');

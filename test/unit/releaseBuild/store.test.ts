@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findStoredRelease, inspectRelease, makeStagingDir, publishStagedRelease } from '../../../src/core/build/store';
-import type { Manifest } from '../../../src/core/build/types';
+import { findStoredRelease, inspectRelease, makeStagingDir, publishStagedRelease } from '../../../src/core/releaseBuild/store';
+import type { Manifest } from '../../../src/core/releaseBuild/types';
 
 function fakeRelease(dir: string, opts: { erts?: boolean } = {}) {
   for (const [file, text] of [['bin/shop', '#!/bin/sh'], ['releases/start_erl.data', '13.1.5 1.2.0'], ['lib/elixir-1.14.0/ebin/elixir.app', 'x'],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mapContainerPaths, parseCompileDiagnostics } from '../../../src/core/build/pathMapping';
+import { mapContainerPaths, parseCompileDiagnostics } from '../../../src/core/releaseBuild/pathMapping';
 
 describe('build: container path mapping', () => {
   it('maps /app/... paths to the project, relative or absolute', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { selectBuildTarget } from '../../../src/core/docker/buildTarget';
-import { releaseCandidates } from '../../../src/core/build/releaseLocation';
-import { planStage, type StagePlan } from '../../../src/core/build/stagePlan';
+import { releaseCandidates } from '../../../src/core/releaseBuild/releaseLocation';
+import { planStage, type StagePlan } from '../../../src/core/releaseBuild/stagePlan';
 import { phxDockerfile } from '../../support/phxProject';
 
 const FILES = ['Dockerfile', '.dockerignore', 'mix.exs', 'mix.lock', 'config/config.exs', 'config/prod.exs', 'config/dev.exs', 'config/runtime.exs',

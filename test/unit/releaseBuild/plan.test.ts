@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createBuildPlan } from '../../../src/core/build';
-import { acquireBuildLock } from '../../../src/core/build/lock';
+import { createBuildPlan } from '../../../src/core/releaseBuild';
+import { acquireBuildLock } from '../../../src/core/releaseBuild/lock';
 import type { DeployConfig } from '../../../src/core/config/types';
 import { describePlan } from '../../../src/core/plan/runner';
 

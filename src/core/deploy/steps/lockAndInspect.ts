@@ -31,7 +31,7 @@ function lookCommand(state: DeployState): Command {
   return join(op.and, setupCommand(state.paths, developer), stageCommand(state.paths, developer), ...(seed ? [seed] : []), inspectCommand(state.paths, slots));
 }
 
-async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
+async function lockAndInspectHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
   const conn = h.conn!;
   // One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held.
   const result = await conn.exec(join(op.and, lockCommand(state.paths, state.lockHolder), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
@@ -56,10 +56,14 @@ async function lockHost(h: HostState, state: DeployState, ctx: StepContext): Pro
   if (inspection.current?.dangling) ctx.note(`current points at missing ${inspection.current.target}`, 'warning', h.target.key);
 }
 
-/** The atomic lock on every host, primary first so racing deploys collide there; one round trip per host. */
-export const lockStep: Step<DeployState> = {
+/**
+ * The atomic lock on every host, primary first so racing deploys collide there, and in the same
+ * round trip what the run needs next: a deploy's directories and seeded cache, then what is on the
+ * host (current, releases, deploys.log, slots). The step keeps the name `lock` in events and logs.
+ */
+export const lockAndInspectStep: Step<DeployState> = {
   name: 'lock',
-  title: 'Take the deploy lock',
+  title: 'Take the deploy lock, then set up and inspect the host',
   describe: (state) => {
     const seed = state.kind === 'deploy' && state.release
       ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
@@ -69,5 +73,5 @@ export const lockStep: Step<DeployState> = {
       ...(seed ? [`(seed the cache: hard-link each new versioned dir from its previous version) ${renderCommand(seed)}`] : []),
       `(read-only) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]);
   },
-  run: (ctx, state) => primaryFirst(state.hosts, (h) => lockHost(h, state, ctx), ctx),
+  run: (ctx, state) => primaryFirst(state.hosts, (h) => lockAndInspectHost(h, state, ctx), ctx),
 };

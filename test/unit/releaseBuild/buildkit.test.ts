@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BuildKitProgress, loadStatusDecoder } from '../../../src/core/docker/buildkitStatus';
 
-/** Streams captured from Docker 20.10's /build?version=2 (test/unit/build/fixtures), rendered. */
+/** Streams captured from Docker 20.10's /build?version=2 (test/unit/releaseBuild/fixtures), rendered. */
 async function render(fixture: string): Promise<{ text: string; progress: BuildKitProgress }> {
   const decode = await loadStatusDecoder();
   const progress = new BuildKitProgress();
   let text = '';
-  const lines = readFileSync(path.join(__dirname, '../../../../test/unit/build/fixtures', fixture), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(path.join(__dirname, '../../../../test/unit/releaseBuild/fixtures', fixture), 'utf8').split('\n').filter(Boolean);
   for (const line of lines) {
     const event = JSON.parse(line) as { id?: string; aux?: string };
     if (event.id === 'moby.buildkit.trace' && event.aux) text += progress.render(decode(event.aux));

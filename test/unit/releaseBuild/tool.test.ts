@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { distilleryVersionFromLock, selectReleaseTool } from '../../../src/core/build/tool';
+import { distilleryVersionFromLock, selectReleaseTool } from '../../../src/core/releaseBuild/tool';
 
 const lock = (version: string) =>
   `%{\n  "artificery": {:hex, :artificery, "0.4.3", "0bc4260f988dcb9dda4b23f9fc3c6c8b99a6220a331534fdf5bf2fd0d4333b02", [:mix], [], "hexpm"},\n` +

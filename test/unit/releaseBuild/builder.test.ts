@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { explainBuildFailure } from '../../../src/core/build/buildFailure';
+import { explainBuildFailure } from '../../../src/core/releaseBuild/buildFailure';
 import { legacyBuilderNote, refusesBuildKit, selectBuilder } from '../../../src/core/docker/builder';
 import { selectBuildTarget } from '../../../src/core/docker/buildTarget';
 import { ImageBuildError } from '../../../src/core/docker/image';

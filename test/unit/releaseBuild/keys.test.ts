@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { builderImageTag, buildLabels, cacheVolumeNames, releaseReuseKey } from '../../../src/core/build/keys';
+import { builderImageTag, buildLabels, cacheVolumeNames, releaseReuseKey } from '../../../src/core/releaseBuild/keys';
 import { branchSlug, defaultCacheRoot, projectKey } from '../../../src/core/git/cacheDir';
 
 describe('build: cache keys and names', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { planBuildContainer } from '../../../src/core/build/containerSpec';
+import { planBuildContainer } from '../../../src/core/releaseBuild/containerSpec';
 
 const inputs = { imageId: 'sha256:0123456789abcdef', projectKey: 'shop-1', branch: 'main', mixEnv: 'prod', projectPrefix: '', labels: { l: '1' } };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { declaresDeps } from '../../../src/core/build/mixDeps';
+import { declaresDeps } from '../../../src/core/releaseBuild/mixDeps';
 
 const example = readFileSync(path.join(__dirname, '../../../../examples/hello_phoenix/mix.exs'), 'utf8');
 
