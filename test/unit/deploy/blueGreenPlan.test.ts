@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeDeploy, describeRollback } from '../../../src/core/deploy';
+import { describeDeploy, describeRollback, runDeploy } from '../../../src/core/deploy';
 import { fakeHost, NEW, options } from './fakes';
 
 const BLUE_GREEN = {
@@ -30,5 +30,22 @@ describe('blue/green plan (dry run)', () => {
     const text = describeDeploy(options([fakeHost('web1')], { restart: undefined, service: 'systemd', health: { path: '/health', expect: 200, timeout: 5 } }));
     assert.ok(text.includes('web1:22: cd -- /opt/app && timeout -k 5 120 sudo -n /usr/bin/systemctl restart app.service'));
     assert.ok(text.includes('GET http://127.0.0.1:4000/health'));
+  });
+
+  it('the run executes the very commands the dry run prints for the slot steps, in that order', async () => {
+    const web1 = fakeHost('web1');
+    const o = options([web1], BLUE_GREEN);
+    const text = describeDeploy(o);
+    // The exact commands of point, start, route, switch and drain (the health check and the drain script are described, not printed).
+    const section = (step: string) => text.split(/\n(?=\d+\. )/).find((s) => s.split('\n')[0].endsWith(`[${step}]`))!.split('\n').slice(1).join('\n');
+    const commandsOf = (step: string) => section(step).split(/^\s*web1:22: /m).slice(1).map((c) => c.replace(/\n$/, ''));
+    const printed = ['point', 'start', 'route', 'switch', 'drain'].flatMap(commandsOf).filter((c) => !/^GET |…/.test(c));
+    assert.equal(printed.length, 7, printed.join('\n'));
+    const result = await runDeploy(o, () => undefined, new AbortController().signal);
+    assert.equal(result.ok, true, result.error);
+    const positions = printed.map((c) => web1.commands.indexOf(c));
+    assert.deepEqual(printed.filter((_, i) => positions[i] < 0), [], 'every printed command ran exactly as printed');
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'in the printed order');
+    assert.deepEqual([web1.current, web1.routedTo], [NEW, 'green']);
   });
 });

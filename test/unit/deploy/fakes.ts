@@ -20,7 +20,11 @@ export interface FakeHost {
   lockHeld?: boolean;
   migrateExit?: number;
   lddOutput?: string;
-  /** HTTP status the health URL answers, by the release `current` points at (default 200). */
+  /** The release the app runs: what `current` pointed at when it last restarted (default: `current`). */
+  running?: string;
+  /** Blue/green: the slot nginx was last routed to. */
+  routedTo?: 'blue' | 'green';
+  /** HTTP status the health URL answers, by the release the app runs (default 200). */
   health?: Record<string, number>;
   /** HTTP status by URL, before `health` (e.g. a blue/green slot's port). */
   statusOf?: (url: string) => number | undefined;
@@ -36,7 +40,9 @@ export interface FakeHost {
 }
 
 export function fakeHost(key: string, init: Partial<FakeHost> = {}): FakeHost {
-  return { key, current: ID1, releases: [ID0, ID1], log: [], commands: [], closed: false, ...init };
+  const h: FakeHost = { key, current: ID1, releases: [ID0, ID1], log: [], commands: [], closed: false, ...init };
+  h.running ??= h.current;
+  return h;
 }
 
 /** The commands that take, read and remove the deploy lock, as the fakes and tests recognise them. */
@@ -90,7 +96,27 @@ function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult 
   }
   const sw = /ln -sfn -- releases\/(\S+) /.exec(text);
   if (sw) h.current = sw[1];
-  return ok();
+  if (appended || prepared || sw || text.includes('rm -rf --') || current) return ok();
+  return answerApp(h, text) ?? { code: 127, stdout: '', stderr: `fake host ${h.key} does not know this command (teach test/unit/deploy/fakes.ts): ${text}\n` };
+}
+
+/** The app's side: restarts (the app then runs what `current` points at), hooks, and blue/green's slots and nginx. */
+function answerApp(h: FakeHost, text: string): ExecResult | undefined {
+  const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+  if (/ sv restart app$| systemctl restart app\.service$/.test(text)) {
+    h.running = h.current;
+    return ok();
+  }
+  if (text.includes('PHOENIX_DEPLOY_RELEASE=')) return ok(); // a remote hook (hooks.test.ts answers its own)
+  if (/ln -sfn -- \.\.\/releases\/\S+ \/opt\/app\/slots\/(blue|green)\.tmp|^rm -f -- \/opt\/app\/slots\/(blue|green)$/.test(text)) return ok();
+  if (/^sudo -n \/usr\/bin\/systemctl (restart|enable|disable|stop) app@(blue|green)\.service$/.test(text)) return ok();
+  const route = / sh \S+\/upstream-(blue|green)\.conf \S+\/upstream-(?:blue|green)\.conf \S+\/upstream\.conf$/.exec(text);
+  if (route) {
+    h.routedTo = route[1] as 'blue' | 'green';
+    return ok('@@phoenix-deploy:workers 101 102\n');
+  }
+  if (text.includes('@@phoenix-deploy:drained')) return ok('@@phoenix-deploy:drained\n');
+  return undefined;
 }
 
 export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnection {
@@ -118,8 +144,8 @@ export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnecti
       throw new Error('no channels on fake hosts');
     },
     async httpGet(url: string) {
-      // Each release answers for itself, so a test sees which one is serving after a rollback.
-      return { status: h.statusOf?.(url) ?? (h.current ? h.health?.[h.current] : undefined) ?? 200, body: `ok ${h.current}` };
+      // The running release answers for itself: a switch back without a restart still serves the new one.
+      return { status: h.statusOf?.(url) ?? (h.running ? h.health?.[h.running] : undefined) ?? 200, body: `ok ${h.running}` };
     },
     async close() {
       h.closed = true;

@@ -163,7 +163,9 @@ describe('rollout: blue/green batches (fake hosts)', () => {
     restart: undefined, service: 'systemd' as const, strategy: 'blue_green' as const, ports: [4001, 4002],
     proxy: { listen: 80, serverName: 'shop.example.com' }, health: { path: '/health', expect: 200, timeout: 1 }, drainTimeout: 5,
   };
-  const routedTo = (h: FakeHost, slot: string) => h.commands.filter((c) => c.includes(`upstream-${slot}.conf /etc/nginx/phoenix-deploy/app/upstream.conf`));
+  // The route command's arguments are: the upstream to route to, the one to restore on failure, the live file.
+  const routeTarget = (c: string) => / sh \S+\/upstream-(blue|green)\.conf \S+\/upstream-(?:blue|green)\.conf \S+\/upstream\.conf$/.exec(c)?.[1];
+  const routedTo = (h: FakeHost, slot: string) => h.commands.filter((c) => routeTarget(c) === slot);
 
   it('batch 2 fails on its new slot: batch 1 goes back to its old slot and release, batch 2 stops its new slot, batch 3 is never touched', async () => {
     const hosts = [1, 2, 3].map((n) => fakeHost(`web${n}`, n === 2 ? { statusOf: (url) => (url.includes(':4002/') ? 503 : undefined) } : {}));
@@ -173,6 +175,7 @@ describe('rollout: blue/green batches (fake hosts)', () => {
     const [web1, web2, web3] = hosts;
     assert.equal(routedTo(web1, 'green').length, 1, 'batch 1 went live on green');
     assert.ok(routedTo(web1, 'blue').length >= 1, 'then nginx went back to blue, which still ran');
+    assert.equal(web1.routedTo, 'blue', 'nginx ends on blue');
     assert.ok(switchedTo(web1, NEW) && switchedTo(web1, ID1) && web1.current === ID1);
     assert.ok(!web1.commands.some((c) => c.includes('systemctl stop app@blue.service')), 'the old slot was never stopped (no drain)');
     assert.ok(web2.commands.some((c) => c.includes('systemctl stop app@green.service')), 'the new slot of the failed batch is stopped');
