@@ -2,6 +2,7 @@ import { sortFindings } from '../findings';
 import { CONFIG_PATH } from '../config/types';
 import { parseDeployConfig } from '../config/load';
 import { applyInventories } from '../project/inventory';
+import { privWriteFindings, readSources } from './privWrites';
 import { checkProject, readProjectFiles, type CheckFinding, type ImageContents } from '../versions/check';
 
 export interface WorkspaceCheckOptions {
@@ -23,9 +24,10 @@ export interface WorkspaceCheckOptions {
 export async function checkWorkspace(root: string, options: WorkspaceCheckOptions = {}): Promise<CheckFinding[]> {
   const files = await readProjectFiles(root, options.buffers);
   const findings = checkProject(files, { env: options.env, image: options.image });
-  if (files.deployYml !== undefined && options.inventories !== false) {
+  if (files.deployYml !== undefined) {
     const loaded = parseDeployConfig(files.deployYml);
-    findings.push(...(await applyInventories(loaded, root)).findings.slice(loaded.findings.length) as CheckFinding[]);
+    if (options.inventories !== false) findings.push(...(await applyInventories(loaded, root)).findings.slice(loaded.findings.length) as CheckFinding[]);
+    findings.push(...privWriteFindings(await readSources(root, options.buffers), loaded.config, options.env) as CheckFinding[]);
   }
   if (files.deployYml === undefined && options.requireConfig) {
     findings.push({

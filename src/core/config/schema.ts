@@ -7,6 +7,7 @@ import { readInventorySource, readRollout } from './fleet';
 import {
   ABS_PATH, APP_NAME, DOCKER_NAME, ENV_NAME, HOST_NAME, LOCAL_PATH, REF_NAME, REMOTE, SSH_CONFIG_PATH, truncate, USER_NAME, Validator, type RangeOf,
 } from './validator';
+import { readSharedPaths } from './sharedPaths';
 
 export function validateConfig(doc: Document, file: string, rangeOf: RangeOf): { config?: DeployConfig; findings: Finding[] } {
   const v = new Validator(rangeOf, file);
@@ -64,7 +65,7 @@ function readBuild(v: Validator, root: YAMLMap): BuildConfig {
 }
 
 const ENV_KEYS = ['user', 'deploy_to', 'os', 'hosts', 'migrate', 'restart', 'restart_timeout', 'health', 'keep_releases', 'ssh',
-  'service', 'strategy', 'ports', 'proxy', 'drain_timeout', 'hooks', 'logs', 'rollout'] as const;
+  'service', 'strategy', 'ports', 'proxy', 'drain_timeout', 'hooks', 'logs', 'rollout', 'shared_paths'] as const;
 
 function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node): EnvironmentConfig | undefined {
   const where = `environments.${name}`;
@@ -92,6 +93,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
   const hooks = readHooks(v, map, where);
   const logs = readLogs(v, map, where);
   const keepReleases = v.integer(map, 'keep_releases', where, 2, 100) ?? 5;
+  const sharedPaths = readSharedPaths(v, map, where);
   const sshNode = v.get(map, 'ssh');
   let ssh = {};
   if (sshNode !== undefined) {
@@ -110,7 +112,7 @@ function readEnvironment(v: Validator, name: string, node: Node, keyNode: Node):
     name, user, deployTo, os, hosts, ...(inventory ? { inventory } : {}), ...(rollout ? { rollout } : {}),
     migrate: Array.isArray(migrate) ? migrate : undefined,
     ...(Array.isArray(restart) ? { restart } : {}), ...(restartTimeout !== undefined ? { restartTimeout } : {}), health, keepReleases, ssh,
-    ...(hooks ? { hooks } : {}), ...(logs ? { logs } : {}),
+    ...(hooks ? { hooks } : {}), ...(logs ? { logs } : {}), ...(sharedPaths ? { sharedPaths } : {}),
     ...service,
   };
 }

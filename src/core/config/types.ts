@@ -55,6 +55,13 @@ export interface ProxyConfig {
   tls?: TlsConfig;
 }
 
+/** A `shared_paths` entry: `priv/…` is under the app's priv dir (lib/<app>-<vsn>/priv), anything else under the release root. */
+export interface SharedPath {
+  path: string;
+  /** Its line in deploy.yml, for errors found on a host at deploy time. */
+  line?: number;
+}
+
 /** Where a hook runs around the named deploy steps. */
 export type HookPosition = 'before_deploy' | 'after_prepare' | 'after_switch' | 'after_deploy' | 'after_failure';
 
@@ -113,6 +120,8 @@ export interface EnvironmentConfig {
   /** The app's PORT: two (blue, green) for blue_green, one for restart. Default [4001, 4002] or [4000]. */
   ports?: number[];
   proxy?: ProxyConfig;
+  /** Directories every release links to under shared/ (`priv/…`: the app's priv dir), in deploy.yml order. */
+  sharedPaths?: SharedPath[];
   /** Seconds the old slot keeps serving in-flight requests after the switch (default 30). */
   drainTimeout?: number;
   /** Seconds the restart command may take; past it, it counts as a failed health check (default 120). */

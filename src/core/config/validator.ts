@@ -34,6 +34,11 @@ export class Validator {
     this.findings.push({ ...range, severity: 'error', code: 'config-invalid', message });
   }
 
+  /** The line of a node in the file (for values checked later, on a host). */
+  lineOf(node: Node | null | undefined): number | undefined {
+    return this.rangeOf(node)?.line;
+  }
+
   /** Checks a mapping's keys: unknown ones are errors, required ones must be present. */
   map(node: unknown, where: string, allowed: readonly string[], required: readonly string[], parent?: Node): YAMLMap | undefined {
     if (!isMap(node)) {

@@ -7,11 +7,16 @@ import { managedFile } from './managed';
 import type { ManagedHost, Slot } from './spec';
 
 const SLOT_MARK = '# live slot: ';
+/** The address nginx connects to the app from for upgraded and streaming requests (see sourceMap). */
+export const LONG_LIVED_SOURCE = '127.0.0.2';
+/** A digested file name as `mix phx.digest` writes it: `<name>-<32 hex md5>.<ext>` (also .gz, .br). */
+const DIGESTED = '"-[0-9a-f]{32}\\.[^/]+$"';
 
-function proxyLocation(connectionVar: string, upstream: string): string[] {
+function proxyLocation(name: string, connectionVar: string, sourceVar: string, upstream: string): string[] {
   return [
-    '    location / {',
+    `    location ${name} {`,
     `        proxy_pass http://${upstream};`,
+    `        proxy_bind $${sourceVar};`,
     '        proxy_http_version 1.1;',
     '        proxy_set_header Upgrade $http_upgrade;',
     `        proxy_set_header Connection $${connectionVar};`,
@@ -25,10 +30,48 @@ function proxyLocation(connectionVar: string, upstream: string): string[] {
   ];
 }
 
+/**
+ * Upgraded requests (WebSocket), event streams and Phoenix's long-poll reach the app from
+ * LONG_LIVED_SOURCE, everything else from 127.0.0.1: after a switch the drain waits only for
+ * connections from 127.0.0.1 to the old slot, then stops it, and the app closes the others itself.
+ */
+function sourceMap(sourceVar: string): string[] {
+  return [
+    `map "$http_upgrade|$http_accept|$uri" $${sourceVar} {`,
+    '    default 127.0.0.1;',
+    `    "~^[^|]+\\|" ${LONG_LIVED_SOURCE};`,
+    `    "~\\|[^|]*text/event-stream" ${LONG_LIVED_SOURCE};`,
+    `    "~/longpoll$" ${LONG_LIVED_SOURCE};`,
+    '}',
+  ];
+}
+
+/** Digested assets from every kept release (links under staticDir), so pages of the previous release keep theirs. */
+function staticLocations(host: ManagedHost): string[] {
+  const tries = Array.from({ length: host.staticLinks }, (_, i) => `/${i}$uri`).join(' ');
+  const shared = host.sharedPaths.filter((p) => p.path.startsWith('priv/static/'));
+  return [
+    `    location ~ ${DIGESTED} {`,
+    `        root ${host.staticDir};`,
+    `        try_files ${tries} @app;`,
+    '        add_header Cache-Control "public, max-age=31536000, immutable";',
+    '    }',
+    ...shared.flatMap((p) => [
+      '',
+      `    location ^~ /${p.path.slice('priv/static/'.length)}/ {`,
+      `        root ${host.paths.shared}/priv/static;`,
+      '        try_files $uri @app;',
+      '        add_header X-Content-Type-Options nosniff;',
+      '    }',
+    ]),
+  ];
+}
+
 export function renderSite(host: ManagedHost): string {
   const proxy = host.proxy!;
   // A map variable name is global in nginx: a shared name like $connection_upgrade would clash with other sites.
   const connectionVar = `${proxy.upstreamName}_connection`;
+  const sourceVar = `${proxy.upstreamName}_source`;
   const lines = [
     `include ${proxy.upstreamFile};`,
     '',
@@ -36,6 +79,8 @@ export function renderSite(host: ManagedHost): string {
     '    default upgrade;',
     "    ''      close;",
     '}',
+    '',
+    ...sourceMap(sourceVar),
     '',
     'server {',
     `    listen ${proxy.listen};`,
@@ -54,7 +99,9 @@ export function renderSite(host: ManagedHost): string {
       `    ssl_certificate_key ${proxy.tls.key};`,
     );
   }
-  lines.push('', ...proxyLocation(connectionVar, proxy.upstreamName), '}');
+  lines.push('', ...staticLocations(host), '',
+    ...proxyLocation('/', connectionVar, sourceVar, proxy.upstreamName), '',
+    ...proxyLocation('@app', connectionVar, sourceVar, proxy.upstreamName), '}');
   return managedFile(lines.join('\n'), `The nginx site of ${host.app} (${host.environment})`);
 }
 

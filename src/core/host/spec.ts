@@ -4,7 +4,7 @@
  * the deploy steps all read these names from here, so the rule and the command can never drift.
  */
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_PORTS } from '../config/service';
-import type { DeployStrategy, EnvironmentConfig, ProxyConfig } from '../config/types';
+import type { DeployStrategy, EnvironmentConfig, ProxyConfig, SharedPath } from '../config/types';
 import { remotePaths, type RemotePaths } from '../remote/paths';
 import { DEFAULT_USER } from '../ssh/target';
 
@@ -53,6 +53,12 @@ export interface ManagedHost {
   configDir: string;
   sudoersFile: string;
   drainTimeout: number;
+  /** `shared_paths`, each a directory under `paths.shared`. */
+  sharedPaths: SharedPath[];
+  /** `<deploy_to>/static`: links 0… to the priv/static of kept releases with a cache_manifest.json. */
+  staticDir: string;
+  /** How many such links nginx looks through: every release cleanup may keep (keep_releases, current, rollback target). */
+  staticLinks: number;
   proxy?: ProxyConfig & { siteFile: string; siteLink: string; upstreamFile: string; upstreamName: string };
 }
 
@@ -90,6 +96,9 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
     // sudo skips drop-ins whose names contain a dot; app names never do.
     sudoersFile: `/etc/sudoers.d/phoenix-deploy-${app}`,
     drainTimeout: env.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT,
+    sharedPaths: env.sharedPaths ?? [],
+    staticDir: `${paths.root}/static`,
+    staticLinks: staticLinkCount(env),
     proxy: env.proxy && {
       ...env.proxy,
       siteFile: `/etc/nginx/sites-available/${app}`,
@@ -99,6 +108,9 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
     },
   };
 }
+
+/** Links to kept releases' static dirs: keep_releases, plus the current release and the rollback target. */
+export const staticLinkCount = (env: EnvironmentConfig) => env.keepReleases + 2;
 
 /** The port the restart strategy's app listens on (and nginx proxies to). */
 export function servicePort(env: EnvironmentConfig): number {

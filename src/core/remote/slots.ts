@@ -3,6 +3,7 @@
  * drop-in allows (src/core/host/spec.ts); the scripts are constants with values as parameters.
  */
 import { CP, NGINX, SYSTEMCTL, type ManagedHost, type Slot } from '../host/spec';
+import { LONG_LIVED_SOURCE } from '../host/nginx';
 import { join, op, type Command } from '../shell';
 import { checkReleaseId } from './paths';
 
@@ -41,23 +42,34 @@ export function parseWorkers(stdout: string): string[] {
 
 export const routeRestored = (stdout: string) => stdout.includes(`${M}restored`);
 
-// $1 port, $2 seconds, then the old nginx worker pids. Waits until those workers have exited (each
-// one finishes the requests it holds first) and no connection to the port is established any more,
-// or the time is up. /proc/net/tcp needs no extra tool; ports there are hex.
-const DRAIN = String.raw`port=$(printf ':%04X' "$1") end=$(( $(date +%s) + $2 )); shift 2
+// $1 port, $2 seconds, $3 the long-lived source address as /proc/net/tcp writes it, then the old
+// nginx worker pids. Done when no ordinary request is on the port (a connection from anywhere but
+// the long-lived source) and either the old workers have exited or that has held for 0.6 s: old
+// workers stay while they carry WebSockets, which the app closes itself once it is told to stop.
+// Done too when the time is up. /proc/net/tcp needs no extra tool; ports there are hex.
+const DRAIN = String.raw`port=$(printf ':%04X' "$1") end=$(( $(date +%s) + $2 )) long=$3; shift 3
+quiet=0
 while :; do
-  busy=
-  for p; do if [ -d "/proc/$p" ]; then busy=1; break; fi; done
-  if [ -z "$busy" ]; then
-    n=$(awk -v p="$port" '$2 ~ p"$" && $4 == "01"' /proc/net/tcp /proc/net/tcp6 2>/dev/null | wc -l)
-    [ "$n" -eq 0 ] && { echo '${M}drained'; exit 0; }
+  n=$(awk -v p="$port" -v l="$long" '$2 ~ p"$" && $4 == "01" && index($3, l) != 1' /proc/net/tcp /proc/net/tcp6 2>/dev/null | wc -l)
+  if [ "$n" -eq 0 ]; then
+    busy=
+    for p; do if [ -d "/proc/$p" ]; then busy=1; break; fi; done
+    { [ -z "$busy" ] || [ "$quiet" -ge 3 ]; } && { echo '${M}drained'; exit 0; }
+    quiet=$((quiet + 1))
+  else
+    quiet=0
   fi
   [ "$(date +%s)" -ge "$end" ] && { echo '${M}drain-timeout'; exit 0; }
   sleep 0.2
 done`;
 
+/** An IPv4 address as /proc/net/tcp shows it (little-endian hex), followed by the port separator. */
+export function procNetAddress(ip: string): string {
+  return `${ip.split('.').map((b) => Number(b).toString(16).toUpperCase().padStart(2, '0')).reverse().join('')}:`;
+}
+
 export function drainCommand(slot: Slot, seconds: number, workers: readonly string[]): Command {
-  return ['sh', '-c', DRAIN, 'sh', String(slot.port), String(seconds), ...workers.filter((p) => /^\d+$/.test(p))];
+  return ['sh', '-c', DRAIN, 'sh', String(slot.port), String(seconds), procNetAddress(LONG_LIVED_SOURCE), ...workers.filter((p) => /^\d+$/.test(p))];
 }
 
 export const drainTimedOut = (stdout: string) => stdout.includes(`${M}drain-timeout`);

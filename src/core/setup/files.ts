@@ -42,10 +42,16 @@ export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined):
   return files;
 }
 
-/** Directories the deploy user owns: the layout every deploy uses, plus the slots' links and RELEASE_TMPs. */
+/** Directories the deploy user owns: the layout every deploy uses, the slots' links and RELEASE_TMPs, static links, shared_paths. */
 export function desiredDirectories(host: ManagedHost): string[] {
   const p = host.paths;
   const dirs = [p.root, p.releases, p.shared, `${p.root}/cache`];
   if (host.strategy === 'blue_green') dirs.push(`${p.root}/slots`, `${p.root}/tmp`, ...host.slots.map((s) => s.tmp));
-  return dirs;
+  if (host.proxy) dirs.push(host.staticDir);
+  // Each shared path and the directories above it, so the deploy user owns all of them.
+  for (const { path } of host.sharedPaths) {
+    const parts = path.split('/');
+    for (let i = 1; i <= parts.length; i++) dirs.push(`${p.shared}/${parts.slice(0, i).join('/')}`);
+  }
+  return [...new Set(dirs)];
 }

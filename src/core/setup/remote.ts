@@ -17,21 +17,22 @@ export function sudoCheckCommand(): Command {
   return ['sudo', '-n', 'true'];
 }
 
-// $1 user, $2 deploy_to, $3 site link, $4 certificate, $5 key, then the managed files. Contents
+// $1 user, $2 deploy_to, $3 site link, $4 certificate, $5 key, $6 the directories (one a line), then the managed files. Contents
 // travel as base64 so nothing in a file can forge a section marker.
-const INSPECT = String.raw`u=$1 d=$2 link=$3 cert=$4 key=$5; shift 5
+const INSPECT = String.raw`u=$1 d=$2 link=$3 cert=$4 key=$5 dirs=$6; shift 6
 echo '${M}user'; id -u -- "$u" 2>/dev/null
 echo '${M}groups'; id -Gn -- "$u" 2>/dev/null | tr ' ' '\n'; echo '${M}journal-group'; getent group ${JOURNAL_GROUP} >/dev/null && echo present
 echo '${M}tools'; for t in ${SYSTEMCTL} ${NGINX} ${CP} ${VISUDO}; do [ -x "$t" ] && echo "$t"; done
-echo '${M}dirs'; for x in "$d" "$d/releases" "$d/shared" "$d/cache" "$d/slots" "$d/tmp" "$d/tmp/blue" "$d/tmp/green"; do [ -d "$x" ] && printf '%s %s\n' "$(stat -c %U -- "$x")" "$x"; done
+echo '${M}dirs'; printf '%s\n' "$dirs" | while IFS= read -r x; do [ -d "$x" ] && printf '%s %s\n' "$(stat -c %U -- "$x")" "$x"; done
 echo '${M}env'; [ -e "$d/shared/env" ] && echo present
 echo '${M}link'; [ -n "$link" ] && readlink -- "$link"
 echo '${M}tls'; [ -n "$cert" ] && { [ -r "$cert" ] && echo certificate; [ -r "$key" ] && echo key; }
 for f; do echo "${M}file $f"; [ -f "$f" ] && base64 -w0 -- "$f" && echo; done
 echo '${M}end'`;
 
-export function inspectSetupCommand(user: string, deployTo: string, paths: readonly string[], extra: { link?: string; certificate?: string; key?: string }): Command {
-  return ['sudo', '-n', 'sh', '-c', INSPECT, 'sh', user, deployTo, extra.link ?? '', extra.certificate ?? '', extra.key ?? '', ...paths];
+export function inspectSetupCommand(user: string, deployTo: string, paths: readonly string[],
+  extra: { link?: string; certificate?: string; key?: string; dirs: readonly string[] }): Command {
+  return ['sudo', '-n', 'sh', '-c', INSPECT, 'sh', user, deployTo, extra.link ?? '', extra.certificate ?? '', extra.key ?? '', extra.dirs.join('\n'), ...paths];
 }
 
 export interface SetupFacts {

@@ -62,7 +62,7 @@ export const inspectStep: Step<SetupState> = {
     await onHosts(state.hosts, async (h) => {
       const tls = host.proxy?.tls;
       const result = await runOn(h, inspectSetupCommand(host.user, host.paths.root, managedPaths(state),
-        { link: host.proxy?.siteLink, certificate: tls?.certificate, key: tls?.key }), ctx, 'reading the host');
+        { link: host.proxy?.siteLink, certificate: tls?.certificate, key: tls?.key, dirs: desiredDirectories(host) }), ctx, 'reading the host');
       const facts = parseSetupFacts(result.stdout);
       if (!facts.complete) throw new UserError(`${h.target.key} answered only part of setup's inspection`, { host: h.target.key });
       h.facts = facts;

@@ -32,7 +32,7 @@ describe('phoenix-deploy CLI', () => {
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.stdout).diagnostics, [{
       file: 'config/deploy.yml', line: 6, column: 5, endLine: 6, endColumn: 11, severity: 'error', code: 'config-invalid',
-      message: 'unknown key "colour" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout, hooks, logs, rollout',
+      message: 'unknown key "colour" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout, hooks, logs, rollout, shared_paths',
     }]);
   });
 

@@ -81,7 +81,7 @@ describe('config/deploy.yml', () => {
     const text = VALID.replace('    keep_releases: 5\n', '    keep_releases: 5\n    keep_relases: 3\n');
     assert.deepEqual(errorsOf(text), [{
       line: 21, column: 5, code: 'config-invalid',
-      message: 'unknown key "keep_relases" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout, hooks, logs, rollout',
+      message: 'unknown key "keep_relases" in environments.production; expected one of: user, deploy_to, os, hosts, migrate, restart, restart_timeout, health, keep_releases, ssh, service, strategy, ports, proxy, drain_timeout, hooks, logs, rollout, shared_paths',
     }]);
   });
 

@@ -53,6 +53,13 @@ describe('host file renderers (golden files)', () => {
     golden('bluegreen-upstream-green.conf', renderUpstream(blueGreen, 4002, blueGreen.slots[1]));
   });
 
+  it('shared_paths under priv/static are served by nginx from shared/, falling back to the app', () => {
+    golden('bluegreen-shared-site.conf', renderSite(managedHost('shop', {
+      ...base, service: 'systemd', strategy: 'blue_green', keepReleases: 3, proxy: { listen: 80, serverName: 'shop.example.com' },
+      sharedPaths: [{ path: 'priv/static/uploads' }, { path: 'storage' }],
+    })));
+  });
+
   it('TLS: 443 with the given files, 80 redirects', () => {
     golden('tls-site.conf', renderSite(tls));
     golden('tls-8443-site.conf', renderSite(managedHost('shop', {

@@ -21,7 +21,7 @@ describe('build: Dockerfile build target', () => {
   it('names the Dockerfile, the stages and their lines when the stage is missing', () => {
     assert.throws(() => selectBuildTarget(example, 'docker/Dockerfile.prod', 'buildr'), (e: unknown) => {
       assert.ok(e instanceof UserError);
-      assert.match(e.message, /^docker\/Dockerfile\.prod: stage "buildr" not found; its stages are builder \(line 12\), release \(line 17\), #2 \(unnamed\) \(line 23\)/);
+      assert.match(e.message, /^docker\/Dockerfile\.prod: stage "buildr" not found; its stages are builder \(line 12\), release \(line 17\), #2 \(unnamed\) \(line 24\)/);
       assert.equal(e.detail?.file, 'docker/Dockerfile.prod');
       return true;
     });

@@ -17,10 +17,10 @@ function host(groups: string[], commands: string[], inspectionFiles: (paths: str
       const text = typeof command === 'string' ? command : renderCommand(command);
       commands.push(text);
       if (text.includes(`${M}journal-group`)) {
-        const paths = (command as string[]).slice(11); // after sudo -n sh -c SCRIPT sh user deploy_to link cert key
+        const paths = (command as string[]).slice(12); // after sudo -n sh -c SCRIPT sh user deploy_to link cert key dirs
         return { code: 0, stderr: '', stdout: [`${M}user`, '1000', `${M}groups`, ...groups, `${M}journal-group`, 'present',
           `${M}tools`, '/usr/bin/systemctl', '/usr/sbin/nginx', '/usr/bin/cp', '/usr/sbin/visudo',
-          `${M}dirs`, ...['', '/releases', '/shared', '/cache', '/slots', '/tmp', '/tmp/blue', '/tmp/green'].map((d) => `deploy /opt/shop${d}`),
+          `${M}dirs`, ...['', '/releases', '/shared', '/cache', '/slots', '/tmp', '/tmp/blue', '/tmp/green', '/static'].map((d) => `deploy /opt/shop${d}`),
           `${M}env`, 'present', `${M}link`, '/etc/nginx/sites-available/shop', `${M}tls`, inspectionFiles(paths), `${M}end`].join('\n') };
       }
       return { code: 0, stdout: '', stderr: '' };

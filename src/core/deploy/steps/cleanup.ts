@@ -3,6 +3,7 @@ import { cleanupCommand, selectForCleanup } from '../../remote/cleanup';
 import { onHosts, runOn } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
+import { syncStatic } from './prepare';
 
 function toDelete(state: DeployState, h: HostState): string[] {
   const current = h.release!;
@@ -20,7 +21,8 @@ export const cleanupStep: Step<DeployState> = {
   name: 'cleanup',
   title: 'Remove old releases',
   finishOnCancel: true,
-  describe: (state) => perHost(state, (h) => [cleanupCommand(state.paths, toDelete(state, h)) ?? `keep the newest ${state.environment.keepReleases} releases (decided after lock)`]),
+  describe: (state) => perHost(state, (h) => [cleanupCommand(state.paths, toDelete(state, h)) ?? `keep the newest ${state.environment.keepReleases} releases (decided after lock)`,
+    ...(syncStatic(state) ? [syncStatic(state)!] : [])]),
   async run(ctx, state) {
     // The deploy has succeeded by now: a failed cleanup is a warning, not a failed deploy.
     await onHosts(state.hosts, async (h) => {
@@ -28,6 +30,9 @@ export const cleanupStep: Step<DeployState> = {
       const command = cleanupCommand(state.paths, ids);
       if (!command) return;
       await runOn(h, command, ctx, 'removing old releases');
+      // nginx stops serving the removed releases' assets: their links go.
+      const sync = syncStatic(state);
+      if (sync) await runOn(h, sync, ctx, 'unlinking the static dirs of removed releases');
       h.cleaned = ids;
       ctx.note(`removed ${ids.join(', ')}`, 'info', h.target.key);
     }, ctx).catch((e: Error) => ctx.note(`cleanup: ${e.message}`, 'warning'));

@@ -1,10 +1,13 @@
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { join, op } from '../../shell';
+import { CONFIG_PATH } from '../../config/types';
 import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote/compat';
 import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '../../remote/release';
+import { linkSharedPathsCommand, parseSharedRefusal, syncStaticCommand } from '../../remote/sharedPaths';
+import { staticLinkCount } from '../../host/spec';
 import { onHosts, runOn } from '../hosts';
-import type { DeployState } from '../types';
+import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 
 function prepareCommands(state: DeployState) {
@@ -14,11 +17,39 @@ function prepareCommands(state: DeployState) {
   return link ? join(op.and, copy, link) : copy;
 }
 
-/** The upload renamed to releases/<id>, shared files linked in, and the cache refreshed from it. */
+const sharedPathsCommand = (state: DeployState) =>
+  linkSharedPathsCommand(state.paths, state.release!.id, state.release!.app, state.environment.sharedPaths ?? []);
+
+/** After a prepare (and a cleanup): links to the static dirs of kept releases, which nginx serves digested assets from. */
+export function syncStatic(state: DeployState) {
+  const app = state.release?.app ?? state.app;
+  return state.environment.proxy && app ? syncStaticCommand(state.paths, app, staticLinkCount(state.environment)) : undefined;
+}
+
+/** shared_paths linked into the new release; a place where the release ships files is refused with its deploy.yml line. */
+async function linkSharedPaths(h: HostState, state: DeployState, signal: AbortSignal): Promise<void> {
+  const command = sharedPathsCommand(state);
+  if (!command) return;
+  const result = await h.conn!.exec(command, { signal });
+  if (result.code === 0) return;
+  const refusal = parseSharedRefusal(result.stdout);
+  const entry = state.environment.sharedPaths?.find((p) => p.path === refusal?.entry);
+  const at = entry?.line !== undefined ? `${CONFIG_PATH}:${entry.line}: ` : '';
+  if (refusal?.reason === 'ships') {
+    throw new UserError(`${at}shared path ${refusal.entry}: the release ships files there (${refusal.found.join(', ')}), which a link to ${state.paths.shared}/${refusal.entry} would hide. ` +
+      'Share a directory the release leaves empty (an empty directory or a lone .gitkeep is fine), e.g. priv/static/uploads.', { host: h.target.key, file: CONFIG_PATH, line: entry?.line });
+  }
+  if (refusal?.reason === 'no-app-dir') {
+    throw new UserError(`${at}shared path ${refusal.entry}: the release has no lib/${state.release!.app}-*/ directory for priv/ to point into`, { host: h.target.key, file: CONFIG_PATH, line: entry?.line });
+  }
+  throw new UserError(`${h.target.key}: linking shared_paths failed (exit ${result.code}): ${result.stderr.trim()}`, { host: h.target.key });
+}
+
+/** The upload renamed to releases/<id>, shared files and paths linked in, and the cache refreshed from it. */
 export const prepareStep: Step<DeployState> = {
   name: 'prepare',
   title: 'Prepare release directory (rename the upload)',
-  describe: (state) => perHost(state, () => [prepareCommands(state)]),
+  describe: (state) => perHost(state, () => [prepareCommands(state), ...[sharedPathsCommand(state), syncStatic(state)].filter((c) => c !== undefined)]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const id = state.release!.id;
@@ -33,6 +64,9 @@ export const prepareStep: Step<DeployState> = {
       }
       h.prepared = true; // set first: a half-made dir is still removed on failure
       await runOn(h, prepareCommands(state), ctx, 'preparing the release');
+      await linkSharedPaths(h, state, ctx.signal);
+      const sync = syncStatic(state);
+      if (sync) await runOn(h, sync, ctx, 'linking the static dirs of kept releases');
     }, ctx);
   },
 };
