@@ -18,6 +18,6 @@ defmodule HelloPhoenix.Application do
 
     # The boot line, on stdout: journald (or the service's log) keeps it.
     IO.puts("hello_phoenix #{HelloPhoenix.version()} (#{HelloPhoenix.Greeting.message()}) listening on 127.0.0.1:#{port}")
-    Supervisor.start_link([], strategy: :one_for_one, name: HelloPhoenix.Supervisor)
+    Supervisor.start_link([HelloPhoenix.Drainer], strategy: :one_for_one, name: HelloPhoenix.Supervisor)
   end
 end

@@ -1,0 +1,2 @@
+// hello_phoenix app.js
+console.log("hello");
