@@ -6,6 +6,7 @@
  *   npx tsc -p . && node out/test/support/runLayer.js integration managed/zeroDowntime
  */
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,8 +252,8 @@ describe('zero downtime as a user sees it: assets, sockets, uploads (real system
 
 function post(h: ManagedTestHost, path: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = require('node:http').request({ host: '127.0.0.1', port: h.http, path, method: 'POST', headers: { Host: SERVER_NAME, 'Content-Length': Buffer.byteLength(body) }, agent: false },
-      (res: import('node:http').IncomingMessage) => {
+    const req = http.request({ host: '127.0.0.1', port: h.http, path, method: 'POST', headers: { Host: SERVER_NAME, 'Content-Length': Buffer.byteLength(body) }, agent: false },
+      (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));

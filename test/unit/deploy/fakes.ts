@@ -116,6 +116,7 @@ function answerApp(h: FakeHost, text: string): ExecResult | undefined {
     return ok('@@phoenix-deploy:workers 101 102\n');
   }
   if (text.includes('@@phoenix-deploy:drained')) return ok('@@phoenix-deploy:drained\n');
+  if (text.includes('@@phoenix-deploy:static ')) return ok('@@phoenix-deploy:static 0\n'); // static links of kept releases
   return undefined;
 }
 
