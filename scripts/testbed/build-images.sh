@@ -57,6 +57,36 @@ systemd_host_image() {
   echo "testbed: built $SYSTEMD_HOST_IMAGE"
 }
 
+# The ACME tests' images: hosts as above plus Debian's certbot (the hosts have no internet, so it is
+# in the image), and Debian's pebble (a test CA) with pebble-challtestsrv. The existing systemd host
+# image is left as it is; the ACME host gets its own base and the same layer.
+ACME_HOST_IMAGE=local/phx-acme-host:bookworm
+PEBBLE_IMAGE=local/pebble:bookworm
+pebble_hash=$(cat "$here"/pebble/* | sha256sum | cut -c1-16)
+
+acme_host_image() {
+  local base=local/debian-systemd-certbot-base:bookworm
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$ACME_HOST_IMAGE" 2>/dev/null)" = "$systemd_hash" ]; then
+    echo "testbed: image $ACME_HOST_IMAGE exists"
+    return 0
+  fi
+  # debootstrap resolves no virtual packages: python3-cryptography needs python3-cffi-backend named.
+  debootstrap_import bookworm systemd,systemd-sysv,dbus,openssh-server,rsync,sudo,nginx-light,procps,curl,ca-certificates,openssl,certbot,python3-cffi-backend "$base"
+  docker build -q --label "phoenix-deploy.hash=$systemd_hash" --build-arg BASE="$base" -t "$ACME_HOST_IMAGE" "$here/systemd-host" >/dev/null
+  echo "testbed: built $ACME_HOST_IMAGE"
+}
+
+pebble_image() {
+  local base=local/debian-pebble-base:bookworm
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$PEBBLE_IMAGE" 2>/dev/null)" = "$pebble_hash" ]; then
+    echo "testbed: image $PEBBLE_IMAGE exists"
+    return 0
+  fi
+  debootstrap_import bookworm pebble,openssl,ca-certificates "$base"
+  docker build -q --label "phoenix-deploy.hash=$pebble_hash" --build-arg BASE="$base" -t "$PEBBLE_IMAGE" "$here/pebble" >/dev/null
+  echo "testbed: built $PEBBLE_IMAGE"
+}
+
 build_image() {
   if ! have_image "$BUILD_IMAGE"; then
     debootstrap_import bookworm elixir,erlang-nox,erlang-dev,git,ca-certificates,rsync,locales "$BUILD_IMAGE"
@@ -66,12 +96,17 @@ build_image() {
   docker tag "$BUILD_IMAGE" "$BUILD_IMAGE_HEXPM"
 }
 
-# The four are independent and mostly wait on the network: run them together.
+# Only the images named in $TESTBED_IMAGES when set (e.g. TESTBED_IMAGES="acme pebble"), else all.
+wanted() { [ -z "${TESTBED_IMAGES:-}" ] || case " $TESTBED_IMAGES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+# The images are independent and mostly wait on the network: run them together.
 pids=()
-build_image & pids+=($!)
-host_image bookworm & pids+=($!)
-host_image bullseye & pids+=($!)
-systemd_host_image & pids+=($!)
+wanted build && { build_image & pids+=($!); }
+wanted host && { host_image bookworm & pids+=($!); }
+wanted host && { host_image bullseye & pids+=($!); }
+wanted systemd && { systemd_host_image & pids+=($!); }
+wanted acme && { acme_host_image & pids+=($!); }
+wanted pebble && { pebble_image & pids+=($!); }
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

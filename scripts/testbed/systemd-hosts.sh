@@ -4,10 +4,11 @@
 #   systemd-hosts.sh stop NAME...                                 remove hosts
 # The container is named NAME (callers prefix it). The sandbox key is authorized for `deploy` and
 # `admin` with docker exec, since systemd does not hand `docker run -e` variables to sshd.
-# SYSTEMD_HOST_DOCKER_ARGS adds `docker run` options to `start`.
+# SYSTEMD_HOST_DOCKER_ARGS adds `docker run` options to `start`; SYSTEMD_HOST_IMAGE picks another
+# image built on the same layer (local/phx-acme-host:bookworm has certbot).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-image=local/phx-systemd-host:bookworm
+image=${SYSTEMD_HOST_IMAGE:-local/phx-systemd-host:bookworm}
 key=$(bash "$here/hosts.sh" paths | sed -n 's/^identity_file=//p')
 
 wait_for_systemd() { # NAME: until the boot has finished (running, or degraded by a unit that fails in containers)

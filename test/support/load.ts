@@ -39,11 +39,16 @@ export function get(port: number, hostHeader: string, path = '/health', timeoutM
 }
 
 export function startLoad(port: number, hostHeader: string, rate: number, path = '/health'): { stop(): Promise<LoadReport>; sent(): number } {
+  return startLoadWith(() => get(port, hostHeader, path), rate);
+}
+
+/** The same load with any request (e.g. HTTPS): `request` answers a status and a body. */
+export function startLoadWith(request: () => Promise<{ status: number; body: string }>, rate: number): { stop(): Promise<LoadReport>; sent(): number } {
   const started = Date.now();
   const pending: Array<Promise<LoadSample>> = [];
   const timer = setInterval(() => {
     const at = Date.now() - started;
-    pending.push(get(port, hostHeader, path).then(
+    pending.push(request().then(
       (r) => ({ at, ok: r.status === 200, status: r.status, body: r.body.trim(), ms: Date.now() - started - at }),
       (e: Error) => ({ at, ok: false, error: e.message, ms: Date.now() - started - at }),
     ));

@@ -3,9 +3,10 @@
  * Their values end up in systemd units, sudoers and nginx files, so they are constrained tightly
  * here; every wrong value is a finding at its own line.
  */
-import { isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import type { DeployStrategy, EnvironmentConfig, HealthConfig, ProxyConfig, TlsConfig } from './types';
-import { ABS_PATH, type Validator } from './validator';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { DeployStrategy, EnvironmentConfig, HealthConfig, ProxyConfig } from './types';
+import type { Validator } from './validator';
+import { readTls, refuseWildcards } from './tls';
 
 // nginx server_name: host names, wildcards (*.example.com, .example.com) or `_`, separated by spaces.
 const SERVER_NAME = /^(?:_|\*?\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)(?: (?:_|\*?\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)){0,15}$/;
@@ -83,32 +84,17 @@ function readProxy(v: Validator, map: YAMLMap, where: string): ProxyConfig | und
   const listen = v.integer(proxy, 'listen', at, 1, 65535) ?? 80;
   const serverName = v.string(proxy, 'server_name', at, SERVER_NAME, 'host names separated by spaces (e.g. shop.example.com www.shop.example.com), or _');
   const tls = readTls(v, proxy, at);
+  if (tls?.auto && serverName !== undefined) refuseWildcards(v, proxy, at, serverName);
   if (tls && tls.listen === listen) v.error(v.get(proxy, 'listen'), `${at}.listen ${listen} is also tls.listen; HTTP redirects to HTTPS, so they must differ`);
   if (serverName === undefined || (proxy.has('tls') && !tls)) return undefined;
   return { listen, serverName, ...(tls ? { tls } : {}) };
-}
-
-function readTls(v: Validator, proxy: YAMLMap, where: string): TlsConfig | undefined {
-  const node = v.get(proxy, 'tls');
-  if (node === undefined) return undefined;
-  const at = `${where}.tls`;
-  const tls = v.map(node, at, ['certificate', 'key', 'listen'], ['certificate', 'key'], proxy);
-  if (!tls) return undefined;
-  const hint = 'an absolute path on the host, e.g. /etc/letsencrypt/live/shop.example.com/fullchain.pem';
-  const certificate = v.string(tls, 'certificate', at, ABS_PATH, hint);
-  const key = v.string(tls, 'key', at, ABS_PATH, hint.replace('fullchain', 'privkey'));
-  const listen = v.integer(tls, 'listen', at, 1, 65535) ?? 443;
-  for (const [name, value] of [['certificate', certificate], ['key', key]] as const) {
-    if (value?.split('/').includes('..')) v.error(v.get(tls, name), `${at}.${name} must not contain ".."`);
-  }
-  if (certificate === undefined || key === undefined) return undefined;
-  return { certificate, key, listen };
 }
 
 function listenPorts(v: Validator, map: YAMLMap, proxy: ProxyConfig | undefined): Array<[number, Node | undefined]> {
   if (!proxy) return [];
   const proxyNode = v.get(map, 'proxy') as YAMLMap;
   const out: Array<[number, Node | undefined]> = [[proxy.listen, v.get(proxyNode, 'listen') ?? proxyNode]];
-  if (proxy.tls) out.push([proxy.tls.listen, v.get(v.get(proxyNode, 'tls') as YAMLMap, 'listen') ?? proxyNode]);
+  const tlsNode = v.get(proxyNode, 'tls');
+  if (proxy.tls) out.push([proxy.tls.listen, (isMap(tlsNode) ? v.get(tlsNode, 'listen') : undefined) ?? proxyNode]);
   return out;
 }

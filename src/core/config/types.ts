@@ -39,13 +39,30 @@ export interface SshConfig {
 /** `restart` (default): restart in place, with a gap. `blue_green`: two slots behind nginx, no gap. */
 export type DeployStrategy = 'restart' | 'blue_green';
 
-export interface TlsConfig {
+/** `tls: { certificate, key }`: files the user obtained and renews. */
+export interface TlsFilesConfig {
+  auto?: undefined;
   /** Absolute paths on the host, e.g. /etc/letsencrypt/live/<name>/fullchain.pem and privkey.pem. */
   certificate: string;
   key: string;
   /** HTTPS port (default 443); `proxy.listen` then only redirects to it. */
   listen: number;
 }
+
+/** Let's Encrypt's production directory: the default CA of `tls: auto`. */
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+/** `tls: auto` / `tls: { auto: true, email, directory }`: setup obtains the certificate with certbot (HTTP-01). */
+export interface TlsAutoConfig {
+  auto: true;
+  /** The ACME account's contact; absent: registered without one. */
+  email?: string;
+  /** The ACME directory URL (default Let's Encrypt production). */
+  directory: string;
+  listen: number;
+}
+
+export type TlsConfig = TlsFilesConfig | TlsAutoConfig;
 
 /** The nginx site `setup` writes on each host, proxying to the live slot. */
 export interface ProxyConfig {

@@ -3,6 +3,7 @@
  * its own: a deploy switches slots by copying the slot's pre-rendered upstream file over it, so the
  * deploy user can never write arbitrary nginx configuration (which root would load).
  */
+import { challengeLocation } from './acme';
 import { managedFile } from './managed';
 import type { ManagedHost, Slot } from './spec';
 
@@ -86,10 +87,13 @@ export function renderSite(host: ManagedHost): string {
     `    listen ${proxy.listen};`,
     `    server_name ${proxy.serverName};`,
   ];
+  // tls: auto answers HTTP-01 on the HTTP port, before and after the certificate exists (renewals).
+  const challenge = proxy.challengeRoot ? challengeLocation(proxy.challengeRoot) : [];
   if (proxy.tls) {
     const port = proxy.tls.listen === 443 ? '' : `:${proxy.tls.listen}`;
+    const redirect = `return 301 https://$host${port}$request_uri;`;
     lines.push(
-      `    return 301 https://$host${port}$request_uri;`,
+      ...(challenge.length > 0 ? ['', ...challenge, '', '    location / {', `        ${redirect}`, '    }'] : [`    ${redirect}`]),
       '}',
       '',
       'server {',
@@ -99,7 +103,7 @@ export function renderSite(host: ManagedHost): string {
       `    ssl_certificate_key ${proxy.tls.key};`,
     );
   }
-  lines.push('', ...staticLocations(host), '',
+  lines.push('', ...(proxy.tls || challenge.length === 0 ? [] : [...challenge, '']), ...staticLocations(host), '',
     ...proxyLocation('/', connectionVar, sourceVar, proxy.upstreamName), '',
     ...proxyLocation('@app', connectionVar, sourceVar, proxy.upstreamName), '}');
   return managedFile(lines.join('\n'), `The nginx site of ${host.app} (${host.environment})`);

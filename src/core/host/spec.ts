@@ -5,6 +5,7 @@
  */
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_PORTS } from '../config/service';
 import type { DeployStrategy, EnvironmentConfig, ProxyConfig, SharedPath } from '../config/types';
+import { acmePaths, hostTls, type HostTls } from './acme';
 import { remotePaths, type RemotePaths } from '../remote/paths';
 import { DEFAULT_USER } from '../ssh/target';
 
@@ -59,7 +60,13 @@ export interface ManagedHost {
   staticDir: string;
   /** How many such links nginx looks through: every release cleanup may keep (keep_releases, current, rollback target). */
   staticLinks: number;
-  proxy?: ProxyConfig & { siteFile: string; siteLink: string; upstreamFile: string; upstreamName: string };
+  proxy?: Omit<ProxyConfig, 'tls'> & {
+    siteFile: string; siteLink: string; upstreamFile: string; upstreamName: string;
+    /** HTTPS with these files; absent: HTTP only (also while `tls: auto` has no certificate yet). */
+    tls?: HostTls;
+    /** `tls: auto`: the webroot nginx serves /.well-known/acme-challenge/ from, on the HTTP port. */
+    challengeRoot?: string;
+  };
 }
 
 export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
@@ -101,6 +108,8 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
     staticLinks: staticLinkCount(env),
     proxy: env.proxy && {
       ...env.proxy,
+      tls: env.proxy.tls && hostTls(app, env.proxy.tls, env.proxy.serverName, env.hosts.length),
+      ...(env.proxy.tls?.auto ? { challengeRoot: acmePaths(app).webroot } : {}),
       siteFile: `/etc/nginx/sites-available/${app}`,
       siteLink: `/etc/nginx/sites-enabled/${app}`,
       upstreamFile: `${nginxDir}/upstream.conf`,

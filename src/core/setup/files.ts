@@ -1,10 +1,11 @@
 /** What setup wants on a host: every managed file with its content, mode and the step that installs it. */
+import { renderDeployHook } from '../host/acme';
 import { renderSite, renderUpstream } from '../host/nginx';
 import type { ManagedHost, SlotName } from '../host/spec';
 import { renderSudoers } from '../host/sudoers';
 import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../host/systemd';
 
-export type FileGroup = 'service' | 'sudoers' | 'proxy';
+export type FileGroup = 'service' | 'sudoers' | 'proxy' | 'certificate';
 
 export interface DesiredFile {
   path: string;
@@ -17,8 +18,9 @@ export interface DesiredFile {
 /**
  * The files for `host`. `liveSlot` is the slot nginx routes to now (read from the host), so a
  * repeated setup rewrites the live upstream to the same slot; a fresh host starts on blue.
+ * `httpOnly`: `tls: auto` before the host has a certificate (the site answers HTTP-01, no HTTPS).
  */
-export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined): DesiredFile[] {
+export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined, options: { httpOnly?: boolean } = {}): DesiredFile[] {
   const files: DesiredFile[] = [];
   const add = (group: FileGroup, path: string, content: string, mode = '0644') => files.push({ path, content, mode, group });
   add('service', host.unitFile, renderAppUnit(host));
@@ -37,9 +39,17 @@ export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined):
     } else {
       add('proxy', host.proxy.upstreamFile, renderUpstream(host, host.servicePort!));
     }
-    add('proxy', host.proxy.siteFile, renderSite(host));
+    add('proxy', host.proxy.siteFile, renderSite(options.httpOnly ? withoutCertificate(host) : host));
+    const acme = host.proxy.tls?.acme;
+    // Single-host mode renews on the host; multi-host renewals are the tool's (README, "HTTPS").
+    if (acme && !acme.multiHost) add('certificate', acme.deployHook, renderDeployHook(host.app, acme), '0755');
   }
   return files;
+}
+
+/** `host` as served while `tls: auto` has no certificate on it yet: HTTP only, answering HTTP-01. */
+export function withoutCertificate(host: ManagedHost): ManagedHost {
+  return host.proxy?.tls?.acme ? { ...host, proxy: { ...host.proxy, tls: undefined } } : host;
 }
 
 /** Directories the deploy user owns: the layout every deploy uses, the slots' links and RELEASE_TMPs, static links, shared_paths. */

@@ -7,6 +7,7 @@ import type { EventSink, Plan } from '../plan/types';
 import { confirmStep, connectStep, directoriesStep, inspectStep, journalStep, proxyStep, rightsStep, serviceStep, sudoersStep } from './steps';
 import type { SetupOptions, SetupResult, SetupState } from './types';
 import { JOURNAL_GROUP } from './remote';
+import { certificatePending, certificateStep } from './acmeSteps';
 
 export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>; state: SetupState } {
   if (options.targets.length === 0) throw new Error('no hosts to set up');
@@ -25,6 +26,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
   };
   const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, journalStep, serviceStep, sudoersStep];
   if (state.host.proxy) steps.push(proxyStep);
+  if (state.host.proxy?.tls?.acme) steps.push(certificateStep);
   return {
     state,
     plan: {
@@ -50,7 +52,7 @@ export async function runSetup(options: SetupOptions, emit: EventSink, signal: A
       const created = h.files.filter((f) => f.action === 'create').map((f) => f.path);
       const updated = h.files.filter((f) => f.action === 'update').map((f) => f.path);
       const groups = h.joinJournal ? [JOURNAL_GROUP] : [];
-      return { host: h.target.key, created, updated, groups, unchanged: created.length + updated.length + h.dirs.length + groups.length === 0 && !h.createEnv, error: h.error };
+      return { host: h.target.key, created, updated, groups, unchanged: created.length + updated.length + h.dirs.length + groups.length === 0 && !h.createEnv && !certificatePending(h), error: h.error };
     }),
   };
 }

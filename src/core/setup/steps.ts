@@ -8,7 +8,9 @@ import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';
 import { renderCommand } from '../shell';
 import { describeTarget } from '../ssh/targetText';
 import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
-import { desiredDirectories, desiredFiles, type FileGroup } from './files';
+import { applyGroup, changed } from './apply';
+import { certificatePending, certificatePreview, inspectCertificate } from './acmeSteps';
+import { desiredDirectories, desiredFiles } from './files';
 import {
   applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
   JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO, type ApplyCheck,
@@ -74,12 +76,13 @@ export const inspectStep: Step<SetupState> = {
       if (missing.length > 0) {
         throw new UserError(`${h.target.key} lacks ${missing.join(', ')}${missing.includes(NGINX) ? ' (install nginx, e.g. apt-get install nginx-light)' : ''}; setup manages systemd and nginx hosts. Nothing was changed.`, { host: h.target.key });
       }
-      if (tls && (!facts.tls.certificate || !facts.tls.key)) {
+      if (tls && !tls.acme && (!facts.tls.certificate || !facts.tls.key)) {
         const absent = [!facts.tls.certificate ? tls.certificate : undefined, !facts.tls.key ? tls.key : undefined].filter(Boolean).join(' and ');
         throw new UserError(`${h.target.key} has no readable ${absent}: get the certificate first (e.g. certbot certonly), then run setup again. Nothing was changed.`, { host: h.target.key });
       }
+      await inspectCertificate(h, state, ctx);
       const live = liveSlotOf(host.proxy ? facts.files.get(host.proxy.upstreamFile) : undefined);
-      h.files = fileChanges(desiredFiles(host, SLOT_NAMES.find((s): s is SlotName => s === live)), facts.files);
+      h.files = fileChanges(desiredFiles(host, SLOT_NAMES.find((s): s is SlotName => s === live), { httpOnly: h.httpOnly }), facts.files);
       h.dirs = desiredDirectories(host).filter((d) => facts.dirs.get(d) !== host.user);
       h.createEnv = !facts.sharedEnv;
       h.joinJournal = facts.journalGroup && !facts.groups.includes(JOURNAL_GROUP);
@@ -90,7 +93,7 @@ export const inspectStep: Step<SetupState> = {
       throw new UserError(`setup will not overwrite files changed by someone else (pass --force to replace them; even --yes does not):\n` +
         edits.map((e) => `${e.host}: ${describeEdit(e.change)}\n${e.change.diff ?? ''}`).join('\n'), { host: edits[0].host });
     }
-    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv || h.joinJournal);
+    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv || h.joinJournal || certificatePending(h));
   },
 };
 
@@ -119,8 +122,9 @@ function previewOf(state: SetupState) {
   }));
   const text = state.hosts.map((h, i) => {
     const { create, update, groups } = hosts[i];
-    if (create.length + update.length + groups.length === 0) return `${h.target.key}: nothing to change\n`;
-    return [`${h.target.key}:`, ...create.map((p) => `  create ${p}`), ...update.map((p) => `  update ${p}`),
+    const certificate = certificatePreview(state, h);
+    if (create.length + update.length + groups.length + certificate.length === 0) return `${h.target.key}: nothing to change\n`;
+    return [`${h.target.key}:`, ...create.map((p) => `  create ${p}`), ...update.map((p) => `  update ${p}`), ...certificate,
       ...groups.map((g) => `  add ${state.host.user} to group ${g} (so \`logs\` can read the app's journal)`),
       ...h.files.filter((f) => f.diff).map((f) => f.diff!)].join('\n');
   }).join('\n');
@@ -159,23 +163,6 @@ export const journalStep: Step<SetupState> = {
     });
   },
 };
-
-const changed = (h: SetupHostState, group: FileGroup) => h.files.filter((f) => f.group === group && f.action !== 'keep');
-
-async function applyGroup(h: SetupHostState, state: SetupState, files: FileChange[], check: ApplyCheck, ctx: Parameters<Step<SetupState>['run']>[0],
-  link?: { target: string; path: string }): Promise<void> {
-  const result = await h.conn!.exec(applyFilesCommand(files, check, link), { signal: ctx.signal });
-  if (result.code === 0) {
-    state.changed = true;
-    for (const f of files) ctx.note(`${f.action === 'create' ? 'created' : 'updated'} ${f.path}`, 'info', h.target.key);
-    return;
-  }
-  const said = result.stderr.trim() || result.stdout.trim();
-  const outcome = applyOutcome(result.stdout);
-  const what = check === 'nginx' ? 'nginx -t refused the new configuration' : check === 'visudo' ? 'visudo -cf refused the sudoers drop-in' : 'writing the files failed';
-  const after = outcome === 'restored' ? 'the previous files were put back' : 'nothing was installed';
-  throw new UserError(`${what} on ${h.target.key}; ${after}. ${check === 'nginx' ? 'nginx' : check === 'visudo' ? 'visudo' : 'The host'} said:\n${said}`, { host: h.target.key });
-}
 
 const fileLines = (files: FileChange[] | ReturnType<typeof desiredFiles>) => files.map((f) => `write ${f.path} (mode ${f.mode}, ${f.content.split('\n').length - 1} lines)`);
 

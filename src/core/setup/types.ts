@@ -5,6 +5,7 @@ import type { ManagedHost } from '../host/spec';
 import type { SshConnection } from '../ssh/connection';
 import type { ResolvedTarget } from '../ssh/target';
 import type { FileChange } from './changes';
+import type { CertificateFacts, ObtainReason } from './certificate';
 import type { SetupFacts } from './remote';
 
 /** What setup is about to do, shown before it asks. */
@@ -34,6 +35,12 @@ export interface SetupHostState {
   createEnv: boolean;
   /** The deploy user is not yet in the systemd-journal group. */
   joinJournal: boolean;
+  /** `tls: auto`: what the host has of the certificate. */
+  cert?: CertificateFacts;
+  /** `tls: auto`: why certbot runs here (single-host: each host; multi-host: the primary). */
+  obtain?: ObtainReason;
+  /** `tls: auto`: the host serves no certificate yet, so its site starts HTTP-only. */
+  httpOnly?: boolean;
   error?: string;
 }
 

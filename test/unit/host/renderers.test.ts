@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
+import { renderDeployHook } from '../../../src/core/host/acme';
 import { managedState } from '../../../src/core/host/managed';
 import { liveSlotOf, renderSite, renderUpstream } from '../../../src/core/host/nginx';
 import { managedHost } from '../../../src/core/host/spec';
 import { renderSudoers } from '../../../src/core/host/sudoers';
 import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../../../src/core/host/systemd';
+import { desiredFiles } from '../../../src/core/setup/files';
 import { REPO_ROOT } from '../../support/paths';
 
 const GOLDEN = path.join(REPO_ROOT, 'test', 'unit', 'host', 'golden');
@@ -66,6 +68,30 @@ describe('host file renderers (golden files)', () => {
       ...base, service: 'systemd', strategy: 'blue_green',
       proxy: { listen: 8080, serverName: 'shop.example.com', tls: { certificate: '/etc/ssl/shop.pem', key: '/etc/ssl/shop.key', listen: 8443 } },
     })));
+  });
+
+  it('TLS auto: HTTP-only answering HTTP-01 until the certificate exists, then HTTPS with the challenge still served on 80', () => {
+    const auto = managedHost('shop', {
+      ...base, service: 'systemd', strategy: 'blue_green',
+      proxy: { listen: 80, serverName: 'shop.example.com www.shop.example.com', tls: { auto: true, email: 'ops@example.com', directory: 'https://acme.example/dir', listen: 443 } },
+    });
+    const site = (httpOnly: boolean) => desiredFiles(auto, undefined, { httpOnly }).find((f) => f.path === auto.proxy!.siteFile)!.content;
+    golden('acme-http-site.conf', site(true));
+    golden('acme-site.conf', site(false));
+    golden('acme-deploy-hook', renderDeployHook('shop', auto.proxy!.tls!.acme!));
+    assert.equal(managedState(renderDeployHook('shop', auto.proxy!.tls!.acme!)), 'intact');
+    assert.deepEqual(auto.proxy!.tls!.acme!.names, ['shop.example.com', 'www.shop.example.com']);
+    const hook = desiredFiles(auto, undefined).find((f) => f.group === 'certificate')!;
+    assert.deepEqual([hook.path, hook.mode], ['/etc/letsencrypt/renewal-hooks/deploy/phoenix-deploy-shop', '0755']);
+  });
+
+  it('TLS auto with two hosts: every host serves the distributed copy; no deploy hook (the tool renews)', () => {
+    const fleet = managedHost('shop', {
+      ...base, hosts: [...base.hosts, { host: 'web2.example.com', primary: false }], service: 'systemd', strategy: 'blue_green',
+      proxy: { listen: 80, serverName: 'shop.example.com', tls: { auto: true, directory: 'https://acme.example/dir', listen: 443 } },
+    });
+    assert.deepEqual([fleet.proxy!.tls!.certificate, fleet.proxy!.tls!.key], ['/etc/phoenix-deploy/shop/tls/fullchain.pem', '/etc/phoenix-deploy/shop/tls/privkey.pem']);
+    assert.equal(desiredFiles(fleet, undefined).filter((f) => f.group === 'certificate').length, 0);
   });
 
   it('restart strategy: one plain unit, its port, a sudoers rule for that unit only, an upstream without slots', () => {

@@ -1,0 +1,122 @@
+/**
+ * `tls: auto` in setup. inspect reads each host's certificate (inspectCertificates); after the
+ * proxy step has put the site up (HTTP-only while no certificate exists, always answering HTTP-01
+ * from the webroot), the certificate step runs certbot, switches the site to HTTPS and enables
+ * certbot's renewal timer. A failed certbot run puts the site back as it was, so nginx keeps
+ * serving what it served before, and names its cause.
+ */
+import { onHosts, runOn } from '../deploy/hosts';
+import { CERTBOT_TIMER, certonlyWebroot, type AcmeSpec, type HostTls } from '../host/acme';
+import { NGINX, SYSTEMCTL } from '../host/spec';
+import { describePerHost } from '../plan/describe';
+import { UserError } from '../errors';
+import type { Step, StepContext } from '../plan/types';
+import { join, op, renderCommand, type Command } from '../shell';
+import { enableTimerCommand, restoreSiteCommand } from './acmeRemote';
+import { applyGroup, changed } from './apply';
+import { classifyCertbotFailure } from './certbotFailure';
+import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
+import { fileChanges } from './changes';
+import { desiredFiles } from './files';
+import { reloadNginxCommand } from './remote';
+import type { SetupHostState, SetupState } from './types';
+
+const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefined => {
+  const tls = state.host.proxy?.tls;
+  return tls?.acme ? { ...tls, acme: tls.acme } : undefined;
+};
+
+/** certbot, preceded by the webroot it writes challenge files into (root's, readable by nginx). */
+export function obtainCommand(acme: AcmeSpec, force: boolean): Command {
+  const certbot = certonlyWebroot(acme, acme.names);
+  return join(op.and, ['sudo', '-n', 'install', '-d', '-m', '0755', acme.webroot], force ? [...certbot, '--force-renewal'] : certbot);
+}
+
+/** Reads one host's certificate state during inspect (before any file is rendered for it). */
+export async function inspectCertificate(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<void> {
+  const tls = tlsOf(state);
+  if (!tls) return;
+  const result = await runOn(h, inspectCertificateCommand(tls), ctx, 'reading the certificate');
+  const cert = parseCertificateFacts(result.stdout);
+  if (!cert.complete) throw new UserError(`${h.target.key} answered only part of the certificate inspection`, { host: h.target.key });
+  if (!cert.certbot) {
+    throw new UserError(`${h.target.key} has no /usr/bin/certbot, which tls: auto uses: install Debian's certbot (apt-get install certbot), then run setup again. Nothing was changed.`, { host: h.target.key });
+  }
+  h.cert = cert;
+  h.httpOnly = !cert.served || !cert.servedKey;
+  h.obtain = obtainReason(tls.acme, cert, new Date());
+  if (h.obtain) ctx.note(`will obtain a certificate: ${describeReason(h.obtain, tls.acme, cert)}`, 'info', h.target.key);
+}
+
+/** What the confirmation shows for the certificate. */
+export function certificatePreview(state: SetupState, h: SetupHostState): string[] {
+  const tls = tlsOf(state);
+  if (!tls || !h.cert) return [];
+  return [
+    ...(h.obtain ? [`  obtain a certificate for ${tls.acme.names.join(', ')} from ${tls.acme.directory} (${describeReason(h.obtain, tls.acme, h.cert)}), then serve HTTPS on ${tls.listen}`] : []),
+    ...(h.cert.timerEnabled ? [] : [`  enable ${CERTBOT_TIMER} (certbot renews on the host)`]),
+  ];
+}
+
+export const certificatePending = (h: SetupHostState) => h.obtain !== undefined || (h.cert !== undefined && !h.cert.timerEnabled);
+
+export const certificateStep: Step<SetupState> = {
+  name: 'certificate',
+  title: 'Obtain the certificate (certbot, HTTP-01) and serve HTTPS',
+  finishOnCancel: true,
+  describe: (state) => {
+    const tls = tlsOf(state)!;
+    const hook = desiredFiles(state.host, undefined).find((f) => f.group === 'certificate')!;
+    return describePerHost(state.hosts, () => [
+      `write ${hook.path} (mode ${hook.mode}): certbot runs it after each renewal: ${NGINX} -t && ${SYSTEMCTL} reload nginx.service`,
+      `${renderCommand(obtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
+      `write ${state.host.proxy!.siteFile}: HTTPS on ${tls.listen} with ${tls.certificate} and ${tls.key}, ${state.host.proxy!.listen} redirects; ${NGINX} -t, then ${renderCommand(reloadNginxCommand())}`,
+      `${renderCommand(enableTimerCommand())}  # renewal: Debian's ${CERTBOT_TIMER} runs \`certbot -q renew\` twice a day, with the settings saved in ${tls.acme.renewalConf}`,
+      `on failure: the site is put back as it was before setup, ${NGINX} -t, reload`,
+    ]);
+  },
+  async run(ctx, state) {
+    const tls = tlsOf(state);
+    if (!tls) return;
+    await onHosts(state.hosts, async (h) => {
+      const hook = changed(h, 'certificate');
+      if (hook.length > 0) await applyGroup(h, state, hook, 'none', ctx);
+      if (h.obtain) await obtain(h, state, tls, ctx);
+      if (!h.cert!.timerEnabled) {
+        await runOn(h, enableTimerCommand(), ctx, `enabling ${CERTBOT_TIMER}`);
+        state.changed = true;
+        ctx.note(`enabled ${CERTBOT_TIMER}: certbot renews the certificate on this host`, 'info', h.target.key);
+      }
+    }, ctx);
+  },
+};
+
+async function obtain(h: SetupHostState, state: SetupState, tls: HostTls & { acme: AcmeSpec }, ctx: StepContext): Promise<void> {
+  const stream = (text: string) => ctx.output(text, h.target.key);
+  const result = await h.conn!.exec(obtainCommand(tls.acme, h.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream });
+  if (result.code !== 0) {
+    const put = await putSiteBack(h, state, ctx);
+    const failure = classifyCertbotFailure(result.stdout, result.stderr);
+    throw new UserError(`no certificate for ${tls.acme.names.join(', ')} on ${h.target.key}: ${failure.message}\n${put}`, { host: h.target.key });
+  }
+  state.changed = true;
+  ctx.note(`obtained a certificate for ${tls.acme.names.join(', ')} from ${tls.acme.directory}`, 'info', h.target.key);
+  if (h.httpOnly) {
+    // The site as setup renders it with the certificate: HTTPS, the HTTP port redirecting.
+    const site = fileChanges(desiredFiles(state.host, undefined), new Map()).filter((f) => f.path === state.host.proxy!.siteFile)
+      .map((f) => ({ ...f, action: 'update' as const }));
+    await applyGroup(h, state, site, 'nginx', ctx);
+  }
+  await runOn(h, reloadNginxCommand(), ctx, 'reloading nginx');
+}
+
+/** Undoes this run's proxy step on a host (its files back, a link it made removed); nginx serves what it served before. */
+async function putSiteBack(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<string> {
+  const files = changed(h, 'proxy').map((f) => ({ path: f.path, before: h.facts!.files.get(f.path) }));
+  const link = h.facts!.link === undefined ? state.host.proxy!.siteLink : undefined;
+  if (files.length === 0 && !link) return 'nginx was not changed.';
+  const result = await h.conn!.exec(restoreSiteCommand(files, link), { signal: AbortSignal.timeout(60_000) });
+  return result.code === 0
+    ? 'The nginx site was put back as it was before setup, and nginx reloaded.'
+    : `Putting the nginx site back failed (${result.stderr.trim() || `exit ${result.code}`}); check ${state.host.proxy!.siteFile}.`;
+}

@@ -1,0 +1,66 @@
+/**
+ * certbot's failure output, turned into the cause a person can act on: a name that does not
+ * resolve to the host, port 80 the CA cannot reach, a rate limit, or the CA's own words, quoted.
+ */
+export type CertbotCause = 'dns' | 'wrong-host' | 'unreachable' | 'rate-limit' | 'ca' | 'other';
+
+export interface CertbotFailure {
+  cause: CertbotCause;
+  /** The names the CA reported a problem for (challenge failures). */
+  names: string[];
+  /** The CA's words, as certbot printed them. */
+  said: string;
+  message: string;
+}
+
+interface DomainProblem { domain: string; type: string; detail: string }
+
+/** certbot's "The Certificate Authority reported these problems:" block: Domain / Type / Detail triples. */
+function domainProblems(output: string): DomainProblem[] {
+  const problems: DomainProblem[] = [];
+  const lines = output.split('\n').map((l) => l.trim());
+  lines.forEach((line, i) => {
+    if (!line.startsWith('Domain:')) return;
+    const type = lines[i + 1]?.startsWith('Type:') ? lines[i + 1].slice(5).trim() : '';
+    const detailLine = lines.slice(i + 1, i + 3).find((l) => l.startsWith('Detail:'));
+    problems.push({ domain: line.slice(7).trim(), type, detail: detailLine?.slice(7).trim() ?? '' });
+  });
+  return problems;
+}
+
+function caError(output: string): string | undefined {
+  const lines = output.split('\n').map((l) => l.trim());
+  return lines.find((l) => l.startsWith('An unexpected error occurred:'))?.slice('An unexpected error occurred:'.length).trim()
+    ?? lines.find((l) => /^Error [a-z ]+::/i.test(l) || l.includes('urn:ietf:params:acme:error:'));
+}
+
+const HOW: Record<CertbotCause, (names: string) => string> = {
+  dns: (n) => `${n} does not resolve to this host (the CA found no address for it): point its DNS A/AAAA record at the host, wait for it to propagate, then run setup again`,
+  'wrong-host': (n) => `${n} does not resolve to this host (the CA fetched the challenge from somewhere that does not serve it): point its DNS at the host (every host, behind a load balancer), then run setup again`,
+  unreachable: (n) => `port 80 of ${n} is not reachable from the CA (a firewall or security group must let it in; HTTP-01 always uses port 80)`,
+  'rate-limit': () => 'the CA refused because of a rate limit; wait until it resets (Let\'s Encrypt: see https://letsencrypt.org/docs/rate-limits/), or test against a staging directory (tls.directory)',
+  ca: () => 'the CA refused the request',
+  other: () => 'certbot failed',
+};
+
+export function classifyCertbotFailure(stdout: string, stderr: string): CertbotFailure {
+  const output = `${stdout}\n${stderr}`;
+  const problems = domainProblems(output);
+  const error = caError(output);
+  const said = problems.length > 0 ? problems.map((p) => `${p.domain}: ${p.detail}`).join('\n') : error ?? lastLines(output);
+  let cause: CertbotCause;
+  if (/rateLimited|too many (certificates|failed authorizations|new orders|registrations)|rate limit/i.test(output)) cause = 'rate-limit';
+  else if (problems.some((p) => p.type === 'dns' || /DNS problem|could not resolve|no valid A records|NXDOMAIN|SERVFAIL|no such host/i.test(p.detail))) cause = 'dns';
+  else if (problems.some((p) => p.type === 'connection' || /connection refused|timeout during connect|connect: |no route to host|i\/o timeout/i.test(p.detail))) cause = 'unreachable';
+  else if (problems.some((p) => p.type === 'unauthorized' || /Invalid response|404/i.test(p.detail))) cause = 'wrong-host';
+  else if (problems.length > 0 || error) cause = 'ca';
+  else cause = 'other';
+  const names = problems.map((p) => p.domain);
+  return { cause, names, said, message: `${HOW[cause](names.join(', ') || 'the name')}. The CA said:\n${indent(said)}` };
+}
+
+function lastLines(output: string): string {
+  return output.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !l.startsWith('Saving debug log')).slice(-6).join('\n');
+}
+
+const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
