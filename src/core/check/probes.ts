@@ -8,6 +8,9 @@ import { inspectCommand, parseInspection } from '../remote/inspect';
 import { remotePaths } from '../remote/paths';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import { hostKey } from '../ssh/target';
+import type { EnvironmentConfig } from '../config/types';
+import type { SshConnection } from '../ssh/connection';
+import { certificateWarnings, parseCertificateFacts, probeCertificateCommand, type CertificateWarning } from '../setup/certificate';
 
 export interface ProbeResults {
   /** What the build image really holds; the static check compares against it instead of the tag. */
@@ -64,7 +67,7 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
       const result = await conn.exec(inspectCommand(remotePaths(env.deployTo)), { signal });
       const inspection = parseInspection(result.stdout);
       if (!inspection.complete) throw new Error(`the host inspection did not complete (exit ${result.code}): ${result.stderr.trim().split('\n')[0] || 'no output'}`);
-      return hostProbeFromInspection(inspection);
+      return { probe: hostProbeFromInspection(inspection), certificate: await probeCertificate(conn, target.key, env, signal) };
     } finally {
       await conn.close();
     }
@@ -76,7 +79,18 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
       log(`probe: ${host} unreachable: ${r.error.message}`);
       return [{ ...range, severity: 'warning' as const, code: 'host-unreachable', message: `Host ${host} could not be probed: ${r.error.message}` }];
     }
-    log(`probe: ${host}: ${r.value.osRelease?.prettyName ?? 'unknown OS'}`);
-    return hostProbeFindings({ host, range, result: r.value, built });
+    log(`probe: ${host}: ${r.value.probe.osRelease?.prettyName ?? 'unknown OS'}`);
+    const tlsRange = loaded.rangeOf(['environments', envName, 'proxy', 'tls']) ?? range;
+    return [...hostProbeFindings({ host, range, result: r.value.probe, built }),
+      ...r.value.certificate.map((w) => ({ ...tlsRange, severity: 'warning' as const, code: w.code, message: w.message }))];
   });
+}
+
+/** `tls: auto`: the certificate nginx serves on the host (read over TLS there) and certbot's last renewal. */
+async function probeCertificate(conn: SshConnection, host: string, env: EnvironmentConfig, signal: AbortSignal): Promise<CertificateWarning[]> {
+  const tls = env.proxy?.tls;
+  if (!tls?.auto) return [];
+  const name = env.proxy!.serverName.split(' ')[0];
+  const result = await conn.exec(probeCertificateCommand(tls.listen, name), { signal });
+  return certificateWarnings(host, name, parseCertificateFacts(result.stdout), new Date(), env.hosts.length > 1);
 }

@@ -29,6 +29,9 @@ export interface AcmeSpec {
   liveDir: string;
   renewalConf: string;
   deployHook: string;
+  placedDir: string;
+  authHook: string;
+  cleanupHook: string;
   /**
    * More than one host behind the names: certbot runs on the primary only; the tool places each
    * challenge file on every host and copies the certificate to every host (see README).
@@ -47,6 +50,10 @@ export interface HostTls {
 export function acmePaths(app: string) {
   return {
     webroot: `/var/lib/phoenix-deploy/${app}/acme`,
+    /** Multi-host mode: a token's marker here says the tool placed its challenge file on every host. */
+    placedDir: `/var/lib/phoenix-deploy/${app}/acme-placed`,
+    authHook: `/etc/phoenix-deploy/${app}/acme-auth-hook`,
+    cleanupHook: `/etc/phoenix-deploy/${app}/acme-cleanup-hook`,
     liveDir: `/etc/letsencrypt/live/${app}`,
     renewalConf: `/etc/letsencrypt/renewal/${app}.conf`,
     deployHook: `/etc/letsencrypt/renewal-hooks/deploy/phoenix-deploy-${app}`,
@@ -73,6 +80,9 @@ export function hostTls(app: string, tls: TlsConfig, serverName: string, hostCou
       liveDir: paths.liveDir,
       renewalConf: paths.renewalConf,
       deployHook: paths.deployHook,
+      placedDir: paths.placedDir,
+      authHook: paths.authHook,
+      cleanupHook: paths.cleanupHook,
       multiHost,
     },
   };
@@ -118,7 +128,48 @@ export function renderDeployHook(app: string, acme: AcmeSpec): string {
     '/usr/sbin/nginx -t -q || { echo "phoenix-deploy: nginx -t failed; nginx keeps the previous certificate" >&2; exit 1; }',
     'exec /usr/bin/systemctl reload nginx.service',
   ].join('\n');
-  // The shebang must stay the first line, so the managed header follows it.
-  const managed = managedFile(body.split('\n').slice(1).join('\n'), `The certificate deploy hook of ${app}: reloads nginx after certbot renewed it`);
-  return `#!/bin/sh\n${managed}`;
+  return script(body.split('\n').slice(1), `The certificate deploy hook of ${app}: reloads nginx after certbot renewed it`);
+}
+
+/** How long the primary's auth hook waits for the tool to place a challenge file on every host. */
+export const PLACE_TIMEOUT_SECONDS = 300;
+
+/**
+ * Multi-host mode: certbot on the primary (manual authenticator) runs this hook per name. It
+ * writes the challenge file where nginx serves it, then waits until the tool has copied it to
+ * every other host and left a marker, so the CA may ask any host behind the name. A certbot run
+ * without the tool (the timer) finds no marker and fails after the wait: those lineages are
+ * created with --no-autorenew, so the timer never tries.
+ */
+export function renderAuthHook(app: string, acme: AcmeSpec): string {
+  return script([
+    `d=${acme.webroot}/.well-known/acme-challenge`,
+    'case "$CERTBOT_TOKEN" in *[!A-Za-z0-9_-]*|"") echo "phoenix-deploy: unexpected token" >&2; exit 1 ;; esac',
+    'mkdir -p "$d" && printf "%s" "$CERTBOT_VALIDATION" > "$d/$CERTBOT_TOKEN" && chmod 0644 "$d/$CERTBOT_TOKEN" || exit 1',
+    `i=0; while [ ! -e ${acme.placedDir}/"$CERTBOT_TOKEN" ]; do`,
+    `  i=$((i + 1)); [ $i -le ${PLACE_TIMEOUT_SECONDS} ] || { echo "phoenix-deploy did not place the challenge on every host within ${PLACE_TIMEOUT_SECONDS} s (renewals of this certificate run from phoenix-deploy setup)" >&2; exit 1; }`,
+    '  sleep 1',
+    'done',
+  ], `The ACME challenge hook of ${app} (several hosts behind one name)`);
+}
+
+export function renderCleanupHook(app: string, acme: AcmeSpec): string {
+  return script([
+    'case "$CERTBOT_TOKEN" in *[!A-Za-z0-9_-]*|"") exit 0 ;; esac',
+    `rm -f ${acme.webroot}/.well-known/acme-challenge/"$CERTBOT_TOKEN" ${acme.placedDir}/"$CERTBOT_TOKEN"`,
+  ], `The ACME challenge cleanup hook of ${app}`);
+}
+
+/** A managed shell script: the shebang stays the first line, the managed header follows it. */
+function script(lines: string[], what: string): string {
+  return `#!/bin/sh\n${managedFile(lines.join('\n'), what)}`;
+}
+
+/** Multi-host mode: certbot on the primary, each challenge placed on every host by the tool. */
+export function certonlyManual(acme: AcmeSpec, names: readonly string[]): Command {
+  return ['sudo', '-n', CERTBOT, 'certonly', '--non-interactive', '--agree-tos',
+    ...(acme.email ? ['--email', acme.email] : ['--register-unsafely-without-email']),
+    '--server', acme.directory, '--cert-name', acme.certName,
+    '--manual', '--preferred-challenges', 'http', '--manual-auth-hook', acme.authHook, '--manual-cleanup-hook', acme.cleanupHook,
+    ...names.flatMap((n) => ['-d', n]), '--no-autorenew', '--keep-until-expiring', '--expand'];
 }

@@ -29,3 +29,37 @@ export function restoreSiteCommand(files: readonly RestoredFile[], removeLink?: 
   return ['sudo', '-n', 'sh', '-c', RESTORE, 'sh', removeLink ?? '',
     ...files.flatMap((f) => [f.path, f.before === undefined ? '0' : '1', f.before ?? ''])];
 }
+
+// ---- multi-host mode: challenge files placed by the tool, the certificate copied to every host ----
+
+const CHALLENGES = String.raw`d=$1/.well-known/acme-challenge p=$2
+for f in "$d"/*; do [ -f "$f" ] || continue; t=$(basename -- "$f"); [ -e "$p/$t" ] || printf '%s %s\n' "$t" "$(cat -- "$f")"; done`;
+
+/** The primary's challenge files the tool has not placed everywhere yet, as `token validation` lines. */
+export const pendingChallengesCommand = (webroot: string, placedDir: string): Command => ['sudo', '-n', 'sh', '-c', CHALLENGES, 'sh', webroot, placedDir];
+
+export function parseChallenges(stdout: string): Array<{ token: string; validation: string }> {
+  return stdout.split('\n').map((l) => l.trim().split(' ')).filter((w) => w.length === 2 && /^[A-Za-z0-9_-]+$/.test(w[0]))
+    .map(([token, validation]) => ({ token, validation }));
+}
+
+export const placeChallengeCommand = (webroot: string, token: string, validation: string): Command => ['sudo', '-n', 'sh', '-c',
+  'd=$1/.well-known/acme-challenge; install -d -m 0755 "$d" && printf "%s" "$3" > "$d/$2" && chmod 0644 "$d/$2"', 'sh', webroot, token, validation];
+
+export const markPlacedCommand = (placedDir: string, token: string): Command => ['sudo', '-n', 'sh', '-c',
+  'install -d -m 0700 "$1" && : > "$1/$2"', 'sh', placedDir, token];
+
+export const removeChallengesCommand = (webroot: string, tokens: readonly string[]): Command => ['sudo', '-n', 'sh', '-c',
+  'd=$1/.well-known/acme-challenge; shift; for t; do rm -f -- "$d/$t"; done', 'sh', webroot, ...tokens];
+
+/** The primary's current certificate and key, each as one base64 line. */
+export const readLineageCommand = (liveDir: string): Command => ['sudo', '-n', 'sh', '-c',
+  'base64 -w0 -- "$1/fullchain.pem" && echo && base64 -w0 -- "$1/privkey.pem" && echo', 'sh', liveDir];
+
+/**
+ * Installs the copy nginx serves; the two base64 lines arrive on stdin, so the key is never in a
+ * process's arguments. Both files are swapped in only once both are written.
+ */
+export const installCopyCommand = (dir: string): Command => ['sudo', '-n', 'sh', '-c', String.raw`umask 077; read -r c; read -r k
+install -d -m 0755 -- "$1" && printf '%s' "$c" | base64 -d > "$1/fullchain.pem.new" && printf '%s' "$k" | base64 -d > "$1/privkey.pem.new" \
+  && chmod 0644 "$1/fullchain.pem.new" && mv -f -- "$1/fullchain.pem.new" "$1/fullchain.pem" && mv -f -- "$1/privkey.pem.new" "$1/privkey.pem"`, 'sh', dir];

@@ -6,13 +6,14 @@
  * serving what it served before, and names its cause.
  */
 import { onHosts, runOn } from '../deploy/hosts';
-import { CERTBOT_TIMER, certonlyWebroot, type AcmeSpec, type HostTls } from '../host/acme';
+import { CERTBOT_TIMER, certonlyWebroot, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
 import { NGINX, SYSTEMCTL } from '../host/spec';
 import { describePerHost } from '../plan/describe';
 import { UserError } from '../errors';
 import type { Step, StepContext } from '../plan/types';
 import { join, op, renderCommand, type Command } from '../shell';
-import { enableTimerCommand, restoreSiteCommand } from './acmeRemote';
+import { enableTimerCommand, installCopyCommand, pendingChallengesCommand, readLineageCommand, restoreSiteCommand } from './acmeRemote';
+import { distribute, fleetObtainCommand, obtainOnPrimary, planFleetCertificate, primaryOf } from './acmeFleet';
 import { applyGroup, changed } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
@@ -21,7 +22,7 @@ import { desiredFiles } from './files';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
-const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefined => {
+export const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefined => {
   const tls = state.host.proxy?.tls;
   return tls?.acme ? { ...tls, acme: tls.acme } : undefined;
 };
@@ -39,13 +40,21 @@ export async function inspectCertificate(h: SetupHostState, state: SetupState, c
   const result = await runOn(h, inspectCertificateCommand(tls), ctx, 'reading the certificate');
   const cert = parseCertificateFacts(result.stdout);
   if (!cert.complete) throw new UserError(`${h.target.key} answered only part of the certificate inspection`, { host: h.target.key });
-  if (!cert.certbot) {
+  if (!cert.certbot && (!tls.acme.multiHost || h === primaryOf(state))) {
     throw new UserError(`${h.target.key} has no /usr/bin/certbot, which tls: auto uses: install Debian's certbot (apt-get install certbot), then run setup again. Nothing was changed.`, { host: h.target.key });
   }
   h.cert = cert;
   h.httpOnly = !cert.served || !cert.servedKey;
+  h.enableTimer = !tls.acme.multiHost && !cert.timerEnabled;
+  if (tls.acme.multiHost) return; // decided for the fleet once every host is read (planFleetCertificate)
   h.obtain = obtainReason(tls.acme, cert, new Date());
   if (h.obtain) ctx.note(`will obtain a certificate: ${describeReason(h.obtain, tls.acme, cert)}`, 'info', h.target.key);
+}
+
+/** Once every host was read: the fleet's decision (multi-host mode); single hosts decided on their own. */
+export function planCertificates(state: SetupState, ctx: StepContext): void {
+  const tls = tlsOf(state);
+  if (tls?.acme.multiHost) planFleetCertificate(state, tls, ctx);
 }
 
 /** What the confirmation shows for the certificate. */
@@ -54,11 +63,12 @@ export function certificatePreview(state: SetupState, h: SetupHostState): string
   if (!tls || !h.cert) return [];
   return [
     ...(h.obtain ? [`  obtain a certificate for ${tls.acme.names.join(', ')} from ${tls.acme.directory} (${describeReason(h.obtain, tls.acme, h.cert)}), then serve HTTPS on ${tls.listen}`] : []),
-    ...(h.cert.timerEnabled ? [] : [`  enable ${CERTBOT_TIMER} (certbot renews on the host)`]),
+    ...(h.distribute ? [`  install the certificate obtained on the primary in ${tls.certificate} and ${tls.key}, then serve HTTPS on ${tls.listen}`] : []),
+    ...(h.enableTimer ? [`  enable ${CERTBOT_TIMER} (certbot renews on the host)`] : []),
   ];
 }
 
-export const certificatePending = (h: SetupHostState) => h.obtain !== undefined || (h.cert !== undefined && !h.cert.timerEnabled);
+export const certificatePending = (h: SetupHostState) => h.obtain !== undefined || h.distribute === true || h.enableTimer === true;
 
 export const certificateStep: Step<SetupState> = {
   name: 'certificate',
@@ -66,11 +76,29 @@ export const certificateStep: Step<SetupState> = {
   finishOnCancel: true,
   describe: (state) => {
     const tls = tlsOf(state)!;
+    const site = `write ${state.host.proxy!.siteFile}: HTTPS on ${tls.listen} with ${tls.certificate} and ${tls.key}, ${state.host.proxy!.listen} redirects; ${NGINX} -t, then ${renderCommand(reloadNginxCommand())}`;
+    if (tls.acme.multiHost) {
+      const primary = primaryOf(state);
+      return [
+        ...describePerHost([primary], () => [
+          `write ${tls.acme.authHook} and ${tls.acme.cleanupHook} (mode 0755): certbot's hook writes each challenge file, then waits until phoenix-deploy placed it on every host`,
+          `${renderCommand(fleetObtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
+          `while certbot runs: ${renderCommand(pendingChallengesCommand(tls.acme.webroot, tls.acme.placedDir))}; each new challenge is written on every other host, then marked placed`,
+          `${renderCommand(readLineageCommand(tls.acme.liveDir))}  # copied to every host`,
+        ]),
+        ...describePerHost(state.hosts, () => [
+          `${renderCommand(installCopyCommand(tls.certificate.slice(0, tls.certificate.lastIndexOf('/'))))}  # the certificate and key on stdin`,
+          site,
+          `renewal: not on the hosts' timer (the lineage has --no-autorenew); run phoenix-deploy setup again within ${RENEW_BEFORE_DAYS} days of expiry (check --probe warns at ${EXPIRY_WARNING_DAYS})`,
+          `on failure: the site is put back as it was before setup, ${NGINX} -t, reload`,
+        ]),
+      ];
+    }
     const hook = desiredFiles(state.host, undefined).find((f) => f.group === 'certificate')!;
     return describePerHost(state.hosts, () => [
       `write ${hook.path} (mode ${hook.mode}): certbot runs it after each renewal: ${NGINX} -t && ${SYSTEMCTL} reload nginx.service`,
       `${renderCommand(obtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
-      `write ${state.host.proxy!.siteFile}: HTTPS on ${tls.listen} with ${tls.certificate} and ${tls.key}, ${state.host.proxy!.listen} redirects; ${NGINX} -t, then ${renderCommand(reloadNginxCommand())}`,
+      site,
       `${renderCommand(enableTimerCommand())}  # renewal: Debian's ${CERTBOT_TIMER} runs \`certbot -q renew\` twice a day, with the settings saved in ${tls.acme.renewalConf}`,
       `on failure: the site is put back as it was before setup, ${NGINX} -t, reload`,
     ]);
@@ -78,11 +106,20 @@ export const certificateStep: Step<SetupState> = {
   async run(ctx, state) {
     const tls = tlsOf(state);
     if (!tls) return;
+    if (tls.acme.multiHost) {
+      await onHosts(state.hosts, async (h) => {
+        const hooks = changed(h, 'certificate');
+        if (hooks.length > 0) await applyGroup(h, state, hooks, 'none', ctx);
+      });
+      if (primaryOf(state).obtain) await obtainOnPrimary(state, tls, ctx, (h) => putSiteBack(h, state));
+      await distribute(state, tls, ctx);
+      return;
+    }
     await onHosts(state.hosts, async (h) => {
       const hook = changed(h, 'certificate');
       if (hook.length > 0) await applyGroup(h, state, hook, 'none', ctx);
       if (h.obtain) await obtain(h, state, tls, ctx);
-      if (!h.cert!.timerEnabled) {
+      if (h.enableTimer) {
         await runOn(h, enableTimerCommand(), ctx, `enabling ${CERTBOT_TIMER}`);
         state.changed = true;
         ctx.note(`enabled ${CERTBOT_TIMER}: certbot renews the certificate on this host`, 'info', h.target.key);
@@ -95,7 +132,7 @@ async function obtain(h: SetupHostState, state: SetupState, tls: HostTls & { acm
   const stream = (text: string) => ctx.output(text, h.target.key);
   const result = await h.conn!.exec(obtainCommand(tls.acme, h.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream });
   if (result.code !== 0) {
-    const put = await putSiteBack(h, state, ctx);
+    const put = await putSiteBack(h, state);
     const failure = classifyCertbotFailure(result.stdout, result.stderr);
     throw new UserError(`no certificate for ${tls.acme.names.join(', ')} on ${h.target.key}: ${failure.message}\n${put}`, { host: h.target.key });
   }
@@ -111,7 +148,7 @@ async function obtain(h: SetupHostState, state: SetupState, tls: HostTls & { acm
 }
 
 /** Undoes this run's proxy step on a host (its files back, a link it made removed); nginx serves what it served before. */
-async function putSiteBack(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<string> {
+export async function putSiteBack(h: SetupHostState, state: SetupState): Promise<string> {
   const files = changed(h, 'proxy').map((f) => ({ path: f.path, before: h.facts!.files.get(f.path) }));
   const link = h.facts!.link === undefined ? state.host.proxy!.siteLink : undefined;
   if (files.length === 0 && !link) return 'nginx was not changed.';

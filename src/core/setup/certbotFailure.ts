@@ -30,8 +30,10 @@ function domainProblems(output: string): DomainProblem[] {
 
 function caError(output: string): string | undefined {
   const lines = output.split('\n').map((l) => l.trim());
-  return lines.find((l) => l.startsWith('An unexpected error occurred:'))?.slice('An unexpected error occurred:'.length).trim()
-    ?? lines.find((l) => /^Error [a-z ]+::/i.test(l) || l.includes('urn:ietf:params:acme:error:'));
+  const marker = 'An unexpected error occurred:';
+  const at = lines.findIndex((l) => l.startsWith(marker));
+  if (at >= 0) return lines[at].slice(marker.length).trim() || lines.slice(at + 1).find((l) => l !== '');
+  return lines.find((l) => /^Error [a-z ]+::/i.test(l) || l.includes('urn:ietf:params:acme:error:'));
 }
 
 const HOW: Record<CertbotCause, (names: string) => string> = {

@@ -3,7 +3,7 @@
  * lineage, the CA it came from, the files nginx serves, the last renewal's result), and whether
  * setup must obtain a new one. Used by setup and by `check --probe`.
  */
-import { CERTBOT, CERTBOT_SERVICE, CERTBOT_TIMER, OPENSSL, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
+import { CERTBOT, CERTBOT_SERVICE, CERTBOT_TIMER, EXPIRY_WARNING_DAYS, OPENSSL, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
 import { SYSTEMCTL } from '../host/spec';
 import type { Command } from '../shell';
 
@@ -107,4 +107,38 @@ export function describeReason(reason: ObtainReason, acme: AcmeSpec, facts: Cert
     case 'directory': return `the certificate came from ${facts.server}, not ${acme.directory}`;
     case 'expiring': return `the certificate expires on ${facts.lineage!.notAfter.toISOString()}`;
   }
+}
+
+// ---- check --probe: what nginx serves (read over TLS from the host's side) and the last renewal ----
+
+// $1 HTTPS port, $2 the first server name (SNI). No root needed: what any client would be served.
+const PROBE = String.raw`echo '${M}served'; ${OPENSSL} s_client -connect "127.0.0.1:$1" -servername "$2" </dev/null 2>/dev/null | ${OPENSSL} x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null
+echo '${M}renewal'; ${SYSTEMCTL} show -p Result -p ExecMainStatus -p ExecMainExitTimestamp ${CERTBOT_SERVICE} 2>/dev/null
+echo '${M}end'`;
+
+export const probeCertificateCommand = (port: number, name: string): Command => ['sh', '-c', PROBE, 'sh', String(port), name];
+
+export interface CertificateWarning {
+  code: 'certificate-expiring' | 'certificate-renewal-failed';
+  message: string;
+}
+
+/** What `check --probe` reports about a host's certificate: expiring within 14 days, or a renewal that last failed. */
+export function certificateWarnings(host: string, name: string, facts: CertificateFacts, now: Date, multiHost: boolean): CertificateWarning[] {
+  const out: CertificateWarning[] = [];
+  const served = facts.served;
+  const renewHint = multiHost
+    ? 'run phoenix-deploy setup for this environment (several hosts: the tool renews and copies the certificate)'
+    : 'certbot.timer on the host should have renewed it: see `journalctl -u certbot` and `certbot renew --dry-run` there';
+  if (!served) {
+    out.push({ code: 'certificate-expiring', message: `${host} served no certificate for ${name}: run phoenix-deploy setup` });
+  } else if (daysLeft(served, now) < EXPIRY_WARNING_DAYS) {
+    const days = Math.max(0, Math.floor(daysLeft(served, now)));
+    out.push({ code: 'certificate-expiring', message: `The certificate ${host} serves for ${name} expires on ${served.notAfter.toISOString()} (in ${days} day${days === 1 ? '' : 's'}): ${renewHint}` });
+  }
+  const r = facts.renewal;
+  if (r.result !== undefined && r.result !== 'success') {
+    out.push({ code: 'certificate-renewal-failed', message: `The last certificate renewal on ${host} failed (certbot.service: ${r.result}${r.status ? `, exit ${r.status}` : ''}${r.at ? `, at ${r.at}` : ''}): see \`journalctl -u certbot\` there` });
+  }
+  return out;
 }

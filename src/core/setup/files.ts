@@ -1,5 +1,5 @@
 /** What setup wants on a host: every managed file with its content, mode and the step that installs it. */
-import { renderDeployHook } from '../host/acme';
+import { renderAuthHook, renderCleanupHook, renderDeployHook } from '../host/acme';
 import { renderSite, renderUpstream } from '../host/nginx';
 import type { ManagedHost, SlotName } from '../host/spec';
 import { renderSudoers } from '../host/sudoers';
@@ -43,6 +43,10 @@ export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined, 
     const acme = host.proxy.tls?.acme;
     // Single-host mode renews on the host; multi-host renewals are the tool's (README, "HTTPS").
     if (acme && !acme.multiHost) add('certificate', acme.deployHook, renderDeployHook(host.app, acme), '0755');
+    if (acme?.multiHost) {
+      add('certificate', acme.authHook, renderAuthHook(host.app, acme), '0755');
+      add('certificate', acme.cleanupHook, renderCleanupHook(host.app, acme), '0755');
+    }
   }
   return files;
 }

@@ -9,7 +9,7 @@ import { renderCommand } from '../shell';
 import { describeTarget } from '../ssh/targetText';
 import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
 import { applyGroup, changed } from './apply';
-import { certificatePending, certificatePreview, inspectCertificate } from './acmeSteps';
+import { certificatePending, certificatePreview, inspectCertificate, planCertificates } from './acmeSteps';
 import { desiredDirectories, desiredFiles } from './files';
 import {
   applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
@@ -88,6 +88,7 @@ export const inspectStep: Step<SetupState> = {
       h.joinJournal = facts.journalGroup && !facts.groups.includes(JOURNAL_GROUP);
       if (!facts.journalGroup) ctx.note(`${h.target.key} has no ${JOURNAL_GROUP} group: \`phoenix-deploy logs\` will not be able to read journald there`, 'warning', h.target.key);
     });
+    planCertificates(state, ctx);
     const edits = state.hosts.flatMap((h) => foreignEdits(h.files).map((c) => ({ host: h.target.key, change: c })));
     if (edits.length > 0 && !state.force) {
       throw new UserError(`setup will not overwrite files changed by someone else (pass --force to replace them; even --yes does not):\n` +

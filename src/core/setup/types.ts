@@ -41,6 +41,10 @@ export interface SetupHostState {
   obtain?: ObtainReason;
   /** `tls: auto`: the host serves no certificate yet, so its site starts HTTP-only. */
   httpOnly?: boolean;
+  /** `tls: auto`, several hosts: this host's copy differs from the primary's certificate. */
+  distribute?: boolean;
+  /** `tls: auto`, one host: certbot.timer is not enabled yet. */
+  enableTimer?: boolean;
   error?: string;
 }
 

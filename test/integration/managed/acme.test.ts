@@ -42,6 +42,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     await startAcmeHosts([ONE, ...TWO]);
     await pointName(NAME, [ONE]);
     await pointName(FLEET_NAME, TWO);
+    await pointName(`www.${FLEET_NAME}`, [TWO[1]]); // only the second host: the CA must get its challenge there
     root = await pebbleRoot(ONE);
   });
   after(async () => {
@@ -92,5 +93,43 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     assert.match(result.error ?? '', /put back as it was before setup/);
     assert.equal(await nginxState(ONE), before);
     assert.equal(await serial(ONE, NAME, root), servedBefore);
+  });
+
+  it('two hosts behind one name: obtained once on the primary, the challenge served by every host, the same certificate on both', async () => {
+    const env = autoEnv(TWO, `${FLEET_NAME} www.${FLEET_NAME}`);
+    assert.match(describeSetup(await setupOptions(env)), /--manual --preferred-challenges http --manual-auth-hook \/etc\/phoenix-deploy\/hello_phoenix\/acme-auth-hook .*--no-autorenew/);
+    const events: string[] = [];
+    const first = await runSetup(await setupOptions(env), (e) => { if (e.type === 'note') events.push(`${e.host}: ${e.message}`); }, never);
+    assert.ok(first.ok, first.error);
+    assert.ok(events.some((e) => /^127\.0\.0\.1:2681: placed a challenge file on 1 other host$/.test(e)), events.join('\n'));
+    const rel = await releases();
+    const deployed = await runDeploy(await deployOptions(env, release(rel.a)), () => undefined, never);
+    assert.ok(deployed.ok, deployed.error);
+    const answers = await Promise.all(TWO.map((h) => httpsGet(h.https!, `www.${FLEET_NAME}`, root)));
+    assert.deepEqual(answers.map((a) => [a.status, a.body]), [[200, 'ok 0.1.0 hello'], [200, 'ok 0.1.0 hello']], 'both verified against pebble\'s root');
+    assert.equal(answers[0].cert.serialNumber, answers[1].cert.serialNumber, 'one certificate');
+    assert.equal(await onHost(TWO[1], 'test -e /etc/letsencrypt/live/hello_phoenix && echo lineage || echo none'), 'none', 'certbot ran on the primary only');
+    assert.equal(await onHost(TWO[1], 'stat -c "%U %a" /etc/phoenix-deploy/hello_phoenix/tls/privkey.pem'), 'root 600');
+    assert.match(await onHost(TWO[0], 'cat /etc/letsencrypt/renewal/hello_phoenix.conf'), /autorenew = False/);
+    const again = await runSetup(await setupOptions(env), () => undefined, never);
+    assert.ok(again.ok, again.error);
+    assert.equal(again.changed, false);
+  });
+
+  it('a redeploy after all of this fails 0 requests under HTTPS load', async () => {
+    const rel = await releases();
+    const targets = [{ h: ONE, env: autoEnv([ONE], NAME), name: NAME }, { h: TWO[0], env: autoEnv(TWO, `${FLEET_NAME} www.${FLEET_NAME}`), name: FLEET_NAME }, { h: TWO[1], env: undefined, name: FLEET_NAME }];
+    const loads = targets.map((t) => startLoadWith(() => httpsGet(t.h.https!, t.name, root), 50));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const t of targets.filter((x) => x.env)) {
+      const result = await runDeploy(await deployOptions(t.env!, release(rel.b)), () => undefined, never);
+      assert.ok(result.ok, result.error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const reports = await Promise.all(loads.map((l) => l.stop()));
+    const failed = reports.flatMap((r, i) => r.failed.map((f) => `${targets[i].h.name} at ${f.at} ms: ${f.status ?? f.error}`));
+    assert.deepEqual(failed, []);
+    assert.ok(reports.every((r) => r.total > 100), `requests sent: ${reports.map((r) => r.total).join(', ')}`);
+    for (const t of targets) assert.equal((await httpsGet(t.h.https!, t.name, root)).body, 'ok 0.1.0 bonjour');
   });
 });
