@@ -8,7 +8,8 @@
  */
 import { onHosts, runOn } from '../deploy/hosts';
 import { certonlyManual, type AcmeSpec, type HostTls } from '../host/acme';
-import { UserError, type StepContext } from '../plan/types';
+import { UserError } from '../errors';
+import type { StepContext } from '../plan/types';
 import { join, op, type Command } from '../shell';
 import {
   installCopyCommand, markPlacedCommand, parseChallenges, pendingChallengesCommand, placeChallengeCommand, readLineageCommand, removeChallengesCommand,

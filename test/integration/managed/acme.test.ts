@@ -7,13 +7,18 @@
  *   npx tsc -p . && node out/test/support/runLayer.js integration managed/acme
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProbes } from '../../../src/core/check/probes';
 import { runDeploy } from '../../../src/core/deploy';
 import { describeSetup, runSetup } from '../../../src/core/setup';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import { get, startLoadWith } from '../../support/load';
 import { release, releases } from '../faults/support';
 import { DIRECTORY, httpsGet, pebbleRoot, pointName, startAcmeHosts, startCa, stopCa, stopHosts } from './acmeSupport';
-import { deployOptions, environment, onHost, setupOptions, type ManagedTestHost } from './support';
+import { SANDBOX_KEY, SANDBOX_KNOWN_HOSTS } from '../../support/paths';
+import { D, deployOptions, environment, onHost, setupOptions, type ManagedTestHost } from './support';
 
 const ONE: ManagedTestHost = { name: 'pd26-acme1', ssh: 2680, http: 8680, https: 8681 };
 const TWO: ManagedTestHost[] = [{ name: 'pd26-acme2', ssh: 2681, http: 8682, https: 8683 }, { name: 'pd26-acme3', ssh: 2682, http: 8684, https: 8685 }];
@@ -131,5 +136,37 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     assert.deepEqual(failed, []);
     assert.ok(reports.every((r) => r.total > 100), `requests sent: ${reports.map((r) => r.total).join(', ')}`);
     for (const t of targets) assert.equal((await httpsGet(t.h.https!, t.name, root)).body, 'ok 0.1.0 bonjour');
+  });
+
+  it('check --probe reports a renewal that last failed, at the tls line of deploy.yml; nginx keeps the certificate it had', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'pd26-probe-'));
+    try {
+      mkdirSync(join(project, 'config'));
+      writeFileSync(join(project, 'config', 'deploy.yml'), [
+        'app: hello_phoenix',
+        'environments:',
+        '  production:',
+        `    deploy_to: ${D}`,
+        `    hosts: ["127.0.0.1:${ONE.ssh}"]`,
+        '    service: systemd',
+        '    health: { path: /health }',
+        `    proxy: { server_name: ${NAME}, tls: { auto: true, directory: "${DIRECTORY}" } }`,
+        `    ssh: { identity_file: ${SANDBOX_KEY}, known_hosts: ${SANDBOX_KNOWN_HOSTS}, config_file: none }`,
+        '',
+      ].join('\n'));
+      const certificateFindings = async () => (await runProbes(project, 'production', () => undefined)).findings.filter((f) => f.code.startsWith('certificate-'));
+      assert.deepEqual(await certificateFindings(), [], 'a fresh certificate and a renewal that succeeded');
+      const served = await serial(ONE, NAME, root);
+      // A real failed renewal: the name no longer resolves when certbot.service renews (forced).
+      await onHost(ONE, `curl -sf -d '{"host":"${NAME}."}' http://pd26-acme-dns:8055/clear-a && mkdir -p /etc/systemd/system/certbot.service.d && ` +
+        `printf '[Service]\\nExecStart=\\nExecStart=/usr/bin/certbot -q renew --force-renewal --no-random-sleep-on-renew\\n' > /etc/systemd/system/certbot.service.d/pd26.conf && ` +
+        'systemctl daemon-reload && { systemctl start certbot.service || true; }');
+      const findings = await certificateFindings();
+      assert.deepEqual(findings.map((f) => [f.line, f.code, f.severity]), [[8, 'certificate-renewal-failed', 'warning']]);
+      assert.match(findings[0].message, /^The last certificate renewal on 127\.0\.0\.1:2680 failed \(certbot\.service: exit-code, exit 1, at .*\): see `journalctl -u certbot` there$/);
+      assert.equal(await serial(ONE, NAME, root), served);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
