@@ -14,11 +14,9 @@ import { join, op, type Command } from '../shell';
 import {
   installCopyCommand, markPlacedCommand, parseChallenges, pendingChallengesCommand, placeChallengeCommand, readLineageCommand, removeChallengesCommand,
 } from './acmeRemote';
-import { applyGroup } from './apply';
+import { installHttpsSite } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, obtainReason } from './certificate';
-import { fileChanges } from './changes';
-import { desiredFiles } from './files';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
@@ -91,11 +89,7 @@ export async function distribute(state: SetupState, tls: AcmeTls, ctx: StepConte
     if (copied.code !== 0) throw new UserError(`copying the certificate to ${h.target.key} failed: ${copied.stderr.trim() || `exit ${copied.code}`}`, { host: h.target.key });
     state.changed = true;
     ctx.note(`installed the certificate in ${dir}`, 'info', h.target.key);
-    if (h.httpOnly) {
-      const site = fileChanges(desiredFiles(state.host, undefined), new Map()).filter((f) => f.path === state.host.proxy!.siteFile)
-        .map((f) => ({ ...f, action: 'update' as const }));
-      await applyGroup(h, state, site, 'nginx', ctx);
-    }
+    if (h.httpOnly) await installHttpsSite(h, state, ctx);
     await runOn(h, reloadNginxCommand(), ctx, 'reloading nginx');
   }, ctx);
 }

@@ -14,10 +14,9 @@ import type { Step, StepContext } from '../plan/types';
 import { join, op, renderCommand, type Command } from '../shell';
 import { enableTimerCommand, installCopyCommand, pendingChallengesCommand, readLineageCommand, restoreSiteCommand } from './acmeRemote';
 import { distribute, fleetObtainCommand, obtainOnPrimary, planFleetCertificate, primaryOf } from './acmeFleet';
-import { applyGroup, changed } from './apply';
+import { applyGroup, changed, installHttpsSite } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
-import { fileChanges } from './changes';
 import { desiredFiles } from './files';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
@@ -138,12 +137,7 @@ async function obtain(h: SetupHostState, state: SetupState, tls: HostTls & { acm
   }
   state.changed = true;
   ctx.note(`obtained a certificate for ${tls.acme.names.join(', ')} from ${tls.acme.directory}`, 'info', h.target.key);
-  if (h.httpOnly) {
-    // The site as setup renders it with the certificate: HTTPS, the HTTP port redirecting.
-    const site = fileChanges(desiredFiles(state.host, undefined), new Map()).filter((f) => f.path === state.host.proxy!.siteFile)
-      .map((f) => ({ ...f, action: 'update' as const }));
-    await applyGroup(h, state, site, 'nginx', ctx);
-  }
+  if (h.httpOnly) await installHttpsSite(h, state, ctx);
   await runOn(h, reloadNginxCommand(), ctx, 'reloading nginx');
 }
 

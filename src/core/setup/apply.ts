@@ -1,8 +1,8 @@
 /** Installing a group of managed files on a host, checked (visudo, nginx -t) and put back on failure. */
 import { UserError } from '../errors';
 import type { StepContext } from '../plan/types';
-import type { FileChange } from './changes';
-import type { FileGroup } from './files';
+import { fileChanges, type FileChange } from './changes';
+import { desiredFiles, type FileGroup } from './files';
 import { applyFilesCommand, applyOutcome, type ApplyCheck } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
@@ -23,3 +23,10 @@ export async function applyGroup(h: SetupHostState, state: SetupState, files: Fi
   throw new UserError(`${what} on ${h.target.key}; ${after}. ${check === 'nginx' ? 'nginx' : check === 'visudo' ? 'visudo' : 'The host'} said:\n${said}`, { host: h.target.key });
 }
 
+
+/** `tls: auto`, once the host has its certificate: the site as setup renders it with HTTPS (nginx -t first). */
+export async function installHttpsSite(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<void> {
+  const site = fileChanges(desiredFiles(state.host, undefined), new Map()).filter((f) => f.path === state.host.proxy!.siteFile)
+    .map((f) => ({ ...f, action: 'update' as const }));
+  await applyGroup(h, state, site, 'nginx', ctx);
+}

@@ -12,10 +12,10 @@ import { applyGroup, changed } from './apply';
 import { certificatePending, certificatePreview, inspectCertificate, planCertificates } from './acmeSteps';
 import { desiredDirectories, desiredFiles } from './files';
 import {
-  applyFilesCommand, applyOutcome, createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
-  JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO, type ApplyCheck,
+  createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
+  JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO,
 } from './remote';
-import type { SetupHostState, SetupState } from './types';
+import type { SetupState } from './types';
 
 
 export const connectStep: Step<SetupState> = {

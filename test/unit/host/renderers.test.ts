@@ -85,13 +85,16 @@ describe('host file renderers (golden files)', () => {
     assert.deepEqual([hook.path, hook.mode], ['/etc/letsencrypt/renewal-hooks/deploy/phoenix-deploy-shop', '0755']);
   });
 
-  it('TLS auto with two hosts: every host serves the distributed copy; no deploy hook (the tool renews)', () => {
+  it('TLS auto with two hosts: every host serves the distributed copy; the challenge hooks instead of a deploy hook (the tool renews)', () => {
     const fleet = managedHost('shop', {
       ...base, hosts: [...base.hosts, { host: 'web2.example.com', primary: false }], service: 'systemd', strategy: 'blue_green',
       proxy: { listen: 80, serverName: 'shop.example.com', tls: { auto: true, directory: 'https://acme.example/dir', listen: 443 } },
     });
     assert.deepEqual([fleet.proxy!.tls!.certificate, fleet.proxy!.tls!.key], ['/etc/phoenix-deploy/shop/tls/fullchain.pem', '/etc/phoenix-deploy/shop/tls/privkey.pem']);
-    assert.equal(desiredFiles(fleet, undefined).filter((f) => f.group === 'certificate').length, 0);
+    const hooks = desiredFiles(fleet, undefined).filter((f) => f.group === 'certificate');
+    assert.deepEqual(hooks.map((f) => [f.path, f.mode]), [['/etc/phoenix-deploy/shop/acme-auth-hook', '0755'], ['/etc/phoenix-deploy/shop/acme-cleanup-hook', '0755']]);
+    golden('acme-auth-hook', hooks[0].content);
+    golden('acme-cleanup-hook', hooks[1].content);
   });
 
   it('restart strategy: one plain unit, its port, a sudoers rule for that unit only, an upstream without slots', () => {
