@@ -48,17 +48,19 @@ export async function obtainOnPrimary(state: SetupState, tls: AcmeTls, ctx: Step
     .finally(() => { finished = true; });
   const placed: string[] = [];
   let placeError: Error | undefined;
-  while (!finished && !placeError) {
+  while (!finished) {
     try {
       const listed = await runOn(primary, pendingChallengesCommand(tls.acme.webroot, tls.acme.placedDir), ctx, 'reading the challenge files');
       for (const c of parseChallenges(listed.stdout).filter((x) => !placed.includes(x.token))) {
-        await onHosts(others, (h) => runOn(h, placeChallengeCommand(tls.acme.webroot, c.token, c.validation), ctx, 'placing a challenge file').then(() => undefined));
+        await onHosts(others, (h) => runOn(h, placeChallengeCommand(tls.acme.webroot, c.token, c.validation), ctx, 'placing a challenge file').then(() => undefined))
+          .then(() => ctx.note(`placed a challenge file on ${others.length} other host${others.length === 1 ? '' : 's'}`, 'info', primary.target.key))
+          .catch((e: Error) => { placeError ??= e; });
+        // Marked even when placing failed, so certbot goes on at once (and the CA says which host failed) instead of waiting.
         await runOn(primary, markPlacedCommand(tls.acme.placedDir, c.token), ctx, 'marking a challenge placed');
         placed.push(c.token);
-        ctx.note(`placed a challenge file on ${others.length} other host${others.length === 1 ? '' : 's'}`, 'info', primary.target.key);
       }
     } catch (e) {
-      placeError = e as Error;
+      placeError ??= e as Error;
     }
     if (!finished) await new Promise((r) => setTimeout(r, 300));
   }

@@ -45,20 +45,32 @@ const HOW: Record<CertbotCause, (names: string) => string> = {
   other: () => 'certbot failed',
 };
 
+function causeOf(p: DomainProblem): CertbotCause {
+  if (p.type === 'dns' || /DNS problem|could not resolve|no valid A records|NXDOMAIN|SERVFAIL|no such host/i.test(p.detail)) return 'dns';
+  if (p.type === 'connection' || /connection refused|timeout during connect|connect: |no route to host|i\/o timeout/i.test(p.detail)) return 'unreachable';
+  if (p.type === 'unauthorized' || /Invalid response|404/i.test(p.detail)) return 'wrong-host';
+  return 'ca';
+}
+
 export function classifyCertbotFailure(stdout: string, stderr: string): CertbotFailure {
   const output = `${stdout}\n${stderr}`;
   const problems = domainProblems(output);
   const error = caError(output);
   const said = problems.length > 0 ? problems.map((p) => `${p.domain}: ${p.detail}`).join('\n') : error ?? lastLines(output);
-  let cause: CertbotCause;
-  if (/rateLimited|too many (certificates|failed authorizations|new orders|registrations)|rate limit/i.test(output)) cause = 'rate-limit';
-  else if (problems.some((p) => p.type === 'dns' || /DNS problem|could not resolve|no valid A records|NXDOMAIN|SERVFAIL|no such host/i.test(p.detail))) cause = 'dns';
-  else if (problems.some((p) => p.type === 'connection' || /connection refused|timeout during connect|connect: |no route to host|i\/o timeout/i.test(p.detail))) cause = 'unreachable';
-  else if (problems.some((p) => p.type === 'unauthorized' || /Invalid response|404/i.test(p.detail))) cause = 'wrong-host';
-  else if (problems.length > 0 || error) cause = 'ca';
-  else cause = 'other';
   const names = problems.map((p) => p.domain);
-  return { cause, names, said, message: `${HOW[cause](names.join(', ') || 'the name')}. The CA said:\n${indent(said)}` };
+  if (/rateLimited|too many (certificates|failed authorizations|new orders|registrations)|rate limit/i.test(output)) {
+    return { cause: 'rate-limit', names, said, message: `${HOW['rate-limit']('')}. The CA said:\n${indent(said)}` };
+  }
+  if (problems.length === 0) {
+    const cause = error ? 'ca' : 'other';
+    return { cause, names, said, message: `${HOW[cause]('')}. The CA said:\n${indent(said)}` };
+  }
+  // Each name with its own cause; the first one's is the run's.
+  const causes = problems.map(causeOf);
+  const order: CertbotCause[] = ['dns', 'wrong-host', 'unreachable', 'ca'];
+  const groups = order.map((c) => [c, problems.filter((_, i) => causes[i] === c).map((p) => p.domain)] as const).filter(([, n]) => n.length > 0);
+  const message = groups.map(([c, n]) => HOW[c](n.join(', '))).join('; ');
+  return { cause: groups[0][0], names, said, message: `${message}. The CA said:\n${indent(said)}` };
 }
 
 function lastLines(output: string): string {

@@ -16,7 +16,7 @@ import { describeSetup, runSetup } from '../../../src/core/setup';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import { get, startLoadWith } from '../../support/load';
 import { release, releases } from '../faults/support';
-import { DIRECTORY, httpsGet, pebbleRoot, pointName, startAcmeHosts, startCa, stopCa, stopHosts } from './acmeSupport';
+import { DIRECTORY, DNS, httpsGet, pebbleRoot, pointName, startAcmeHosts, startCa, stopCa, stopHosts } from './acmeSupport';
 import { SANDBOX_KEY, SANDBOX_KNOWN_HOSTS } from '../../support/paths';
 import { D, deployOptions, environment, onHost, setupOptions, type ManagedTestHost } from './support';
 
@@ -48,6 +48,8 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     await pointName(NAME, [ONE]);
     await pointName(FLEET_NAME, TWO);
     await pointName(`www.${FLEET_NAME}`, [TWO[1]]); // only the second host: the CA must get its challenge there
+    await pointName('closed.acme.test', [ONE], [DNS]); // nothing listens on port 80 there
+    await pointName('elsewhere.acme.test', [ONE], [TWO[0].name]); // another nginx, which has no such challenge file
     root = await pebbleRoot(ONE);
   });
   after(async () => {
@@ -98,6 +100,17 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     assert.match(result.error ?? '', /put back as it was before setup/);
     assert.equal(await nginxState(ONE), before);
     assert.equal(await serial(ONE, NAME, root), servedBefore);
+  });
+
+  it('port 80 closed and a name pointing at another host each get their cause; nginx keeps serving what it served', async () => {
+    const before = await nginxState(ONE);
+    const result = await runSetup(await setupOptions(autoEnv([ONE], `${NAME} closed.acme.test elsewhere.acme.test`)), () => undefined, never);
+    assert.equal(result.ok, false);
+    assert.equal(result.failedStep, 'certificate');
+    assert.match(result.error ?? '', /elsewhere\.acme\.test does not resolve to this host \(the CA fetched the challenge from somewhere that does not serve it\)/);
+    assert.match(result.error ?? '', /port 80 of closed\.acme\.test is not reachable from the CA/);
+    assert.match(result.error ?? '', /The CA said:\n(?: {2}.*\n)* {2}closed\.acme\.test: .*connection refused/);
+    assert.equal(await nginxState(ONE), before);
   });
 
   it('two hosts behind one name: obtained once on the primary, the challenge served by every host, the same certificate on both', async () => {

@@ -23,7 +23,9 @@ export async function startCa(): Promise<void> {
   await run('docker', ['run', '-d', '--pull', 'never', '--name', DNS, '--hostname', DNS, '--network', NET, 'local/pebble:bookworm',
     '/usr/bin/pebble-challtestsrv', '-defaultIPv4', '', '-defaultIPv6', '', '-dns01', ':53', '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', ':8055']);
   await run('docker', ['run', '-d', '--pull', 'never', '--name', PEBBLE, '--hostname', PEBBLE, '--network', NET,
-    '-e', `PEBBLE_DNS=${await ip(DNS)}:53`, '-e', 'PEBBLE_VA_NOSLEEP=1', '-e', 'PEBBLE_WFE_NONCEREJECT=0', 'local/pebble:bookworm']);
+    '-e', `PEBBLE_DNS=${await ip(DNS)}:53`, '-e', 'PEBBLE_VA_NOSLEEP=1', '-e', 'PEBBLE_WFE_NONCEREJECT=0',
+    // Every order validates afresh: a reused authorization would let a renewal succeed whatever DNS says.
+    '-e', 'PEBBLE_AUTHZREUSE=0', 'local/pebble:bookworm']);
 }
 
 export async function stopCa(): Promise<void> {
@@ -54,9 +56,9 @@ function restoreEnv(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-/** Makes `name` resolve (for pebble and the hosts) to these hosts' addresses on the test network. */
-export async function pointName(name: string, hosts: ManagedTestHost[]): Promise<void> {
-  const addresses = await Promise.all(hosts.map((h) => ip(h.name)));
+/** Makes `name` resolve (for pebble and the hosts) to these hosts' (or containers') addresses on the test network. */
+export async function pointName(name: string, hosts: ManagedTestHost[], containers: string[] = hosts.map((h) => h.name)): Promise<void> {
+  const addresses = await Promise.all(containers.map(ip));
   await onHost(hosts[0], `curl -sf -d '${JSON.stringify({ host: `${name}.`, addresses })}' http://${DNS}:8055/add-a`);
 }
 
