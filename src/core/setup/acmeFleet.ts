@@ -7,12 +7,11 @@
  * (the lineage is created with --no-autorenew): see README, "HTTPS".
  */
 import { onHosts, runOn } from '../deploy/hosts';
-import { certonlyManual, type AcmeSpec, type HostTls } from '../host/acme';
+import type { AcmeSpec, HostTls } from '../host/acme';
 import { UserError } from '../errors';
 import type { StepContext } from '../plan/types';
-import { join, op, type Command } from '../shell';
 import {
-  installCopyCommand, markPlacedCommand, parseChallenges, pendingChallengesCommand, placeChallengeCommand, readLineageCommand, removeChallengesCommand,
+  installCopyCommand, markPlacedCommand, obtainCommand, parseChallenges, pendingChallengesCommand, placeChallengeCommand, readLineageCommand, removeChallengesCommand,
 } from './acmeRemote';
 import { installHttpsSite } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
@@ -33,18 +32,13 @@ export function planFleetCertificate(state: SetupState, tls: AcmeTls, ctx: StepC
   for (const h of state.hosts) h.distribute = primary.obtain !== undefined || h.cert!.served?.serial !== serial || !h.cert!.servedKey;
 }
 
-export function fleetObtainCommand(acme: AcmeSpec, force: boolean): Command {
-  const certbot = certonlyManual(acme, acme.names);
-  return join(op.and, ['sudo', '-n', 'install', '-d', '-m', '0755', acme.webroot], force ? [...certbot, '--force-renewal'] : certbot);
-}
-
 /** certbot on the primary while every challenge it writes is copied to the other hosts. */
 export async function obtainOnPrimary(state: SetupState, tls: AcmeTls, ctx: StepContext, putBack: (h: SetupHostState) => Promise<string>): Promise<void> {
   const primary = primaryOf(state);
   const others = state.hosts.filter((h) => h !== primary);
   const stream = (text: string) => ctx.output(text, primary.target.key);
   let finished = false;
-  const certbot = primary.conn!.exec(fleetObtainCommand(tls.acme, primary.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream })
+  const certbot = primary.conn!.exec(obtainCommand(tls.acme, primary.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream })
     .finally(() => { finished = true; });
   const placed: string[] = [];
   let placeError: Error | undefined;

@@ -2,9 +2,18 @@
  * The remote commands of `tls: auto` beyond certbot itself, as data: enabling the renewal timer,
  * and putting the nginx site back as it was when obtaining the certificate failed.
  */
-import { CERTBOT_TIMER } from '../host/acme';
+import { CERTBOT_TIMER, certonlyManual, certonlyWebroot, type AcmeSpec } from '../host/acme';
 import { NGINX, SYSTEMCTL } from '../host/spec';
-import type { Command } from '../shell';
+import { join, op, type Command } from '../shell';
+
+/**
+ * certbot (webroot on a single host; the manual hooks on the primary of several), preceded by the
+ * webroot it writes challenge files into (root's, readable by nginx). `force` when a lineage exists.
+ */
+export function obtainCommand(acme: AcmeSpec, force: boolean): Command {
+  const certbot = (acme.multiHost ? certonlyManual : certonlyWebroot)(acme, acme.names);
+  return join(op.and, ['sudo', '-n', 'install', '-d', '-m', '0755', acme.webroot], force ? [...certbot, '--force-renewal'] : certbot);
+}
 
 export const enableTimerCommand = (): Command => ['sudo', '-n', SYSTEMCTL, 'enable', '--now', CERTBOT_TIMER];
 

@@ -6,14 +6,14 @@
  * serving what it served before, and names its cause.
  */
 import { onHosts, runOn } from '../deploy/hosts';
-import { CERTBOT_TIMER, certonlyWebroot, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
+import { CERTBOT_TIMER, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
 import { NGINX, SYSTEMCTL } from '../host/spec';
 import { describePerHost } from '../plan/describe';
 import { UserError } from '../errors';
 import type { Step, StepContext } from '../plan/types';
-import { join, op, renderCommand, type Command } from '../shell';
-import { enableTimerCommand, installCopyCommand, pendingChallengesCommand, readLineageCommand, restoreSiteCommand } from './acmeRemote';
-import { distribute, fleetObtainCommand, obtainOnPrimary, planFleetCertificate, primaryOf } from './acmeFleet';
+import { renderCommand } from '../shell';
+import { enableTimerCommand, installCopyCommand, obtainCommand, pendingChallengesCommand, readLineageCommand, restoreSiteCommand } from './acmeRemote';
+import { distribute, obtainOnPrimary, planFleetCertificate, primaryOf } from './acmeFleet';
 import { applyGroup, changed, installHttpsSite } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
@@ -25,12 +25,6 @@ export const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefin
   const tls = state.host.proxy?.tls;
   return tls?.acme ? { ...tls, acme: tls.acme } : undefined;
 };
-
-/** certbot, preceded by the webroot it writes challenge files into (root's, readable by nginx). */
-export function obtainCommand(acme: AcmeSpec, force: boolean): Command {
-  const certbot = certonlyWebroot(acme, acme.names);
-  return join(op.and, ['sudo', '-n', 'install', '-d', '-m', '0755', acme.webroot], force ? [...certbot, '--force-renewal'] : certbot);
-}
 
 /** Reads one host's certificate state during inspect (before any file is rendered for it). */
 export async function inspectCertificate(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<void> {
@@ -81,7 +75,7 @@ export const certificateStep: Step<SetupState> = {
       return [
         ...describePerHost([primary], () => [
           `write ${tls.acme.authHook} and ${tls.acme.cleanupHook} (mode 0755): certbot's hook writes each challenge file, then waits until phoenix-deploy placed it on every host`,
-          `${renderCommand(fleetObtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
+          `${renderCommand(obtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
           `while certbot runs: ${renderCommand(pendingChallengesCommand(tls.acme.webroot, tls.acme.placedDir))}; each new challenge is written on every other host, then marked placed`,
           `${renderCommand(readLineageCommand(tls.acme.liveDir))}  # copied to every host`,
         ]),
