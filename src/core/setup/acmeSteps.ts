@@ -109,9 +109,10 @@ export const certificateStep: Step<SetupState> = {
       return;
     }
     await onHosts(state.hosts, async (h) => {
+      // The deploy hook only after certbot succeeded: a failed first run leaves no trace of the tool.
+      if (h.obtain) await obtain(h, state, tls, ctx);
       const hook = changed(h, 'certificate');
       if (hook.length > 0) await applyGroup(h, state, hook, 'none', ctx);
-      if (h.obtain) await obtain(h, state, tls, ctx);
       if (h.enableTimer) {
         await runOn(h, enableTimerCommand(), ctx, `enabling ${CERTBOT_TIMER}`);
         state.changed = true;

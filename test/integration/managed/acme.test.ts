@@ -22,6 +22,7 @@ import { D, deployOptions, environment, onHost, setupOptions, type ManagedTestHo
 
 const ONE: ManagedTestHost = { name: 'pd26-acme1', ssh: 2680, http: 8680, https: 8681 };
 const TWO: ManagedTestHost[] = [{ name: 'pd26-acme2', ssh: 2681, http: 8682, https: 8683 }, { name: 'pd26-acme3', ssh: 2682, http: 8684, https: 8685 }];
+const FRESH: ManagedTestHost = { name: 'pd26-acme4', ssh: 2683, http: 8686, https: 8687 };
 const NAME = 'shop.acme.test';
 const FLEET_NAME = 'fleet.acme.test';
 const SITE = '/etc/nginx/sites-available/hello_phoenix';
@@ -44,7 +45,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
 
   before(async () => {
     await startCa();
-    await startAcmeHosts([ONE, ...TWO]);
+    await startAcmeHosts([ONE, ...TWO, FRESH]);
     await pointName(NAME, [ONE]);
     await pointName(FLEET_NAME, TWO);
     await pointName(`www.${FLEET_NAME}`, [TWO[1]]); // only the second host: the CA must get its challenge there
@@ -53,7 +54,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     root = await pebbleRoot(ONE);
   });
   after(async () => {
-    await stopHosts([ONE, ...TWO]);
+    await stopHosts([ONE, ...TWO, FRESH]);
     await stopCa();
   });
 
@@ -85,7 +86,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     const old = await serial(ONE, NAME, root);
     await onHost(ONE, 'certbot renew --force-renewal --no-random-sleep-on-renew -q');
     const renewed = await serial(ONE, NAME, root);
-    assert.notEqual(renewed, old);
+    assert.notEqual(renewed, old, await onHost(ONE, 'ls -l /etc/letsencrypt/renewal-hooks/deploy; grep -i hook /var/log/letsencrypt/letsencrypt.log | tail -5'));
     assert.equal(renewed, (await onHost(ONE, 'openssl x509 -in /etc/letsencrypt/live/hello_phoenix/cert.pem -noout -serial')).replace('serial=', ''));
   });
 
@@ -100,6 +101,21 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
     assert.match(result.error ?? '', /put back as it was before setup/);
     assert.equal(await nginxState(ONE), before);
     assert.equal(await serial(ONE, NAME, root), servedBefore);
+  });
+
+  it('on a fresh host, a failed certificate leaves no site of the app: nginx serves its default site as before', async () => {
+    const nginxOnly = () => onHost(FRESH, 'ls -l /etc/nginx/sites-enabled; find /etc/nginx -xdev -type f | sort | xargs -r sha256sum');
+    const before = await nginxOnly();
+    const page = await get(FRESH.http, 'nope.acme.test', '/');
+    const result = await runSetup(await setupOptions(autoEnv([FRESH], 'nope.acme.test')), () => undefined, never);
+    assert.equal(result.ok, false);
+    assert.equal(result.failedStep, 'certificate');
+    assert.match(result.error ?? '', /nope\.acme\.test does not resolve to this host/);
+    assert.equal(await nginxOnly(), before);
+    assert.equal(await onHost(FRESH, 'ls /etc/nginx/phoenix-deploy/hello_phoenix 2>/dev/null | wc -l'), '0');
+    // certbot's account stays registered (it is reused); no certificate, no hook of the tool.
+    assert.equal(await onHost(FRESH, 'find /etc/letsencrypt/live /etc/letsencrypt/renewal /etc/letsencrypt/renewal-hooks/deploy -type f 2>/dev/null | wc -l'), '0');
+    assert.deepEqual(await get(FRESH.http, 'nope.acme.test', '/'), page);
   });
 
   it('port 80 closed and a name pointing at another host each get their cause; nginx keeps serving what it served', async () => {

@@ -30,6 +30,9 @@ export async function startCa(): Promise<void> {
 
 export async function stopCa(): Promise<void> {
   await run('docker', ['rm', '-f', PEBBLE, DNS]).catch(() => undefined);
+  // Containers a killed run left on the network (its hosts; only this test's containers join it).
+  const left = (await run('docker', ['network', 'inspect', '-f', '{{range .Containers}}{{.Name}} {{end}}', NET]).catch(() => ({ stdout: '' }))).stdout.trim();
+  if (left) await run('docker', ['rm', '-f', ...left.split(' ')]).catch(() => undefined);
   await run('docker', ['network', 'rm', NET]).catch(() => undefined);
 }
 
