@@ -9,7 +9,7 @@ import { LETS_ENCRYPT_DIRECTORY, type TlsConfig } from './types';
 
 // Passed to certbot as one argument; kept to what an address and a URL need.
 const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+$/;
-const DIRECTORY_URL = /^https:\/\/[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%\/-]*)?$/;
+const DIRECTORY_URL = /^https:\/\/[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
 
 export function readTls(v: Validator, proxy: YAMLMap, where: string): TlsConfig | undefined {
   const node = v.get(proxy, 'tls');
