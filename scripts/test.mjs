@@ -1,5 +1,6 @@
 // `npm test`: sets up what is missing, then runs every layer (typecheck, lint, unit, integration,
-// extension host, UI) and ends with one line for all of them: "N passed, N failed".
+// extension host, UI, the packaged .vsix in code-server) and ends with one line for all of
+// them: "N passed, N failed".
 // A layer that cannot start counts as failed, never as skipped.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -47,6 +48,8 @@ const layers = [
   ['integration', ['out/test/support/runLayer.js', 'integration']],
   ['extension', ['out/test/support/runExtensionTests.js']],
   ['ui', ['out/test/support/runLayer.js', 'ui']],
+  // Last: `npm run package` rebuilds dist/ minified, and the layers above run dist/ from the source tree.
+  ['package', ['out/test/support/runLayer.js', 'package']],
 ];
 for (const [layer, args] of layers) {
   if (only.length > 0 && !only.includes(layer)) continue;

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startCodeServer, workbenchUrl } from './codeServer';
+import { installedWorkbenchUrl, startCodeServer, workbenchUrl } from './codeServer';
 import { REPO_ROOT } from './paths';
 
 /** Debian's Chromium, headless, with nothing that would reach beyond this machine. */
@@ -20,6 +20,10 @@ export interface WorkbenchOptions {
   /** User settings besides trust and the startup editor (default: accessibility mode on). */
   settings?: Record<string, unknown>;
   width?: number;
+  /** Run this packaged extension, installed into code-server, instead of the source tree. */
+  vsix?: string;
+  /** Prefix of code-server's temp dir. */
+  tempPrefix?: string;
 }
 
 /**
@@ -28,10 +32,13 @@ export interface WorkbenchOptions {
  */
 export async function openWorkbench(workspace: string, options: WorkbenchOptions = {}): Promise<Workbench> {
   const settings = options.settings ?? { 'editor.accessibilitySupport': 'on' };
-  const server = await startCodeServer({ settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', ...settings } });
+  const server = await startCodeServer({
+    settings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', ...settings },
+    install: options.vsix ? [options.vsix] : [], tempPrefix: options.tempPrefix,
+  });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: 900 } });
-  await page.goto(workbenchUrl(server, workspace, REPO_ROOT));
+  await page.goto(options.vsix ? installedWorkbenchUrl(server, workspace) : workbenchUrl(server, workspace, REPO_ROOT));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   return {
     page,

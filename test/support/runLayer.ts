@@ -4,7 +4,7 @@ import { runMochaFiles } from './mochaRun';
 import { RESULTS_DIR } from './paths';
 import { writeLayerResult } from './results';
 
-const TIMEOUTS: Record<string, number> = { unit: 10_000, integration: 600_000, ui: 300_000 };
+const TIMEOUTS: Record<string, number> = { unit: 10_000, integration: 600_000, ui: 300_000, package: 600_000 };
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -14,7 +14,7 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** Runs one node-side layer (unit, integration or ui) and writes test-results/<layer>.json. */
+/** Runs one node-side layer (unit, integration, ui or package) and writes test-results/<layer>.json. */
 async function main(layer: string, filter?: string): Promise<number> {
   const dir = path.join(__dirname, '..', layer);
   const files = testFiles(dir).filter((f) => !filter || f.includes(filter));

@@ -30,10 +30,12 @@ const git = (cwd: string, ...args: string[]) =>
  * A copy of the example app that is a working copy of a local bare "central" repository, with
  * config/deploy.yml pointed at freshly started sandbox hosts on 127.0.0.1.
  */
-export async function createSandboxProject(hosts: SandboxHost[], prefix = 'phx-sandbox-'): Promise<SandboxProject> {
+export async function createSandboxProject(hosts: SandboxHost[], prefix = 'phx-sandbox-', containerPrefix?: string): Promise<SandboxProject> {
   const dir = await copyExample(prefix);
   const central = `${dir}.central.git`;
-  for (const h of hosts) execFileSync('bash', [HOSTS_SH, 'start', h.name, String(h.port), h.suite ?? 'bookworm', 'hello_phoenix'], { stdio: 'pipe' });
+  // hosts.sh names the containers `<prefix><name>` (phx-sandbox- unless a suite brings its own).
+  const env = containerPrefix === undefined ? process.env : { ...process.env, HOST_CONTAINER_PREFIX: containerPrefix };
+  for (const h of hosts) execFileSync('bash', [HOSTS_SH, 'start', h.name, String(h.port), h.suite ?? 'bookworm', 'hello_phoenix'], { stdio: 'pipe', env });
   const configPath = path.join(dir, 'config', 'deploy.yml');
   const hostLines = hosts.map((h) => `      - { host: 127.0.0.1, port: ${h.port}${h.primary ? ', primary: true' : ''} }`).join('\n');
   const config = (await readFile(configPath, 'utf8')).replace(/    hosts:\n(      - .*\n)+/, `    hosts:\n${hostLines}\n`);
@@ -53,7 +55,7 @@ export async function createSandboxProject(hosts: SandboxHost[], prefix = 'phx-s
       git(dir, 'push', '-q', 'origin', 'main');
     },
     cleanup: async () => {
-      execFileSync('bash', [HOSTS_SH, 'stop', ...hosts.map((h) => h.name)], { stdio: 'pipe' });
+      execFileSync('bash', [HOSTS_SH, 'stop', ...hosts.map((h) => h.name)], { stdio: 'pipe', env });
       await rm(dir, { recursive: true, force: true });
       await rm(central, { recursive: true, force: true });
     },
