@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, until, type Workbench } from '../support/browser';
+import { openWorkbench, runCommand as runPaletteCommand, until, type Workbench } from '../support/browser';
 import { REPO_ROOT, RESULTS_DIR } from '../support/paths';
 import { createSandboxProject, type SandboxProject } from '../support/sandboxProject';
 
@@ -47,20 +47,8 @@ describe('the packaged .vsix installed into code-server builds and deploys (Play
     }
   }
 
-  /** Finds `title` in the palette (retrying while the extension activates), then runs it unless told not to. */
-  async function runCommand(title: string, run = true) {
-    const input = page.locator('.quick-input-widget input');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-      if (attempt === 20) throw new Error(`the palette never listed "${title}"`);
-    }
-    await page.keyboard.press(run ? 'Enter' : 'Escape');
-  }
+  const runCommand = (title: string, run = true) => runPaletteCommand(page, title, run);
+
 
   const terminalText = () => page.locator('.xterm-accessibility-tree, .xterm-accessibility').first().innerText();
 

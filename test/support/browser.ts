@@ -59,3 +59,21 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * Runs a command from the palette (F1). The palette lists the commands known when it opens, so it
+ * is reopened until `title` shows (the extension may still be activating). `run: false` only finds it.
+ */
+export async function runCommand(page: Page, title: string, run = true): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const match = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    if (await match.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 20) throw new Error(`the palette never listed "${title}"`);
+  }
+  await page.keyboard.press(run ? 'Enter' : 'Escape');
+}
