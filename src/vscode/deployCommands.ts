@@ -6,14 +6,16 @@ import type { EventSink } from '../core/plan/types';
 import { buildRelease } from './buildCommand';
 import type { DeployPanel } from './deployPanel';
 import { changesSince } from './changes';
-import { runJob, type JobServices } from './jobs';
+import { runJob, type JobAction, type JobServices } from './jobs';
 import { pickEnvironment } from './pickers';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { ServerNode } from './serverNodes';
+import type { HostNode, ServerNode } from './serverNodes';
 import type { ServersProvider } from './serversView';
 import { projectRoot, whenTrusted } from './workspace';
 import { hostKey } from '../core/ssh/target';
+import { UserError } from '../core/errors';
+import { failureLocation } from '../core/deploy/failureLocation';
 
 export interface DeployCommandContext extends JobServices {
   secrets: Secrets;
@@ -31,9 +33,42 @@ function watched(services: DeployCommandContext, emit: EventSink): EventSink {
   };
 }
 
+/**
+ * A failed run as an error naming the host that failed and the project file and line: the host's
+ * structured error's when it has them, else the first one the app's words name.
+ */
 function failIfNotOk(result: DeployResult): DeployResult {
-  if (!result.ok && !result.cancelled) throw new Error(`${result.error ?? 'deploy failed'}${result.failedStep ? ` (step ${result.failedStep})` : ''}`);
-  return result;
+  if (result.ok || result.cancelled) return result;
+  // The host with its own error, else the one the run's error names first (`web1: the blue slot … is not healthy`).
+  const failed = result.hosts.find((h) => h.error) ?? result.hosts.find((h) => result.error?.startsWith(`${h.host}: `));
+  const message = `${result.error ?? 'deploy failed'}${result.failedStep ? ` (step ${result.failedStep})` : ''}`;
+  const own = failed?.error?.file ? { file: failed.error.file, line: failed.error.line } : undefined;
+  const said = [result.error, ...result.hosts.flatMap((h) => [h.error?.message, ...(h.error?.appSays ?? [])])].join('\n');
+  throw new UserError(message, { host: failed?.host, ...(own ?? failureLocation(said)) });
+}
+
+/** "Show Logs" on a failed deploy's notification: the failed host's app log, in a terminal. */
+function hostLogsAction(env: EnvironmentConfig) {
+  return (error: Error): JobAction[] => {
+    const host = (error as UserError).detail?.host;
+    if (!host) return [];
+    const node: HostNode = { kind: 'host', env, key: host, primary: false };
+    return [{ title: vscode.l10n.t('Show Logs'), run: () => vscode.commands.executeCommand('phoenixDeploy.tailLogs', node) }];
+  };
+}
+
+/** The site's address when the environment has a proxy with a real name: https://<first server_name>. */
+export function siteUrl(env: EnvironmentConfig): string | undefined {
+  const name = env.proxy?.serverName.split(/\s+/).find((n) => n && n !== '_' && !n.includes('*'));
+  return name ? `https://${name}` : undefined;
+}
+
+async function announceSuccess(env: EnvironmentConfig, result: DeployResult): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'phoenixDeploy.deployed', true);
+  const url = siteUrl(env);
+  const open = vscode.l10n.t('Open Site');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Deployed {0} to {1}.', result.release ?? '', env.name), ...(url ? [open] : []));
+  if (choice === open) await vscode.commands.executeCommand('phoenixDeploy.openSite', env.name);
 }
 
 async function loadProject(): Promise<{ root: vscode.Uri; config: DeployConfig } | undefined> {
@@ -64,8 +99,8 @@ async function deploy(services: DeployCommandContext, root: vscode.Uri, config: 
   const deployModule = await import('../core/deploy');
   const result = await runJob(services, env.name, vscode.l10n.t('Deploy {0} to {1}', manifest.id, env.name), async (ctx) =>
     failIfNotOk(await deployModule.runDeploy({ ...options, release: manifest }, watched(services, ctx.emit), ctx.signal)),
-    () => void deploy(services, root, config, env));
-  if (result?.ok) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.deployed', true);
+    () => void deploy(services, root, config, env), hostLogsAction(env));
+  if (result?.ok) void announceSuccess(env, result);
   await services.servers.refresh();
   return result;
 }
@@ -146,6 +181,20 @@ export function registerDeployCommands(context: vscode.ExtensionContext, service
     })),
     vscode.commands.registerCommand('phoenixDeploy.rollback', trusted(vscode.l10n.t('Rolling back'), (node?: ServerNode) => rollback(services, node))),
     vscode.commands.registerCommand('phoenixDeploy.unlock', trusted(vscode.l10n.t('Unlocking'), (node?: ServerNode) => unlock(services, node))),
+    vscode.commands.registerCommand('phoenixDeploy.openSite', async (envName?: string) => {
+      const project = await loadProject();
+      if (!project) return false;
+      const env = envName ? requireEnvironment(project.config, envName) : await pickEnvironment(project.config, vscode.l10n.t('Open the site of which environment?'));
+      const url = env && siteUrl(env);
+      if (!url) {
+        if (env) void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no proxy.server_name, so it has no site address to open.', env.name));
+        return false;
+      }
+      // The walkthrough's last step: the site was really opened, not just the button pressed.
+      const opened = await vscode.env.openExternal(vscode.Uri.parse(url));
+      if (opened) await vscode.commands.executeCommand('setContext', 'phoenixDeploy.siteOpened', true);
+      return opened;
+    }),
     vscode.commands.registerCommand('phoenixDeploy.showReleases', async () => {
       await vscode.commands.executeCommand('phoenixDeploy.servers.focus');
       await services.servers.refresh();

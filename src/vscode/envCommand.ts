@@ -3,7 +3,9 @@ import type { EnvEdit, EnvResult } from '../core/env';
 import { reportJobError, runJob, type JobServices } from './jobs';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
-import type { HostNode } from './serverNodes';
+import type { ServerNode } from './serverNodes';
+import { pickEnvironment } from './pickers';
+import { requireConfig } from '../core/project/loadConfig';
 import { projectRoot, whenTrusted } from './workspace';
 
 export interface EnvCommandContext extends JobServices {
@@ -60,11 +62,12 @@ async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: str
  * masked values; set and add take the value in a password box. The plan (keys only in its output)
  * runs in the environment's terminal, and asks in a modal before writing.
  */
-async function editEnvironment(services: EnvCommandContext, node?: HostNode, ui: EnvironmentUi = vscodeUi): Promise<EnvResult | undefined> {
-  if (node?.kind !== 'host') return undefined;
+async function editEnvironment(services: EnvCommandContext, node?: ServerNode, ui: EnvironmentUi = vscodeUi): Promise<EnvResult | undefined> {
   const root = await projectRoot();
   if (!root) return undefined;
-  const env = node.env;
+  // From a host or environment row; from the walkthrough, with no row, it asks which environment.
+  const env = node && 'env' in node ? node.env : await pickEnvironment(await requireConfig(root.fsPath), vscode.l10n.t('Edit the settings of which environment?'));
+  if (!env) return undefined;
   const core = await import('../core/env');
   const reading = vscode.l10n.t('Reading shared/env on {0}…', env.name);
   let options: Awaited<ReturnType<typeof editorRemoteOptions>>;
@@ -76,7 +79,7 @@ async function editEnvironment(services: EnvCommandContext, node?: HostNode, ui:
     // Every host gets the same file, so every host must be read first.
     if (unreachable.length > 0) throw new Error(unreachable.map((h) => `${h.host}: ${h.error}`).join('; '));
   } catch (e) {
-    reportJobError(services, reading, e, () => editEnvironment(services, node, ui));
+    reportJobError(services, reading, e, () => editEnvironment(services, { kind: 'environment', env }, ui));
     return undefined;
   }
   const edit = await chooseEdit(ui, env.name, listing.keys, listing.hosts.length);
@@ -89,7 +92,7 @@ async function editEnvironment(services: EnvCommandContext, node?: HostNode, ui:
   if (!when) return undefined;
   const restart = when.label !== later;
   const apply = vscode.l10n.t('Apply');
-  return runJob(services, env.name, vscode.l10n.t('Change shared/env on {0}', env.name), async (ctx) => {
+  const changed = await runJob(services, env.name, vscode.l10n.t('Change shared/env on {0}', env.name), async (ctx) => {
     const result = await core.runEnvChange({
       ...options, edit, restart,
       confirm: (preview) => ui.confirm(vscode.l10n.t('Change shared/env on {0}?', env.name), preview.text, apply),
@@ -97,9 +100,12 @@ async function editEnvironment(services: EnvCommandContext, node?: HostNode, ui:
     if (!result.ok && !result.cancelled) throw new Error(result.error ?? 'the change failed');
     return result;
   });
+  // The walkthrough's "set the app's settings" step: a change really written to the hosts.
+  if (changed?.ok && !changed.cancelled) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.settingsSet', true);
+  return changed;
 }
 
 export function registerEnvCommand(context: vscode.ExtensionContext, services: EnvCommandContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.editEnvironment',
-    (node?: HostNode, ui?: EnvironmentUi) => whenTrusted(vscode.l10n.t('Editing the environment'), () => editEnvironment(services, node, ui))));
+    (node?: ServerNode, ui?: EnvironmentUi) => whenTrusted(vscode.l10n.t('Editing the environment'), () => editEnvironment(services, node, ui))));
 }

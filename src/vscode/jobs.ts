@@ -10,6 +10,12 @@ export interface JobContext {
   log: vscode.LogOutputChannel;
 }
 
+/** A button on a failed job's notification, besides Open File, Show Log and Retry. */
+export interface JobAction {
+  title: string;
+  run(): unknown;
+}
+
 export interface JobServices {
   terminals: Terminals;
   log: vscode.LogOutputChannel;
@@ -21,6 +27,7 @@ export interface JobServices {
  */
 export async function runJob<T>(
   services: JobServices, terminalKey: string, title: string, work: (ctx: JobContext) => Promise<T>, retry?: () => unknown,
+  actions?: (error: Error) => JobAction[],
 ): Promise<T | undefined> {
   const { terminal, pty } = services.terminals.get(terminalKey);
   terminal.show(true);
@@ -41,7 +48,7 @@ export async function runJob<T>(
       },
     );
   } catch (e) {
-    reportJobError(services, title, e, retry);
+    reportJobError(services, title, e, retry, actions?.(e as Error));
     return undefined;
   } finally {
     if (pty.job === controller) pty.job = undefined;
@@ -55,13 +62,14 @@ function logEvent(log: vscode.LogOutputChannel, event: PlanEvent): void {
 }
 
 /** A failed job (or the part of a command before its job): in the log, and as an error with its actions. */
-export function reportJobError(services: Pick<JobServices, 'log'>, title: string, e: unknown, retry?: () => unknown): void {
+export function reportJobError(services: Pick<JobServices, 'log'>, title: string, e: unknown, retry?: () => unknown, actions: JobAction[] = []): void {
   const error = e as Error & { detail?: { file?: string; line?: number } };
   services.log.error(`${title}: ${error.message}`);
-  void showJobError(title, error, services.log, retry);
+  void showJobError(title, error, services.log, retry, actions);
 }
 
-async function showJobError(title: string, error: Error & { detail?: { file?: string; line?: number } }, log: vscode.LogOutputChannel, retry?: () => unknown) {
+async function showJobError(title: string, error: Error & { detail?: { file?: string; line?: number } }, log: vscode.LogOutputChannel,
+  retry: (() => unknown) | undefined, actions: JobAction[]) {
   if (isCancel(error)) return;
   const openFile = vscode.l10n.t('Open File');
   const showLog = vscode.l10n.t('Show Log');
@@ -69,8 +77,9 @@ async function showJobError(title: string, error: Error & { detail?: { file?: st
   const trust = vscode.l10n.t('Trust Host…');
   const { parseUnknownHost } = await import('../core/ssh/trust');
   const unknownHost = parseUnknownHost(error.message);
-  const buttons = [...(unknownHost ? [trust] : []), ...(error.detail?.file ? [openFile] : []), showLog, ...(retry ? [again] : [])];
+  const buttons = [...(unknownHost ? [trust] : []), ...actions.map((a) => a.title), ...(error.detail?.file ? [openFile] : []), showLog, ...(retry ? [again] : [])];
   const choice = await vscode.window.showErrorMessage(`${title}: ${error.message}`, ...buttons);
+  actions.find((a) => a.title === choice)?.run();
   if (choice === showLog) log.show();
   if (choice === trust && unknownHost && (await confirmAndTrust(unknownHost, log))) retry?.();
   if (choice === again) retry?.();

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases, ReleaseInfo, SlotInfo } from '../core/deploy';
 import type { LiveEntry } from '../core/remote/history';
+import { whyUnreachable, type UnreachableReason } from '../core/ssh/unreachable';
 
 export type ServerNode =
   | { kind: 'environment'; env: EnvironmentConfig }
@@ -10,7 +11,22 @@ export type ServerNode =
   | { kind: 'history'; env: EnvironmentConfig; host: string; entries: LiveEntry[] }
   | { kind: 'live'; entry: LiveEntry }
   | { kind: 'slot'; env: EnvironmentConfig; host: string; slot: SlotInfo; release?: ReleaseInfo }
-  | { kind: 'message'; text: string; icon: string };
+  | MessageNode;
+
+/**
+ * A row that tells the user something, or what to do next: its whole text on hover, and a command
+ * (open the file at the line, set up, retry) when clicked.
+ */
+export interface MessageNode {
+  kind: 'message';
+  text: string;
+  icon: string;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  command?: vscode.Command;
+  /** For menus and tests, e.g. `advice.setup`, `advice.retry`. */
+  contextValue?: string;
+}
 
 /** A host in the Servers view: what the host context-menu commands receive. */
 export type HostNode = Extract<ServerNode, { kind: 'host' }>;
@@ -78,6 +94,22 @@ export function environmentItem(env: EnvironmentConfig): vscode.TreeItem {
   return item;
 }
 
+export function reasonLabel(reason: UnreachableReason): string {
+  switch (reason) {
+    case 'dns': return vscode.l10n.t('DNS');
+    case 'refused': return vscode.l10n.t('connection refused');
+    case 'timeout': return vscode.l10n.t('no answer');
+    case 'host-key': return vscode.l10n.t('host key');
+    case 'auth': return vscode.l10n.t('authentication');
+    case 'other': return vscode.l10n.t('error');
+  }
+}
+
+/** Short, for the host row's description: `unreachable: DNS`. */
+export function unreachableLabel(error: string | undefined): string {
+  return vscode.l10n.t('unreachable: {0}', reasonLabel(whyUnreachable(error ?? '').reason));
+}
+
 export function hostItem(node: HostNode): vscode.TreeItem {
   const s = node.state;
   const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
@@ -89,11 +121,11 @@ export function hostItem(node: HostNode): vscode.TreeItem {
     item.description = [node.primary ? vscode.l10n.t('primary · not loaded') : vscode.l10n.t('not loaded'), via].filter(Boolean).join(' · ');
   } else if (!s.ok) {
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.red'));
-    item.description = [vscode.l10n.t('unreachable'), via].filter(Boolean).join(' · ');
+    item.description = [unreachableLabel(s.error), via].filter(Boolean).join(' · ');
   } else {
     const color = s.locked ? 'charts.yellow' : s.dangling || !current ? 'charts.orange' : 'charts.green';
     item.iconPath = new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor(color));
-    item.description = [s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'), liveSlotLabel(s),
+    item.description = [s.setUp === false ? vscode.l10n.t('not set up') : undefined, s.os, current ? `${current.version ?? '?'} ${current.commit?.slice(0, 7) ?? ''}` : vscode.l10n.t('no current release'), liveSlotLabel(s),
       s.locked ? vscode.l10n.t('locked by {0}', s.lock?.who ?? '?') + (s.lockStale ? vscode.l10n.t(' (stale)') : '') : undefined,
       s.unreadable?.length ? vscode.l10n.t('{0} unreadable', String(s.unreadable.length)) : undefined, via].filter(Boolean).join(' · ');
   }
@@ -129,9 +161,13 @@ export function releaseItem(node: Extract<ServerNode, { kind: 'release' }>): vsc
   return item;
 }
 
-export function messageItem(node: Extract<ServerNode, { kind: 'message' }>): vscode.TreeItem {
+export function messageItem(node: MessageNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.text);
   item.iconPath = new vscode.ThemeIcon(node.icon);
+  item.description = node.description;
+  item.tooltip = node.tooltip ?? node.text;
+  item.command = node.command;
+  item.contextValue = node.contextValue ?? 'message';
   return item;
 }
 

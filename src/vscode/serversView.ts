@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { loadConfigFile } from '../core/project/loadConfig';
+import { projectAppName } from '../core/project/appName';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
 import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, slotItem, slotNodes, type ServerNode } from './serverNodes';
 import { editorRemoteOptions, editorTargets } from './remoteOptions';
 import type { Secrets } from './secrets';
+import { configProblemNodes, environmentAdvice, unreachableNodes } from './viewAdvice';
 import { projectRoot } from './workspace';
+
+const configExists = (root: vscode.Uri) => vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'config', 'deploy.yml')).then(() => true, () => false);
 
 /**
  * The Servers tree: environment → host → releases. Host state is loaded on demand (one SSH round
@@ -22,6 +26,8 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
   private debounce?: NodeJS.Timeout;
   private pendingRefresh?: Promise<void>;
   private resolveRefresh?: () => void;
+  /** deploy.yml's `app`, from the last read of the config (names the unit setup writes). */
+  private app?: string;
 
   constructor(private readonly secrets: Secrets) {}
 
@@ -50,6 +56,8 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
         const hosts = await deploy.listReleases(await editorRemoteOptions(root, env, this.secrets));
         const states = new Map(hosts.map((h) => [h.host, h]));
         this.hostStates.set(env.name, states);
+        // The walkthrough's "set up the servers" step: every host of a managed environment answered "set up".
+        if (env.service === 'systemd' && hosts.length > 0 && hosts.every((h) => h.ok && h.setUp)) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.serversSetUp', true);
         this.loaded.fire({ env: env.name, hosts: states });
       })();
       this.loading.set(env.name, pending);
@@ -63,11 +71,11 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       void vscode.commands.executeCommand('phoenixDeploy.checkDocker');
       const root = await projectRoot();
       if (!root) return [];
+      // No config: no rows, so VS Code shows the welcome content with [Create Deploy Config].
+      if (!(await configExists(root))) return [];
       const loaded = await loadConfigFile(root.fsPath, { trusted: vscode.workspace.isTrusted });
-      if (!loaded.config) {
-        return loaded.findings.filter((f) => f.severity === 'error').slice(0, 3)
-          .map((f) => ({ kind: 'message', text: `${f.file}:${f.line}: ${f.message}`, icon: 'warning' }));
-      }
+      if (!loaded.config) return configProblemNodes(root, loaded.findings);
+      this.app = await projectAppName(root.fsPath, loaded.config);
       return Object.values(loaded.config.environments).map((env) => ({ kind: 'environment', env }));
     }
     if (node.kind === 'environment') {
@@ -77,13 +85,14 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
       try {
         targets = await editorTargets(node.env);
       } catch (e) {
-        return [{ kind: 'message', text: (e as Error).message, icon: 'error' }];
+        return [{ kind: 'message', text: (e as Error).message, icon: 'error', tooltip: (e as Error).message }];
       }
-      return targets.map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, via: viaText(t), state: states.get(t.key) }));
+      const hosts: ServerNode[] = targets.map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, via: viaText(t), state: states.get(t.key) }));
+      return [...environmentAdvice(node.env, this.app, states, node), ...hosts];
     }
     if (node.kind === 'host') {
       if (!node.state) return [{ kind: 'message', text: vscode.l10n.t('Not loaded: use Refresh'), icon: 'info' }];
-      if (!node.state.ok) return [{ kind: 'message', text: node.state.error ?? vscode.l10n.t('unreachable'), icon: 'error' }];
+      if (!node.state.ok) return unreachableNodes(node.state.error);
       const releases = releaseNodes(node.env, node.state);
       return [...slotNodes(node.env, node.state), ...(releases.length > 0 ? releases : [{ kind: 'message', text: vscode.l10n.t('No releases yet'), icon: 'info' } as const])];
     }
@@ -106,9 +115,13 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
 
 export function registerServersView(context: vscode.ExtensionContext, secrets: Secrets): ServersProvider {
   const provider = new ServersProvider(secrets);
+  const watcher = vscode.workspace.createFileSystemWatcher('**/config/deploy.yml');
+  const refresh = () => void provider.refresh();
   context.subscriptions.push(
     vscode.window.createTreeView('phoenixDeploy.servers', { treeDataProvider: provider, showCollapseAll: true }),
     vscode.commands.registerCommand('phoenixDeploy.refreshServers', () => provider.refresh()),
+    // Creating, fixing or deleting the config changes what the view has to say.
+    watcher, watcher.onDidCreate(refresh), watcher.onDidChange(refresh), watcher.onDidDelete(refresh),
   );
   return provider;
 }

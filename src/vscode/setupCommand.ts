@@ -60,6 +60,8 @@ async function setUp(services: SetupCommandContext, node?: ServerNode, admin?: s
     return r;
   });
   if (result?.ok) {
+    // The walkthrough's "set up the servers" step completes on this, the real outcome.
+    void vscode.commands.executeCommand('setContext', 'phoenixDeploy.serversSetUp', true);
     void vscode.window.showInformationMessage(result.changed
       ? vscode.l10n.t('{0} is set up.', env.name)
       : vscode.l10n.t('Nothing to change: every {0} host is already set up.', env.name));

@@ -52,6 +52,8 @@ export interface HostReleases {
   rollbackBy?: 'history' | 'id-order';
   /** Blue/green hosts: each slot, its port, the release it holds, whether it runs, and which one nginx routes to. */
   slots?: SlotInfo[];
+  /** A host the tool manages (`service: systemd`): false until `setup` has written its unit. */
+  setUp?: boolean;
   /** What could not be read: torn deploys.log lines, directories that are not releases, a cut-off answer. */
   unreadable?: string[];
 }
@@ -154,6 +156,7 @@ export function toHostReleases(t: ResolvedTarget, inspection: HostInspection, lo
     history: liveHistory(inspection.log).slice(0, 20),
     ...rollbackOf(inspection, current),
     slots: slotInfo(inspection, slotPorts),
+    setUp: inspection.unitPresent,
     unreadable: unreadable.length > 0 ? unreadable : undefined,
   };
 }
@@ -167,7 +170,8 @@ function rollbackOf(inspection: HostInspection, current: string | undefined): Pi
 export function listReleases(options: RemoteOptions, signal?: AbortSignal): Promise<HostReleases[]> {
   return withHosts(options, async (conn, paths, t): Promise<HostReleases> => {
     const slots = slotsToInspect(options.environment, options.app);
-    const result = await conn.exec(inspectCommand(paths, slots), { signal });
+    const unitFile = options.environment.service === 'systemd' && options.app ? managedHost(options.app, options.environment).unitFile : undefined;
+    const result = await conn.exec(inspectCommand(paths, slots, unitFile), { signal });
     if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
     const ports = slots ? new Map(managedHost(slots.app, options.environment).slots.map((s) => [s.name as string, s.port])) : undefined;
     return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost, ports);

@@ -15,7 +15,8 @@ import type { RemotePaths } from './paths';
 
 const M = '@@phoenix-deploy:';
 
-// A constant script; deploy_to arrives as $1; for a blue/green host, the app as $2 and the live upstream file as $3. Names pass through `tr` so a newline or tab in a
+// A constant script; deploy_to arrives as $1; for a blue/green host, the app as $2 and the live upstream file as $3;
+// on a host the tool manages, its unit file as $4 (whether setup has run). Names pass through `tr` so a newline or tab in a
 // directory name cannot forge lines. Per release it forks once (head); `tr` only for odd names or
 // contents, so listing 100 releases stays cheap on a busy host.
 const SCRIPT = String.raw`d=$1
@@ -33,11 +34,16 @@ if [ -L "$d/deploy.lock" ]; then echo '${M}locked'; printf '%s\n' "$(readlink "$
 echo '${M}log'; tail -n 100 "$d/deploys.log" 2>/dev/null
 if [ -n "$2" ]; then echo '${M}slots'; sed -n '${liveSlotSed('live \\1')}' "$3" 2>/dev/null | head -n 1
 for s in blue green; do t=$(readlink "$d/slots/$s" 2>/dev/null) && echo "link $s $(safe "$t")"; echo "state $s $(systemctl is-active "$2@$s.service" 2>/dev/null | head -n 1)"; done; fi
+if [ -n "$4" ]; then echo '${M}unit'; if [ -e "$4" ]; then echo present; else echo missing; fi; fi
 echo '${M}end'`;
 
-/** With `slots` (a blue/green host), also which slot nginx routes to, what each slot holds and whether it runs. */
-export function inspectCommand(paths: RemotePaths, slots?: { app: string; upstreamFile: string }): Command {
-  return ['sh', '-c', SCRIPT, 'sh', paths.root, ...(slots ? [slots.app, slots.upstreamFile] : [])];
+/**
+ * With `slots` (a blue/green host), also which slot nginx routes to, what each slot holds and
+ * whether it runs; with `unitFile` (a host the tool manages), whether setup has written it.
+ */
+export function inspectCommand(paths: RemotePaths, slots?: { app: string; upstreamFile: string }, unitFile?: string): Command {
+  if (!unitFile) return ['sh', '-c', SCRIPT, 'sh', paths.root, ...(slots ? [slots.app, slots.upstreamFile] : [])];
+  return ['sh', '-c', SCRIPT, 'sh', paths.root, slots?.app ?? '', slots?.upstreamFile ?? '', unitFile];
 }
 
 export interface InspectedRelease {
@@ -65,6 +71,8 @@ export interface HostInspection {
   unreadableLogLines: number;
   /** Blue/green hosts: the slot nginx routes to, and each slot's release and systemd state. */
   slots?: InspectedSlots;
+  /** A managed host: whether the tool's unit file is there (setup has run); unset when not asked. */
+  unitPresent?: boolean;
   /** False when the end marker never arrived (output cut short). */
   complete: boolean;
 }
@@ -137,6 +145,7 @@ export function parseInspection(text: string): HostInspection {
     log,
     unreadableLogLines: get('log').filter((l) => l.trim() !== '').length - log.length,
     ...(sections.has('slots') ? { slots: parseSlots(sections.get('slots')) } : {}),
+    ...(sections.has('unit') ? { unitPresent: get('unit').some((l) => l.trim() === 'present') } : {}),
     complete: sections.has('end'),
   };
 }

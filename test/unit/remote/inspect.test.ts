@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { parseInspection } from '../../../src/core/remote/inspect';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspectCommand, parseInspection } from '../../../src/core/remote/inspect';
+import { remotePaths } from '../../../src/core/remote/paths';
+import { renderCommand } from '../../../src/core/shell';
 
 const A = '20261126T112400Z-0.1.0-abc1234';
 const B = '20261127T080000Z-0.2.0-def5678';
@@ -63,5 +69,24 @@ describe('inspect output parsing', () => {
   it('does not take a current link outside releases/ for a release', () => {
     const r = parseInspection(`${M}current\n/somewhere/else\n${M}current-ok\n${M}end\n`);
     assert.deepEqual(r.current, { target: '/somewhere/else', release: undefined, dangling: false });
+  });
+});
+
+describe('inspect: whether setup has written the unit of a host the tool manages', () => {
+  const run = (args: Parameters<typeof inspectCommand>) =>
+    parseInspection(execFileSync('sh', ['-c', renderCommand(inspectCommand(...args))], { encoding: 'utf8' }));
+  let dir = '';
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'pd-vsix-inspect-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says missing before setup and present after, and asks nothing of other hosts', () => {
+    const unit = join(dir, 'shop@.service');
+    const paths = remotePaths(join(dir, 'app'));
+    assert.equal(run([paths, undefined, unit]).unitPresent, false);
+    writeFileSync(unit, '[Unit]\n');
+    assert.equal(run([paths, undefined, unit]).unitPresent, true);
+    assert.equal(run([paths, { app: 'shop', upstreamFile: join(dir, 'upstream.conf') }, unit]).unitPresent, true);
+    assert.equal(run([paths]).unitPresent, undefined);
+    assert.equal(run([paths]).complete, true);
   });
 });
