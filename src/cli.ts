@@ -15,8 +15,9 @@ const USAGE = `Usage:
   phoenix-deploy console  [--cwd DIR] [--env NAME] [--host H]
   phoenix-deploy rpc EXPR [--cwd DIR] [--env NAME] [--host H | --all] [--json]
   phoenix-deploy env list [--cwd DIR] [--env NAME] [--show] [--json]
-  phoenix-deploy env set KEY=VALUE… | set KEY (value from stdin) | unset KEY… | push FILE
+  phoenix-deploy env set KEY=VALUE… | set KEY (value from stdin) | set KEY --generate | unset KEY… | push FILE
                           [--cwd DIR] [--env NAME] [--restart] [--dry-run] [--yes] [--json]
+  phoenix-deploy init     [--cwd DIR] [--env NAME] [--host H]… [--domain D] [--yes]
 
 Exit codes: 0 success, 1 failed check or deploy, 2 usage or config error.`;
 
@@ -30,7 +31,9 @@ const OPTIONS = {
   force: { type: 'boolean' },
   to: { type: 'string' },
   admin: { type: 'string' },
-  host: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  domain: { type: 'string' },
+  generate: { type: 'boolean' },
   all: { type: 'boolean' },
   lines: { type: 'string', short: 'n' },
   since: { type: 'string' },
@@ -57,7 +60,8 @@ const COMMANDS: Record<string, { flags: string[]; args?: [number, number]; load:
   logs: { flags: ['cwd', 'env', 'host', 'lines', 'since', 'follow', 'json'], load: async () => (await import('./cli/logs')).runLogsCommand },
   console: { flags: ['cwd', 'env', 'host'], load: async () => (await import('./cli/node')).runConsoleCommand },
   rpc: { flags: ['cwd', 'env', 'host', 'all', 'json'], args: [1, 1], load: async () => (await import('./cli/node')).runRpcCommand },
-  env: { flags: ['cwd', 'env', 'show', 'restart', 'dry-run', 'yes', 'json'], args: [1, Infinity], load: async () => (await import('./cli/env')).runEnvCommand },
+  env: { flags: ['cwd', 'env', 'show', 'restart', 'dry-run', 'yes', 'json', 'generate'], args: [1, Infinity], load: async () => (await import('./cli/env')).runEnvCommand },
+  init: { flags: ['cwd', 'env', 'host', 'domain', 'yes'], load: async () => (await import('./cli/init')).runInitCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -90,6 +94,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const v = parsed.values;
+  if ((v.host?.length ?? 0) > 1 && name !== 'init') {
+    process.stderr.write(`phoenix-deploy ${name}: --host takes one host (init takes several)\n\n${USAGE}\n`);
+    return 2;
+  }
   const ctx: CliContext = {
     cwd: path.resolve(v.cwd ?? process.cwd()),
     env: v.env ?? 'production',
@@ -100,7 +108,10 @@ export async function main(argv: string[]): Promise<number> {
     force: v.force ?? false,
     to: v.to,
     admin: v.admin,
-    host: v.host,
+    host: v.host?.[0],
+    hosts: v.host ?? [],
+    domain: v.domain,
+    generate: v.generate ?? false,
     all: v.all ?? false,
     lines: v.lines,
     since: v.since,

@@ -17,6 +17,7 @@ import { registerLogsCommand } from './vscode/logsCommand';
 import { registerRpcCommand } from './vscode/rpcCommand';
 import { registerEnvCommand } from './vscode/envCommand';
 import { registerDeployPanel, type DeployPanel } from './vscode/deployPanel';
+import { registerSettingsDiagnostics } from './vscode/settingsDiagnostics';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   registerLogsCommand(context, secrets);
   registerRpcCommand(context, { ...jobs, secrets });
   registerEnvCommand(context, { ...jobs, secrets });
+  registerSettingsDiagnostics(context, secrets, log);
   registerStatusBar(context, findings, servers);
   return { servers, terminalText: (key) => terminals.transcript(key), logUri: context.logUri, deployPanel };
 }

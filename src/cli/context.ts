@@ -12,6 +12,12 @@ export interface CliContext {
   admin?: string;
   /** `--host H`: one host of the environment (`host:port`, or a host name that names one). */
   host?: string;
+  /** `init --host H…`: every host given. */
+  hosts: string[];
+  /** `init --domain D`. */
+  domain?: string;
+  /** `env set KEY --generate`: a random secret, never printed. */
+  generate: boolean;
   /** `rpc --all`: every host, not only the primary. */
   all: boolean;
   /** `logs --lines N` (validated by the command). */

@@ -62,6 +62,7 @@ async function editFor(ctx: CliContext, action: 'set' | 'unset' | 'push', words:
     return key;
   };
   if (words.length === 0) throw new CliUsageError(`env ${action} needs ${action === 'push' ? 'a dotenv FILE' : action === 'set' ? 'KEY=VALUE (or KEY, to read the value from stdin)' : 'the KEYs to remove'}`);
+  if (ctx.generate && action !== 'set') throw new CliUsageError('--generate is for env set');
   if (action === 'unset') return { set: new Map(), unset: words.map(valid) };
   if (action === 'push') {
     if (words.length > 1) throw new CliUsageError('env push takes one FILE');
@@ -76,6 +77,15 @@ async function editFor(ctx: CliContext, action: 'set' | 'unset' | 'push', words:
   }
   const set = new Map<string, string>();
   const fromStdin = words.filter((w) => !w.includes('='));
+  if (ctx.generate) {
+    if (fromStdin.length === 0) throw new CliUsageError('--generate needs the KEY to generate (e.g. env set SECRET_KEY_BASE --generate)');
+    const { generateSecret } = await import('../core/env');
+    for (const word of words) {
+      const eq = word.indexOf('=');
+      set.set(valid(eq < 0 ? word : word.slice(0, eq)), eq < 0 ? generateSecret() : word.slice(eq + 1));
+    }
+    return { set, unset: [] };
+  }
   if (fromStdin.length > 1) throw new CliUsageError(`only one KEY can take its value from stdin (got ${fromStdin.join(', ')})`);
   for (const word of words) {
     const eq = word.indexOf('=');

@@ -1,20 +1,51 @@
 import * as vscode from 'vscode';
-import { readProjectFiles } from '../core/versions/check';
-import { detectProject } from '../core/scaffold/detect';
-import { deployConfigTemplate, dockerfileTemplate } from '../core/scaffold/templates';
+import { checkInitInput, readInitFacts, renderInit, type InitFacts } from '../core/scaffold/init';
+import { dockerfileTemplate } from '../core/scaffold/templates';
 import { projectRoot } from './workspace';
 
-/** Writes a commented config/deploy.yml from what the project shows; offers a Dockerfile if it has none. */
-async function createDeployConfig(): Promise<vscode.Uri | undefined> {
+/** Hosts as typed in one box: separated by spaces or commas. */
+const splitHosts = (text: string) => text.split(/[\s,]+/).filter((h) => h !== '');
+
+/** The input boxes of the flow; the extension tests script them, everyone else gets VS Code's. */
+export interface CreateConfigUi {
+  input(options: vscode.InputBoxOptions): Promise<string | undefined>;
+}
+
+const vscodeUi: CreateConfigUi = { input: (options) => Promise.resolve(vscode.window.showInputBox(options)) };
+
+/** The same three questions as `phoenix-deploy init`: environment, hosts, domain. Undefined: the user cancelled. */
+async function askInitInputs(facts: InitFacts, ui: CreateConfigUi): Promise<{ env: string; hosts: string[]; domain?: string } | undefined> {
+  const title = vscode.l10n.t('Create Deploy Config');
+  const env = await ui.input({
+    title: `${title} (1/3)`, prompt: vscode.l10n.t('Environment name'), value: 'production', ignoreFocusOut: true,
+    validateInput: (v) => checkInitInput('env', v.trim()),
+  });
+  if (env === undefined) return undefined;
+  const hosts = await ui.input({
+    title: `${title} (2/3)`, prompt: vscode.l10n.t('Hosts: host or host:port, separated by spaces (the first is the primary)'),
+    placeHolder: 'app1.example.com app2.example.com:2222', ignoreFocusOut: true,
+    validateInput: (v) => splitHosts(v).map((h) => checkInitInput('host', h)).find((p) => p !== undefined),
+  });
+  if (hosts === undefined) return undefined;
+  const domain = await ui.input({
+    title: `${title} (3/3)`, prompt: vscode.l10n.t('Domain the app is served on (nginx server_name, PHX_HOST)'),
+    placeHolder: `${(facts.app ?? 'my_app').replace(/_/g, '-')}.example.com`, ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? undefined : checkInitInput('domain', v.trim())),
+  });
+  if (domain === undefined) return undefined;
+  return { env: env.trim(), hosts: splitHosts(hosts), ...(domain.trim() ? { domain: domain.trim() } : {}) };
+}
+
+/** Asks what `init` asks, writes config/deploy.yml from the core's text (never over an existing one), then shows what is left. */
+async function createDeployConfig(ui: CreateConfigUi = vscodeUi): Promise<vscode.Uri | undefined> {
   const root = await projectRoot();
   if (!root) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Open the Phoenix project folder first.'));
     return undefined;
   }
-  const facts = detectProject(await readProjectFiles(root.fsPath));
+  let facts = await readInitFacts(root.fsPath);
   const target = vscode.Uri.joinPath(root, 'config', 'deploy.yml');
-  const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-  if (exists) {
+  if (facts.hasConfig) {
     await vscode.window.showTextDocument(target);
     void vscode.window.showInformationMessage(vscode.l10n.t('config/deploy.yml already exists.'));
     return target;
@@ -25,18 +56,20 @@ async function createDeployConfig(): Promise<vscode.Uri | undefined> {
       vscode.l10n.t('This project has no Dockerfile. Write one in the phx.gen.release shape, pinned to .tool-versions?'), write, vscode.l10n.t('Not now'));
     if (answer === write) {
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'Dockerfile'), Buffer.from(dockerfileTemplate(facts)));
-      facts.stages.push('builder');
-      facts.target ??= 'builder';
+      facts = await readInitFacts(root.fsPath);
     }
   }
-  await vscode.workspace.fs.writeFile(target, Buffer.from(deployConfigTemplate(facts)));
+  const inputs = await askInitInputs(facts, ui);
+  if (!inputs) return undefined;
+  const result = renderInit(facts, inputs);
+  await vscode.workspace.fs.writeFile(target, Buffer.from(result.text));
   await vscode.window.showTextDocument(target);
-  const stillMissing = facts.missing.filter((m) => !m.startsWith('no Dockerfile') || !facts.stages.includes('builder'));
-  if (stillMissing.length > 0) void vscode.window.showWarningMessage(stillMissing.join(' · '));
   await vscode.commands.executeCommand('setContext', 'phoenixDeploy.hasConfig', true);
+  if (result.warnings.length > 0) void vscode.window.showWarningMessage(result.warnings.join(' · '));
+  void vscode.window.showInformationMessage(vscode.l10n.t('Next, in order: {0}', result.nextSteps.map((s, i) => `${i + 1}. ${s.replace(/\s+#.*$/, '')}`).join('  ')));
   return target;
 }
 
 export function registerCreateConfig(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.createConfig', createDeployConfig));
+  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.createConfig', (ui?: CreateConfigUi) => createDeployConfig(ui ?? vscodeUi)));
 }

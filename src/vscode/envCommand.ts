@@ -29,7 +29,8 @@ const MASK = '••••••••';
 type KeyItem = vscode.QuickPickItem & { key?: string };
 
 /** Which key, and what to do with it: set (a new value, typed unseen) or unset. */
-async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: string; empty: boolean; same: boolean; hosts: string[] }>, hostCount: number): Promise<EnvEdit | undefined> {
+async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: string; empty: boolean; same: boolean; hosts: string[] }>, hostCount: number, only?: string): Promise<EnvEdit | undefined> {
+  if (only) return valueFor(ui, env, only);
   const items: KeyItem[] = [
     ...keys.map((k) => ({
       label: k.key, key: k.key, description: k.empty ? vscode.l10n.t('(empty)') : MASK,
@@ -53,6 +54,11 @@ async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: str
     action = what.label === set ? 'set' : 'unset';
   }
   if (action === 'unset') return { set: new Map(), unset: [key] };
+  return valueFor(ui, env, key);
+}
+
+/** A new value for one key, typed unseen. */
+async function valueFor(ui: EnvironmentUi, env: string, key: string): Promise<EnvEdit | undefined> {
   const value = await ui.input({ title: vscode.l10n.t('Value of {0}', key), prompt: vscode.l10n.t('Typed unseen, written to every host of {0}, and never shown again', env), password: true, ignoreFocusOut: true });
   return value === undefined ? undefined : { set: new Map([[key, value]]), unset: [] };
 }
@@ -62,7 +68,7 @@ async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: str
  * masked values; set and add take the value in a password box. The plan (keys only in its output)
  * runs in the environment's terminal, and asks in a modal before writing.
  */
-async function editEnvironment(services: EnvCommandContext, node?: ServerNode, ui: EnvironmentUi = vscodeUi): Promise<EnvResult | undefined> {
+async function editEnvironment(services: EnvCommandContext, node?: ServerNode, ui: EnvironmentUi = vscodeUi, key?: string): Promise<EnvResult | undefined> {
   const root = await projectRoot();
   if (!root) return undefined;
   // From a host or environment row; from the walkthrough, with no row, it asks which environment.
@@ -79,10 +85,10 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
     // Every host gets the same file, so every host must be read first.
     if (unreachable.length > 0) throw new Error(unreachable.map((h) => `${h.host}: ${h.error}`).join('; '));
   } catch (e) {
-    reportJobError(services, reading, e, () => editEnvironment(services, { kind: 'environment', env }, ui));
+    reportJobError(services, reading, e, () => editEnvironment(services, { kind: 'environment', env }, ui, key));
     return undefined;
   }
-  const edit = await chooseEdit(ui, env.name, listing.keys, listing.hosts.length);
+  const edit = await chooseEdit(ui, env.name, listing.keys, listing.hosts.length, key);
   if (!edit) return undefined;
   const later = vscode.l10n.t('Apply on the next deploy');
   const when = await ui.pick([{ label: later }, {
@@ -107,5 +113,5 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
 
 export function registerEnvCommand(context: vscode.ExtensionContext, services: EnvCommandContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.editEnvironment',
-    (node?: ServerNode, ui?: EnvironmentUi) => whenTrusted(vscode.l10n.t('Editing the environment'), () => editEnvironment(services, node, ui))));
+    (node?: ServerNode, ui?: EnvironmentUi, key?: string) => whenTrusted(vscode.l10n.t('Editing the environment'), () => editEnvironment(services, node, ui ?? vscodeUi, key))));
 }

@@ -10,7 +10,9 @@ import { writeLayerResult } from '../support/results';
 export async function run(): Promise<void> {
   const suite = process.env.PHOENIX_TEST_SUITE ?? 'trusted';
   const dir = suite === 'restricted' ? path.join(__dirname, 'restricted') : __dirname;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).map((f) => path.join(dir, f));
+  // PHOENIX_TEST_FILTER: only the files whose name contains it (one feature's tests, e.g. createConfig).
+  const only = process.env.PHOENIX_TEST_FILTER;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.test.js') && (!only || f.includes(only))).map((f) => path.join(dir, f));
   const result = await runMochaFiles(`extension (${suite})`, files, { timeout: 180_000, reporter: 'spec' });
   console.log(`extension tests (${suite}): ${result.passed} passed, ${result.failed} failed`);
   const out = process.env.PHOENIX_TEST_RESULTS;

@@ -11,6 +11,8 @@ import { hostKey } from '../ssh/target';
 import type { EnvironmentConfig } from '../config/types';
 import type { SshConnection } from '../ssh/connection';
 import { certificateWarnings, parseCertificateFacts, probeCertificateCommand, type CertificateWarning } from '../setup/certificate';
+import type { EnvKeysOnHost } from '../settings/remote';
+import { needsSettingsProbe, probeEnvKeys, readProjectSettings, settingsFindings } from './settingsProbe';
 
 export interface ProbeResults {
   /** What the build image really holds; the static check compares against it instead of the tag. */
@@ -61,18 +63,22 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   }
   const built = builtWith(builder, probe);
   const signal = new AbortController().signal;
+  const settings = await readProjectSettings(root);
+  const askKeys = needsSettingsProbe(settings, env);
+  const keys: Array<{ host: string; keys: EnvKeysOnHost }> = [];
   const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
     const conn = await deps.connect(target, signal);
     try {
       const result = await conn.exec(inspectCommand(remotePaths(env.deployTo)), { signal });
       const inspection = parseInspection(result.stdout);
       if (!inspection.complete) throw new Error(`the host inspection did not complete (exit ${result.code}): ${result.stderr.trim().split('\n')[0] || 'no output'}`);
+      if (askKeys) keys.push({ host: target.key, keys: await probeEnvKeys(conn, env, settings, signal) });
       return { probe: hostProbeFromInspection(inspection), certificate: await probeCertificate(conn, target.key, env, signal) };
     } finally {
       await conn.close();
     }
   });
-  return results.flatMap((r, i) => {
+  return [...settingsFindings(settings, keys, env), ...results.flatMap((r, i) => {
     const host = targets[i].key;
     const range = at(env.hosts.findIndex((h) => hostKey(h) === host)); // targets come primary first
     if (!r.ok) {
@@ -83,7 +89,7 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
     const tlsRange = loaded.rangeOf(['environments', envName, 'proxy', 'tls']) ?? range;
     return [...hostProbeFindings({ host, range, result: r.value.probe, built }),
       ...r.value.certificate.map((w) => ({ ...tlsRange, severity: 'warning' as const, code: w.code, message: w.message }))];
-  });
+  })];
 }
 
 /** `tls: auto`: the certificate nginx serves on the host (read over TLS there) and certbot's last renewal. */

@@ -16,6 +16,8 @@ import { recordStep } from './steps/record';
 import { selectStep } from './steps/select';
 import { restartStep, rollBackSwitched, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
+import { settingsStep } from './steps/settings';
+import { releaseSettings } from '../settings/release';
 import { blueGreenSteps, drainStep, rollBackBlueGreen } from './steps/blueGreen';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
@@ -100,7 +102,10 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   for (const h of state.hosts) h.release = options.release.id;
   const hooks = (position: HookPosition) => hookSteps(state, position);
   // Every host has the release prepared and checked, and the migration ran (blue/green: while the old slot serves), before any switches.
-  const before = [...hooks('before_deploy'), connectStep, lockAndInspectStep, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
+  // A release that needs settings has them checked on every host before anything is uploaded.
+  const settings = releaseSettings(options.release);
+  const check = settings.required.length > 0 || (settings.readsPhxHost && options.environment.proxy) ? [settingsStep(settings)] : [];
+  const before = [...hooks('before_deploy'), connectStep, lockAndInspectStep, ...check, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
   const { steps: moves, batches } = switching(state, isBlueGreen(state) ? blueGreenStrategy : restartStrategy);
   // Hooks sit around the named steps: after_switch once the new release serves everywhere (after the last batch's health check).
   const steps = isBlueGreen(state)

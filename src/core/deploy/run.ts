@@ -21,7 +21,7 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
       confirmed,
       unreachable: h.unreachable,
       lockLeft: h.locked || undefined,
-      error: h.error ?? errorOn(h.target.key, run),
+      error: withAppSays(h.error ?? errorOn(h.target.key, run), h.appSays),
       bytesSent: h.bytesSent,
       health: h.health,
       cleaned: h.cleaned,
@@ -56,6 +56,11 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     ...(seen !== undefined ? { newReleaseSeen: seen } : {}),
     ...(state.rollout ? { rollout: { batches: state.rollout.batches, ...(failedBatch !== undefined ? { failedBatch } : {}) } } : {}),
   };
+}
+
+/** The host's failure with what the app said there, when it was read (the journal, `logs:`, the migration's output). */
+function withAppSays(error: StructuredError | undefined, says: string[] | undefined): StructuredError | undefined {
+  return error && says?.length ? { ...error, appSays: says } : error;
 }
 
 /** A host's first failure in a step, or the run's error when it names this host and no step did. */

@@ -12,6 +12,7 @@ import { isReleaseId } from '../release/id';
 import {
   drainCommand, drainTimedOut, parseWorkers, pointSlotAtCommand, pointSlotCommand, routeCommand, routeRestored,
 } from '../remote/slots';
+import { appFailure, withAppWords } from './appSays';
 import { liveConnection, runOn } from './hosts';
 import { healthUrl } from './service';
 import { describeReport, pollHealth } from './steps/healthPoll';
@@ -52,8 +53,10 @@ export async function startIdle(h: HostState, state: DeployState, ctx: StepConte
   const sw = planSwitch(h);
   const slot = slotOf(managedOf(state), sw.to);
   sw.started = true;
+  h.startedAt = state.deps.now().getTime();
   // restart, not start: a slot left running (e.g. both enabled at a reboot) must run the new release.
-  await runOn(h, systemctl('restart', slot.unit), ctx, `starting ${slot.unit}`, false, restartSeconds(state) * 1000);
+  await runOn(h, systemctl('restart', slot.unit), ctx, `starting ${slot.unit}`, false, restartSeconds(state) * 1000)
+    .catch(async (e: Error) => { throw await withAppWords(h, state, e); });
 }
 
 export async function checkIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
@@ -63,7 +66,7 @@ export async function checkIdle(h: HostState, state: DeployState, ctx: StepConte
   const url = healthUrl(state.environment, slot.port);
   h.health = await pollHealth(h, health, state, ctx.signal, url);
   if (!h.health.ok) {
-    throw new UserError(`${h.target.key}: the ${sw.to} slot (${h.release}) is not healthy on ${url} after ${health.timeout}s; ${describeReport(h.health, health.expect)}`, { host: h.target.key });
+    throw await appFailure(h, state, `${h.target.key}: the ${sw.to} slot (${h.release}) is not healthy on ${url} after ${health.timeout}s; ${describeReport(h.health, health.expect)}`);
   }
   ctx.note(`${sw.to} slot healthy on port ${slot.port}: ${h.health.status} ${h.health.body?.trim().slice(0, 80) ?? ''}`, 'info', h.target.key);
 }

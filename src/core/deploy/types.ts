@@ -123,6 +123,10 @@ export interface HostState {
   slots?: InspectedSlots;
   /** Blue/green: this run's switch between the slots. */
   slotSwitch?: SlotSwitch;
+  /** When this run last started or restarted the app here (local clock, ms): its journal is read from then on a failure. */
+  startedAt?: number;
+  /** What the app said on this host when it failed to start, get healthy or migrate (most telling line first). */
+  appSays?: string[];
 }
 
 export interface DeployState {

@@ -3,3 +3,4 @@ export { applyEdit, checkKey, ENV_KEY, EnvKeyError, parseDotenv, type EnvChange,
 export { listEnv, type EnvHostListing, type EnvKeyInfo, type EnvListing } from './list';
 export { createEnvPlan, describeChanges, describeEnvChange, runEnvChange } from './plan';
 export type { EnvOptions, EnvPreview, EnvResult } from './types';
+export { generateSecret } from './secret';

@@ -27,7 +27,7 @@ export function detectProject(files: ProjectFiles): ProjectFacts {
   const tools = projectPins(files).effective;
   const missing: string[] = [];
   if (!mix) missing.push('mix.exs was not found: open the Phoenix project folder');
-  else if (!hasRelease) missing.push('mix.exs has no releases: entry; add `releases: [<app>: [include_erts: true]]` to project/0');
+  // No `releases:` key is fine: `mix release` builds one release named after the app, ERTS included.
   if (!parsed) missing.push('no Dockerfile: run `mix phx.gen.release --docker`, or let Phoenix Deploy write one matching .tool-versions');
   const target = parsed?.stages.find((s) => s.name && s.runs.some(runsMixRelease))?.name ?? stages[0];
   const os = builder?.os?.release ? `${builder.os.family}-${builder.os.release}` : undefined;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -67,5 +67,19 @@ describe('phoenix-deploy CLI', () => {
     assert.match(usage('env', 'frob'), /expected list, set, unset or push/);
     assert.match(usage('logs', '--lines', 'ten'), /--lines "ten" must be a whole number/);
     assert.match(usage('logs', '--since', 'yesterday'), /not a duration/);
+    assert.match(usage('logs', '--host', 'a', '--host', 'b'), /--host takes one host \(init takes several\)/);
+    assert.match(usage('env', 'unset', 'A', '--generate'), /--generate is for env set/);
+    assert.match(usage('env', 'set', 'A=1', '--generate'), /--generate needs the KEY to generate/);
+  });
+
+  it('init refuses a host it cannot write, and never writes over an existing config/deploy.yml', () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'pd21b-init-'));
+    const bad = cli('init', '--host', 'web1; rm -rf /', '--yes', '--cwd', empty);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not host or host:port/);
+    assert.equal(existsSync(path.join(empty, 'config', 'deploy.yml')), false);
+    const r = cli('init', '--cwd', EXAMPLE, '--yes');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /config\/deploy\.yml already exists; init leaves it as it is/);
   });
 });

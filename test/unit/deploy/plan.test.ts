@@ -50,7 +50,9 @@ describe('deploy plan', () => {
     const hosts = [fakeHost('web1', { migrateExit: 1 }), fakeHost('web2')];
     const result = await runDeploy(options(hosts), () => undefined, never);
     assert.deepEqual([result.ok, result.failedStep], [false, 'migrate']);
-    assert.match(result.error!, /migration failed on web1:22 \(exit 1\); nothing was switched[\s\S]*boom/);
+    // The migration's own words lead; the tool's line follows.
+    assert.match(result.error!, /^the migration on web1:22 said:\n {2}migrating\n {2}boom\nmigration failed on web1:22 \(exit 1\); nothing was switched/);
+    assert.deepEqual(result.hosts[0].error?.appSays, ['migrating', 'boom']);
     for (const h of hosts) {
       assert.equal(h.current, ID1);
       assert.ok(!has(h, switchTo(NEW)));

@@ -1,5 +1,6 @@
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
+import { hearApp, ledByApp } from '../appSays';
 import { onHosts } from '../hosts';
 import type { DeployState } from '../types';
 import { healthUrl } from '../service';
@@ -34,10 +35,14 @@ export function healthStep(select: Select = all): Step<DeployState> {
       }, ctx).catch(() => undefined);
       const failed = hosts.filter((h) => !h.health?.ok);
       if (failed.length === 0) return;
+      // What the app said, read before the rollback restarts the old release over it.
+      await Promise.all(failed.map((h) => hearApp(h, state)));
       await rollBackSwitched(state, ctx);
       const lines = failed.map((h) => `${h.target.key}: ${healthUrl(state.environment)} not healthy after ${health.timeout}s; ${h.health ? describeReport(h.health, health.expect) : 'no answer'}`);
       const rolled = state.rolledBack ? ' Rolled back automatically.' : '';
-      throw new UserError(`health check failed.${rolled}\n${lines.join('\n')}`, { host: failed[0].target.key });
+      // The app's words lead (each host's), then the tool's account of the check.
+      const said = failed.flatMap((h) => (h.appSays?.length ? [ledByApp(h, state, '').trimEnd()] : []));
+      throw new UserError(`${said.map((x) => `${x}\n`).join('')}health check failed.${rolled}\n${lines.join('\n')}`, { host: failed[0].target.key });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { migrateCommand } from '../../remote/release';
+import { describeAppSays, extractAppSays } from '../../appSays/extract';
 import { tail } from '../hosts';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
@@ -27,8 +28,10 @@ export const migrateStep: Step<DeployState> = {
         onStderr: (t) => ctx.output(t, h.target.key),
       });
       if (result.code !== 0) {
-        const output = tail(`${result.stdout}${result.stderr}`.trim(), 2000);
-        throw new UserError(`migration failed on ${h.target.key} (exit ${result.code}); nothing was switched and the new release is removed.\n${output}`, { host: h.target.key });
+        const says = extractAppSays(`${result.stdout}\n${result.stderr}`);
+        if (says.length > 0) h.appSays = says;
+        const output = says.length > 0 ? describeAppSays(`the migration on ${h.target.key}`, says) : tail(`${result.stdout}${result.stderr}`.trim(), 2000);
+        throw new UserError(`${output}\nmigration failed on ${h.target.key} (exit ${result.code}); nothing was switched and the new release is removed.`, { host: h.target.key });
       }
     });
   },

@@ -3,6 +3,7 @@ import { structuredError, UserError } from '../../errors';
 import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../hosts';
+import { withAppWords } from '../appSays';
 import { restartArgv } from '../service';
 import type { DeployState, HostState } from '../types';
 import { all, perHost, releaseOf, type Select } from './describe';
@@ -19,6 +20,7 @@ const restartSeconds = (state: DeployState) => state.environment.restartTimeout 
  */
 async function restartOn(h: HostState, state: DeployState, ctx: StepContext, what: string, stream = false): Promise<void> {
   const seconds = restartSeconds(state);
+  h.startedAt = state.deps.now().getTime();
   try {
     await runOn(h, restartCommand(state.paths, restartArgv(state.environment, state.app), seconds), ctx, what, stream, (seconds + 10) * 1000);
   } catch (e) {
@@ -166,8 +168,10 @@ export function restartStep(select: Select = all): Step<DeployState> {
           try {
             await restartOn(h, state, ctx, 'restart', true);
           } catch (e) {
-            h.error = structuredError(e, 'restart', h.target.key);
-            throw e;
+            // Heard before any rollback restarts the old release over its words.
+            const led = await withAppWords(h, state, e as Error);
+            h.error = structuredError(led, 'restart', h.target.key);
+            throw led;
           }
         }, ctx);
       } catch (e) {
