@@ -5,16 +5,16 @@
  * - src/core's layers point one way. A folder (or top-level file) of src/core may import its own
  *   layer and the layers above it in this list, never one below:
  *     1. base:      shell (commands as data, quoting), errors, findings
- *     2. model:     config, versions, project, release, tools, scaffold (read and check local files)
- *     3. reach:     ssh, docker, git, remote, host, probe, hooks (talk to hosts, Docker and git)
+ *     2. model:     config, versions, project, release, tools, scaffold, settings (read and check local files)
+ *     3. reach:     ssh, docker, git, remote, host, probe, hooks, appSays (talk to hosts, Docker and git)
  *     4. plan:      plan (named steps, the runner, events)
  *     5. engines:   releaseBuild, deploy (building a release, and every change to a fleet)
  *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists)
  */
 const LAYERS = [
   ['shell', 'errors', 'findings'],
-  ['config', 'versions', 'project', 'release', 'tools', 'scaffold'],
-  ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks'],
+  ['config', 'versions', 'project', 'release', 'tools', 'scaffold', 'settings'],
+  ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks', 'appSays'],
   ['plan'],
   ['releaseBuild', 'deploy'],
   ['check', 'env', 'logs', 'node', 'setup'],

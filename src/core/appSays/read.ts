@@ -4,7 +4,7 @@
  * Called only on a failure, so a deploy that works pays no extra round trip.
  */
 import type { EnvironmentConfig } from '../config/types';
-import { journalCommand, parseJournalEntry } from '../logs/journal';
+import { journalCommand, parseJournalEntry } from '../host/journal';
 import { remotePaths } from '../remote/paths';
 import { join, op, type Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';

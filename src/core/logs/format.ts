@@ -1,5 +1,5 @@
 /** A log line as the terminal shows it: the host first, so lines from every host can be told apart. */
-import type { LogLine } from './journal';
+import type { LogLine } from '../host/journal';
 
 /** `2026-12-01 12:00:00.123` (UTC), from the host's own clock. */
 export function logTime(micros: number): string {

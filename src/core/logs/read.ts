@@ -13,7 +13,7 @@ import { join, op, type Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';
 import { closeSessions, openSessions } from '../ssh/sessions';
 import type { ResolvedTarget } from '../ssh/target';
-import { journalCommand, checkSince, parseJournalEntry, type LogLine } from './journal';
+import { journalCommand, checkSince, parseJournalEntry, type LogLine } from '../host/journal';
 import { byTime, LineSplitter } from './lines';
 
 export interface LogsRequest {

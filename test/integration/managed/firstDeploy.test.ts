@@ -23,7 +23,6 @@ import { D, SERVER_NAME, deployOptions, environment, onHost, remote, run, setupO
 const HOST: ManagedTestHost = { name: 'pd21b-h1', ssh: 2615, http: 8615 };
 /** A host set up for the restart strategy (one unit, hello_phoenix.service). */
 const RESTART_HOST: ManagedTestHost = { name: 'pd21b-h2', ssh: 2616, http: 8616 };
-const KEY = `127.0.0.1:${HOST.ssh}`;
 const never = new AbortController().signal;
 const WORK = mkdtempSync(join(tmpdir(), 'pd21b-first-'));
 process.on('exit', () => rmSync(WORK, { recursive: true, force: true }));

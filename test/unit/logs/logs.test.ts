@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import type { RemoteOptions } from '../../../src/core/deploy/types';
 import { formatLogLine, logSource, readLogs, type LogLine } from '../../../src/core/logs';
-import { journalCommand, parseJournalEntry } from '../../../src/core/logs/journal';
+import { journalCommand, parseJournalEntry } from '../../../src/core/host/journal';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import type { SshConnection } from '../../../src/core/ssh/connection';
 import type { ExecOptions, ExecResult } from '../../../src/core/ssh/exec';

@@ -1,4 +1,4 @@
-/** journald as the log of a managed host: the journalctl command (data) and its JSON entries, parsed. */
+/** journald on a managed host: the journalctl command (data) and its JSON entries, parsed (for logs, and for what the app said on a failure). */
 import type { Command } from '../shell';
 
 export interface LogLine {
