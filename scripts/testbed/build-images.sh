@@ -11,6 +11,12 @@ BUILD_IMAGE=local/elixir-build:1.14.0-otp-25-bookworm
 # The tag a phx.gen.release Dockerfile names; it tells the truth about the image's contents.
 BUILD_IMAGE_HEXPM=hexpm/elixir:1.14.0-erlang-25.2.3-debian-bookworm-20250520-slim
 
+# Debian 13 (trixie): Elixir 1.18.3 / Erlang/OTP 27.3.4.1 from Debian's packages, plus what a
+# phx.gen.release Dockerfile's builder stage installs; offline layer from scripts/testbed/builder/.
+TRIXIE_BUILD_BASE=local/elixir-build-base:1.18.3-otp-27-trixie
+TRIXIE_BUILD_IMAGE=local/elixir-build:1.18.3-otp-27-trixie
+TRIXIE_BUILD_IMAGE_HEXPM=hexpm/elixir:1.18.3-erlang-27.3.4.1-debian-trixie-20250908-slim
+
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # debootstrap_import SUITE INCLUDES TAG
@@ -43,18 +49,23 @@ host_image() {
 
 # Hosts with real systemd (PID 1) and nginx, for `setup` and blue/green deploys: their own base,
 # their own layer, rebuilt when scripts/testbed/systemd-host/ changes.
-SYSTEMD_HOST_IMAGE=local/phx-systemd-host:bookworm
+# Trixie has no nginx-light; its host also carries what a phx.gen.release final stage installs.
 systemd_hash=$(cat "$here"/systemd-host/* | sha256sum | cut -c1-16)
+SYSTEMD_PACKAGES=systemd,systemd-sysv,dbus,openssh-server,rsync,sudo,procps,curl,ca-certificates
 
-systemd_host_image() {
-  local base=local/debian-systemd-base:bookworm
-  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$SYSTEMD_HOST_IMAGE" 2>/dev/null)" = "$systemd_hash" ]; then
-    echo "testbed: image $SYSTEMD_HOST_IMAGE exists"
+systemd_host_image() { # SUITE
+  local suite=$1 base=local/debian-systemd-base:$1 tag=local/phx-systemd-host:$1 include
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$tag" 2>/dev/null)" = "$systemd_hash" ]; then
+    echo "testbed: image $tag exists"
     return 0
   fi
-  debootstrap_import bookworm systemd,systemd-sysv,dbus,openssh-server,rsync,sudo,nginx-light,procps,curl,ca-certificates "$base"
-  docker build -q --label "phoenix-deploy.hash=$systemd_hash" --build-arg BASE="$base" -t "$SYSTEMD_HOST_IMAGE" "$here/systemd-host" >/dev/null
-  echo "testbed: built $SYSTEMD_HOST_IMAGE"
+  case $suite in
+    trixie) include=$SYSTEMD_PACKAGES,nginx,libstdc++6,openssl,libncurses6,locales ;;
+    *) include=$SYSTEMD_PACKAGES,nginx-light ;;
+  esac
+  debootstrap_import "$suite" "$include" "$base"
+  docker build -q --label "phoenix-deploy.hash=$systemd_hash" --build-arg BASE="$base" -t "$tag" "$here/systemd-host" >/dev/null
+  echo "testbed: built $tag"
 }
 
 # The ACME tests' images: hosts as above plus Debian's certbot (the hosts have no internet, so it is
@@ -96,17 +107,33 @@ build_image() {
   docker tag "$BUILD_IMAGE" "$BUILD_IMAGE_HEXPM"
 }
 
+builder_hash=$(cat "$here"/builder/* | sha256sum | cut -c1-16)
+
+trixie_build_image() {
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$TRIXIE_BUILD_IMAGE" 2>/dev/null)" = "$builder_hash" ]; then
+    echo "testbed: image $TRIXIE_BUILD_IMAGE exists"
+  else
+    debootstrap_import trixie elixir,erlang-nox,erlang-dev,git,ca-certificates,rsync,locales,build-essential "$TRIXIE_BUILD_BASE"
+    docker build -q --label "phoenix-deploy.hash=$builder_hash" --build-arg BASE="$TRIXIE_BUILD_BASE" -t "$TRIXIE_BUILD_IMAGE" "$here/builder" >/dev/null
+    echo "testbed: built $TRIXIE_BUILD_IMAGE"
+  fi
+  docker tag "$TRIXIE_BUILD_IMAGE" "$TRIXIE_BUILD_IMAGE_HEXPM"
+}
+
 # Only the images named in $TESTBED_IMAGES when set (e.g. TESTBED_IMAGES="acme pebble"), else all.
 wanted() { [ -z "${TESTBED_IMAGES:-}" ] || case " $TESTBED_IMAGES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 # The images are independent and mostly wait on the network: run them together.
+# `trixie`: the Debian 13 builder (under its hexpm tag) and systemd + nginx host.
 pids=()
 wanted build && { build_image & pids+=($!); }
 wanted host && { host_image bookworm & pids+=($!); }
 wanted host && { host_image bullseye & pids+=($!); }
-wanted systemd && { systemd_host_image & pids+=($!); }
+wanted systemd && { systemd_host_image bookworm & pids+=($!); }
 wanted acme && { acme_host_image & pids+=($!); }
 wanted pebble && { pebble_image & pids+=($!); }
+wanted trixie && { trixie_build_image & pids+=($!); }
+wanted trixie && { systemd_host_image trixie & pids+=($!); }
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status
