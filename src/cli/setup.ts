@@ -15,14 +15,14 @@ export async function runSetupCommand(ctx: CliContext): Promise<number> {
     confirm: (preview: { text: string }) => confirm(ctx, preview.text.trimEnd(), `Apply these changes to ${env.name}?`),
   };
   if (ctx.dryRun) {
-    ctx.stdout(`${setup.describeSetup(setupOptions)}\n`);
+    ctx.stdout(`${await setup.describeSetup(setupOptions)}\n`);
     return 0;
   }
   const result = await setup.runSetup(setupOptions, emitTo(ctx), interruptSignal(ctx.stderr));
   if (ctx.json) ctx.stdout(`${JSON.stringify(result, null, 2)}\n`);
   if (result.ok && !result.changed) ctx.stderr(`${env.name}: nothing to change; every host is already set up\n`);
   for (const h of result.hosts) {
-    if (result.ok && result.changed) ctx.stderr(`${h.host}: ${h.unchanged ? 'unchanged' : `${h.created.length} created, ${h.updated.length} updated${h.groups.length ? `, joined ${h.groups.join(', ')}` : ''}`}\n`);
+    if (result.ok && result.changed) ctx.stderr(`${h.host}: ${h.unchanged ? 'unchanged' : `${h.created.length} created, ${h.updated.length} updated${h.groups.length ? `, joined ${h.groups.join(', ')}` : ''}${h.installed.length ? `, installed ${h.installed.join(' ')}` : ''}${h.localesGenerated.length ? `, generated ${h.localesGenerated.join(' ')}` : ''}`}\n`);
   }
   return result.ok ? 0 : 1;
 }

@@ -19,7 +19,8 @@ export interface SetupCommandContext extends JobServices {
 /** The same changes the terminal shows in full, as a short list for the modal. */
 function summary(preview: SetupPreview): string {
   return preview.hosts.map((h) => [`${h.host}:`, ...h.create.map((p) => `  + ${p}`), ...h.update.map((p) => `  ~ ${p}`),
-    ...h.groups.map((g) => `  + ${vscode.l10n.t('group {0}', g)}`)].join('\n')).join('\n');
+    ...h.groups.map((g) => `  + ${vscode.l10n.t('group {0}', g)}`),
+    ...h.install.map((p) => `  + ${vscode.l10n.t('package {0}', p)}`), ...h.locales.map((l) => `  + ${vscode.l10n.t('locale {0}', l)}`)].join('\n')).join('\n');
 }
 
 /** Asks for the SSH user that may run sudo -n (the deploy user by default). */

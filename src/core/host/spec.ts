@@ -7,6 +7,7 @@ import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_PORTS } from '../config/service';
 import type { DeployStrategy, EnvironmentConfig, ProxyConfig, SharedPath } from '../config/types';
 import { acmePaths, hostTls, type HostTls } from './acme';
 import { remotePaths, type RemotePaths } from '../remote/paths';
+import type { ReleaseRuntime } from '../runtime/spec';
 import { DEFAULT_USER } from '../ssh/target';
 
 export type SlotName = 'blue' | 'green';
@@ -60,6 +61,10 @@ export interface ManagedHost {
   staticDir: string;
   /** How many such links nginx looks through: every release cleanup may keep (keep_releases, current, rollback target). */
   staticLinks: number;
+  /** How the release starts, read from the project (bin/server, PHX_SERVER, the final stage's ENV); absent: `bin/<app> start`. */
+  runtime?: ReleaseRuntime;
+  /** Loaded before shared/env (which wins): the variables `runtime` sets. Absent when it sets none. */
+  runtimeEnvFile?: string;
   proxy?: Omit<ProxyConfig, 'tls'> & {
     siteFile: string; siteLink: string; upstreamFile: string; upstreamName: string;
     /** HTTPS with these files; absent: HTTP only (also while `tls: auto` has no certificate yet). */
@@ -69,7 +74,7 @@ export interface ManagedHost {
   };
 }
 
-export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
+export function managedHost(app: string, env: EnvironmentConfig, runtime?: ReleaseRuntime): ManagedHost {
   const strategy = env.strategy ?? 'restart';
   const ports = env.ports ?? DEFAULT_PORTS[strategy];
   const paths = remotePaths(env.deployTo);
@@ -106,6 +111,8 @@ export function managedHost(app: string, env: EnvironmentConfig): ManagedHost {
     sharedPaths: env.sharedPaths ?? [],
     staticDir: `${paths.root}/static`,
     staticLinks: staticLinkCount(env),
+    runtime,
+    runtimeEnvFile: runtime && runtime.environment.length > 0 ? `${configDir}/release.env` : undefined,
     proxy: env.proxy && {
       ...env.proxy,
       tls: env.proxy.tls && hostTls(app, env.proxy.tls, env.proxy.serverName, env.hosts.length),

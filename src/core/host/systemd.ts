@@ -1,12 +1,18 @@
 /** The app's systemd units and the per-slot environment files, as text (pure; golden-tested). */
+import { at } from '../runtime/spec';
 import { managedFile } from './managed';
 import type { ManagedHost, Slot } from './spec';
 
 /** systemd stops a unit after this long past its drain, so an admin's `systemctl stop` drains too. */
 const STOP_MARGIN_SECONDS = 15;
 
+/** `bin/server` when the release has it (phx.gen.release's way to start the endpoint), else `bin/<app> start`. */
+function execStart(host: ManagedHost, dir: string): string[] {
+  if (host.runtime?.serverScript) return ['# rel/overlays/bin/server: PHX_SERVER=true, then bin/' + host.app + ' start', `ExecStart=${dir}/bin/server`];
+  return [`ExecStart=${dir}/bin/${host.app} start`];
+}
+
 function serviceSection(host: ManagedHost, dir: string, envFile: string): string[] {
-  const bin = `${dir}/bin/${host.app}`;
   return [
     '[Service]',
     // exec: the unit is "started" once the release's start script runs; health decides the rest.
@@ -15,9 +21,10 @@ function serviceSection(host: ManagedHost, dir: string, envFile: string): string
     `Group=${host.user}`,
     `WorkingDirectory=${dir}`,
     // Later files win: the slot's PORT, RELEASE_NODE and RELEASE_TMP override shared/env.
+    ...(host.runtimeEnvFile ? [`EnvironmentFile=${host.runtimeEnvFile}`] : []),
     `EnvironmentFile=${host.paths.sharedEnv}`,
     `EnvironmentFile=${envFile}`,
-    `ExecStart=${bin} start`,
+    ...execStart(host, dir),
     'Restart=on-failure',
     'RestartSec=2',
     `TimeoutStopSec=${host.drainTimeout + STOP_MARGIN_SECONDS}`,
@@ -81,4 +88,18 @@ export function renderSlotEnv(host: ManagedHost, slot: Slot): string {
 
 export function renderServiceEnv(host: ManagedHost, port: number): string {
   return managedFile(`PORT=${port}`, `The port of ${host.app}`);
+}
+
+/** systemd EnvironmentFile syntax; a value with anything but plain characters is double-quoted. */
+function envLine(name: string, value: string): string {
+  return /^[A-Za-z0-9_.:/@%+,=-]*$/.test(value) ? `${name}=${value}` : `${name}="${value.replace(/[\\"$`]/g, '\\$&')}"`;
+}
+
+/**
+ * What the release needs from its project before shared/env (which wins): the Dockerfile final
+ * stage's ENV, and PHX_SERVER=true when the runtime config gates the server on it.
+ */
+export function renderRuntimeEnv(host: ManagedHost): string {
+  const lines = (host.runtime?.environment ?? []).flatMap((v) => [`# ${at(v.from)}`, envLine(v.name, v.value)]);
+  return managedFile(lines.join('\n'), `The environment ${host.app}'s project asks for (shared/env overrides it)`);
 }

@@ -3,7 +3,7 @@ import { renderAuthHook, renderCleanupHook, renderDeployHook } from '../host/acm
 import { renderSite, renderUpstream } from '../host/nginx';
 import type { ManagedHost, SlotName } from '../host/spec';
 import { renderSudoers } from '../host/sudoers';
-import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../host/systemd';
+import { renderAppUnit, renderEpmdUnit, renderRuntimeEnv, renderServiceEnv, renderSlotEnv } from '../host/systemd';
 
 export type FileGroup = 'service' | 'sudoers' | 'proxy' | 'certificate';
 
@@ -24,6 +24,7 @@ export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined, 
   const files: DesiredFile[] = [];
   const add = (group: FileGroup, path: string, content: string, mode = '0644') => files.push({ path, content, mode, group });
   add('service', host.unitFile, renderAppUnit(host));
+  if (host.runtimeEnvFile) add('service', host.runtimeEnvFile, renderRuntimeEnv(host));
   if (host.strategy === 'blue_green') {
     add('service', `/etc/systemd/system/${host.epmdUnit}`, renderEpmdUnit(host));
     for (const slot of host.slots) add('service', slot.envFile, renderSlotEnv(host, slot));

@@ -6,6 +6,14 @@ import { describePlan, runPlan } from '../plan/runner';
 import type { EventSink, Plan } from '../plan/types';
 import { confirmStep, connectStep, directoriesStep, inspectStep, journalStep, proxyStep, rightsStep, serviceStep, sudoersStep } from './steps';
 import type { SetupOptions, SetupResult, SetupState } from './types';
+import { packagesStep } from './packagesStep';
+import { readReleaseRuntime } from '../runtime/read';
+
+/** The project's runtime facts, read once per run (tests and callers that know them pass `runtime`). */
+async function withRuntime(options: SetupOptions): Promise<SetupOptions> {
+  if (options.runtime || !options.projectDir) return options;
+  return { ...options, runtime: await readReleaseRuntime(options.projectDir) };
+}
 import { JOURNAL_GROUP } from './remote';
 import { certificatePending, certificateStep } from './acmeSteps';
 
@@ -13,10 +21,11 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
   if (options.targets.length === 0) throw new Error('no hosts to set up');
   const state: SetupState = {
     environment: options.environment,
-    host: managedHost(options.app, options.environment),
+    host: managedHost(options.app, options.environment, options.runtime),
     // --admin replaces the login user; otherwise each host's resolved user (deploy.yml, ssh config, default).
     hosts: options.targets.map((target) => ({
       target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false, joinJournal: false,
+      missing: { packages: [], locales: [] },
     })),
     deps: { ...defaultDeps(options), ...options.deps },
     force: options.force ?? false,
@@ -24,7 +33,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
     pending: false,
     changed: false,
   };
-  const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, journalStep, serviceStep, sudoersStep];
+  const steps = [connectStep, rightsStep, inspectStep, confirmStep, directoriesStep, journalStep, packagesStep, serviceStep, sudoersStep];
   if (state.host.proxy) steps.push(proxyStep);
   if (state.host.proxy?.tls?.acme) steps.push(certificateStep);
   return {
@@ -40,7 +49,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
 }
 
 export async function runSetup(options: SetupOptions, emit: EventSink, signal: AbortSignal): Promise<SetupResult> {
-  const { plan, state } = createSetupPlan(options);
+  const { plan, state } = createSetupPlan(await withRuntime(options));
   const { outcome } = await runPlan(plan, state, emit, signal);
   return {
     ok: outcome.ok,
@@ -52,12 +61,15 @@ export async function runSetup(options: SetupOptions, emit: EventSink, signal: A
       const created = h.files.filter((f) => f.action === 'create').map((f) => f.path);
       const updated = h.files.filter((f) => f.action === 'update').map((f) => f.path);
       const groups = h.joinJournal ? [JOURNAL_GROUP] : [];
-      return { host: h.target.key, created, updated, groups, unchanged: created.length + updated.length + h.dirs.length + groups.length === 0 && !h.createEnv && !certificatePending(h), error: h.error };
+      const { packages: installed, locales: localesGenerated } = h.missing;
+      const unchanged = created.length + updated.length + h.dirs.length + groups.length + installed.length + localesGenerated.length === 0 &&
+        !h.createEnv && !certificatePending(h);
+      return { host: h.target.key, created, updated, groups, installed, localesGenerated, unchanged, error: h.error };
     }),
   };
 }
 
-export function describeSetup(options: SetupOptions): string {
-  const { plan, state } = createSetupPlan(options);
+export async function describeSetup(options: SetupOptions): Promise<string> {
+  const { plan, state } = createSetupPlan(await withRuntime(options));
   return describePlan(plan, state);
 }

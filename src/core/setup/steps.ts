@@ -16,6 +16,7 @@ import {
   JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO,
 } from './remote';
 import type { SetupState } from './types';
+import { describeUnitRuntime, missingOn, parseRuntimeFacts, runtimeQueryCommand } from './packages';
 
 
 export const connectStep: Step<SetupState> = {
@@ -86,6 +87,10 @@ export const inspectStep: Step<SetupState> = {
       h.dirs = desiredDirectories(host).filter((d) => facts.dirs.get(d) !== host.user);
       h.createEnv = !facts.sharedEnv;
       h.joinJournal = facts.journalGroup && !facts.groups.includes(JOURNAL_GROUP);
+      if (host.runtime && host.runtime.packages.length + host.runtime.locales.length > 0) {
+        const answer = await runOn(h, runtimeQueryCommand(host.runtime.packages), ctx, 'reading installed packages and locales');
+        h.missing = missingOn(host.runtime, parseRuntimeFacts(answer.stdout));
+      }
       if (!facts.journalGroup) ctx.note(`${h.target.key} has no ${JOURNAL_GROUP} group: \`phoenix-deploy logs\` will not be able to read journald there`, 'warning', h.target.key);
     });
     planCertificates(state, ctx);
@@ -94,7 +99,8 @@ export const inspectStep: Step<SetupState> = {
       throw new UserError(`setup will not overwrite files changed by someone else (pass --force to replace them; even --yes does not):\n` +
         edits.map((e) => `${e.host}: ${describeEdit(e.change)}\n${e.change.diff ?? ''}`).join('\n'), { host: edits[0].host });
     }
-    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv || h.joinJournal || certificatePending(h));
+    state.pending = state.hosts.some((h) => h.files.some((f) => f.action !== 'keep') || h.dirs.length > 0 || h.createEnv || h.joinJournal || certificatePending(h) ||
+      h.missing.packages.length + h.missing.locales.length > 0);
   },
 };
 
@@ -120,13 +126,18 @@ function previewOf(state: SetupState) {
     create: [...h.dirs.map((d) => `${d}/`), ...(h.createEnv ? [state.host.paths.sharedEnv] : []), ...h.files.filter((f) => f.action === 'create').map((f) => f.path)],
     update: h.files.filter((f) => f.action === 'update').map((f) => f.path),
     groups: h.joinJournal ? [JOURNAL_GROUP] : [],
+    install: h.missing.packages,
+    locales: h.missing.locales,
   }));
   const text = state.hosts.map((h, i) => {
-    const { create, update, groups } = hosts[i];
+    const { create, update, groups, install, locales } = hosts[i];
     const certificate = certificatePreview(state, h);
-    if (create.length + update.length + groups.length + certificate.length === 0) return `${h.target.key}: nothing to change\n`;
+    if (create.length + update.length + groups.length + certificate.length + install.length + locales.length === 0) return `${h.target.key}: nothing to change\n`;
+    const stage = state.host.runtime?.finalStage?.file ?? 'Dockerfile';
     return [`${h.target.key}:`, ...create.map((p) => `  create ${p}`), ...update.map((p) => `  update ${p}`), ...certificate,
       ...groups.map((g) => `  add ${state.host.user} to group ${g} (so \`logs\` can read the app's journal)`),
+      ...(install.length ? [`  install ${install.join(' ')} (apt-get; ${stage}'s final stage installs them)`] : []),
+      ...(locales.length ? [`  generate locale ${locales.join(' ')} (locale-gen; ${stage}'s final stage does)`] : []),
       ...h.files.filter((f) => f.diff).map((f) => f.diff!)].join('\n');
   }).join('\n');
   return { text: text.endsWith('\n') ? text : `${text}\n`, hosts };
@@ -172,6 +183,7 @@ export const serviceStep: Step<SetupState> = {
   title: 'Install the systemd units',
   finishOnCancel: true,
   describe: (state) => [{ host: 'each host', commands: [
+    ...describeUnitRuntime(state.host.runtime, state.host.app).map((l) => `# ${l}`),
     ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'service')),
     renderCommand(daemonReloadCommand()),
     ...(state.host.serviceUnit ? [renderCommand(enableCommand(state.host.serviceUnit))] : ['(each deploy enables the slot it makes live)']),

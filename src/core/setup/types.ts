@@ -2,6 +2,7 @@
 import type { EnvironmentConfig } from '../config/types';
 import type { DeployDeps, RemoteOptions } from '../deploy/types';
 import type { ManagedHost } from '../host/spec';
+import type { ReleaseRuntime } from '../runtime/spec';
 import type { SshConnection } from '../ssh/connection';
 import type { ResolvedTarget } from '../ssh/target';
 import type { FileChange } from './changes';
@@ -12,7 +13,7 @@ import type { SetupFacts } from './remote';
 export interface SetupPreview {
   /** Per host: the files it creates or updates (with diffs), directories, shared/env. */
   text: string;
-  hosts: Array<{ host: string; create: string[]; update: string[]; groups: string[] }>;
+  hosts: Array<{ host: string; create: string[]; update: string[]; groups: string[]; install: string[]; locales: string[] }>;
 }
 
 export interface SetupOptions extends RemoteOptions {
@@ -21,6 +22,8 @@ export interface SetupOptions extends RemoteOptions {
   admin?: string;
   /** Overwrite files someone else edited since the tool wrote them. */
   force?: boolean;
+  /** How the release runs (bin/server, PHX_SERVER, the final stage's packages, locales and ENV); read from projectDir when absent. */
+  runtime?: ReleaseRuntime;
   /** Asked once every host has been read, only when something would change. */
   confirm(preview: SetupPreview): Promise<boolean>;
 }
@@ -33,6 +36,8 @@ export interface SetupHostState {
   /** Directories to create (or hand to the deploy user). */
   dirs: string[];
   createEnv: boolean;
+  /** The final stage's packages and locales this host lacks. */
+  missing: { packages: string[]; locales: string[] };
   /** The deploy user is not yet in the systemd-journal group. */
   joinJournal: boolean;
   /** `tls: auto`: what the host has of the certificate. */
@@ -67,6 +72,9 @@ export interface SetupHostResult {
   updated: string[];
   /** Groups the deploy user was added to (systemd-journal, to read the app's logs). */
   groups: string[];
+  /** Debian packages installed and locales generated (the Dockerfile's final stage asked for them). */
+  installed: string[];
+  localesGenerated: string[];
   unchanged: boolean;
   error?: string;
 }

@@ -60,7 +60,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
 
   it('setup obtains a certificate and serves HTTPS with a chain of the test CA; a second setup changes nothing', async () => {
     const env = autoEnv([ONE], NAME);
-    const plan = describeSetup(await setupOptions(env));
+    const plan = await describeSetup(await setupOptions(env));
     assert.match(plan, /certbot certonly .*--server https:\/\/pd26-pebble:14000\/dir --cert-name hello_phoenix --webroot --webroot-path \/var\/lib\/phoenix-deploy\/hello_phoenix\/acme -d shop\.acme\.test/);
     assert.match(plan, /systemctl enable --now certbot\.timer/);
     assert.match(plan, /renewal-hooks\/deploy\/phoenix-deploy-hello_phoenix .*nginx -t && \/usr\/bin\/systemctl reload nginx\.service/);
@@ -136,7 +136,7 @@ describe('tls: auto with certbot and a test ACME CA (integration)', function () 
 
   it('two hosts behind one name: obtained once on the primary, the challenge served by every host, the same certificate on both', async () => {
     const env = autoEnv(TWO, `${FLEET_NAME} www.${FLEET_NAME}`);
-    assert.match(describeSetup(await setupOptions(env)), /--manual --preferred-challenges http --manual-auth-hook \/etc\/phoenix-deploy\/hello_phoenix\/acme-auth-hook .*--no-autorenew/);
+    assert.match(await describeSetup(await setupOptions(env)), /--manual --preferred-challenges http --manual-auth-hook \/etc\/phoenix-deploy\/hello_phoenix\/acme-auth-hook .*--no-autorenew/);
     const events: string[] = [];
     const first = await runSetup(await setupOptions(env), (e) => { if (e.type === 'note') events.push(`${e.host}: ${e.message}`); }, never);
     assert.ok(first.ok, first.error);

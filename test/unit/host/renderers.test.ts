@@ -11,8 +11,9 @@ import { managedState } from '../../../src/core/host/managed';
 import { liveSlotOf, renderSite, renderUpstream } from '../../../src/core/host/nginx';
 import { managedHost } from '../../../src/core/host/spec';
 import { renderSudoers } from '../../../src/core/host/sudoers';
-import { renderAppUnit, renderEpmdUnit, renderServiceEnv, renderSlotEnv } from '../../../src/core/host/systemd';
+import { renderAppUnit, renderEpmdUnit, renderRuntimeEnv, renderServiceEnv, renderSlotEnv } from '../../../src/core/host/systemd';
 import { desiredFiles } from '../../../src/core/setup/files';
+import { readFinalStage, releaseRuntime } from '../../../src/core/runtime';
 import { REPO_ROOT } from '../../support/paths';
 
 const GOLDEN = path.join(REPO_ROOT, 'test', 'unit', 'host', 'golden');
@@ -103,6 +104,28 @@ describe('host file renderers (golden files)', () => {
     golden('restart.sudoers', renderSudoers(restart));
     golden('restart-site.conf', renderSite(restart));
     golden('restart-upstream.conf', renderUpstream(restart, 4000));
+  });
+
+  it('a phx.gen.release project: the units run bin/server, and the final stage\'s ENV comes first', () => {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'examples', 'shop', 'Dockerfile'), 'utf8');
+    const runtime = releaseRuntime({ serverScript: true, finalStage: readFinalStage(dockerfile, 'Dockerfile', 'builder') });
+    const host = managedHost('shop', { ...base, service: 'systemd', strategy: 'blue_green' }, runtime);
+    golden('phx-bluegreen-unit.service', renderAppUnit(host));
+    golden('phx-release.env', renderRuntimeEnv(host));
+    assert.match(renderAppUnit(host), /^ExecStart=\/opt\/shop\/slots\/%i\/bin\/server$/m);
+  });
+
+  it('no bin/server but runtime.exs gates the server on PHX_SERVER: the unit environment sets PHX_SERVER=true', () => {
+    const gate = { file: 'config/runtime.exs', line: 20, column: 4, endLine: 20, endColumn: 32 };
+    const env: [string, string] = ['ERL_AFLAGS', '-kernel shell_history enabled'];
+    const runtime = releaseRuntime({ serverScript: false, serverGate: gate, finalStage: {
+      file: 'Dockerfile', stage: undefined as never, packages: [], locales: [], env: [{ value: env, range: { line: 9, column: 5, endLine: 9, endColumn: 40 } }],
+    } });
+    const host = managedHost('shop', { ...base, name: 'staging', service: 'systemd', ports: [4000] }, runtime);
+    golden('phx-gated-restart-unit.service', renderAppUnit(host));
+    golden('phx-gated-release.env', renderRuntimeEnv(host));
+    assert.match(renderRuntimeEnv(host), /^PHX_SERVER=true$/m);
+    assert.match(renderAppUnit(host), /^ExecStart=\/opt\/shop\/current\/bin\/shop start$/m);
   });
 
   it('slots get distinct ports, node names and RELEASE_TMP', () => {

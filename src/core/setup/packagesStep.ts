@@ -1,0 +1,46 @@
+/** setup's step for the Dockerfile final stage's packages and locales: only what inspect found missing. */
+import { onHosts, runOn } from '../deploy/hosts';
+import { UserError } from '../errors';
+import type { Step } from '../plan/types';
+import { renderCommand } from '../shell';
+import { describeRuntimeNeeds, generateLocalesCommand, installPackagesCommand, runtimeQueryCommand } from './packages';
+import type { SetupState } from './types';
+
+export const packagesStep: Step<SetupState> = {
+  name: 'packages',
+  title: 'Install the packages and locales of the Dockerfile\'s final stage',
+  finishOnCancel: true,
+  describe: (state) => {
+    const runtime = state.host.runtime;
+    if (!runtime || runtime.packages.length + runtime.locales.length === 0) return [];
+    return [{ host: 'each host', commands: [
+      ...describeRuntimeNeeds(runtime).map((l) => `# ${l}`),
+      `${renderCommand(runtimeQueryCommand(runtime.packages))}  # during inspect: what is installed already`,
+      ...(runtime.packages.length ? [`${renderCommand(installPackagesCommand(runtime.packages))}  # only the missing ones`] : []),
+      ...(runtime.locales.length ? [`${renderCommand(generateLocalesCommand(runtime.locales))}  # only the missing ones`] : []),
+    ] }];
+  },
+  async run(ctx, state) {
+    const stage = state.host.runtime?.finalStage;
+    await onHosts(state.hosts, async (h) => {
+      const { packages, locales } = h.missing;
+      if (packages.length > 0) {
+        try {
+          await runOn(h, installPackagesCommand(packages), ctx, `apt-get install ${packages.join(' ')}`, true);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          throw new UserError(`${h.target.key} lacks ${packages.join(', ')}, which the final stage of ${stage?.file ?? 'the Dockerfile'} installs ` +
+            `(line ${stage?.packages.find((p) => p.value === packages[0])?.range.line ?? '?'}), and apt-get could not install them: ${e.message}. ` +
+            `Install them on the host (apt-get install ${packages.join(' ')}), then run setup again.`, { host: h.target.key });
+        }
+        state.changed = true;
+        ctx.note(`installed ${packages.join(' ')}`, 'info', h.target.key);
+      }
+      if (locales.length > 0) {
+        await runOn(h, generateLocalesCommand(locales), ctx, `locale-gen ${locales.join(' ')}`);
+        state.changed = true;
+        ctx.note(`generated locale ${locales.join(' ')}`, 'info', h.target.key);
+      }
+    });
+  },
+};
