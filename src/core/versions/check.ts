@@ -6,7 +6,7 @@ import type { OsInfo } from './osRelease';
 import { readProjectFiles, type ProjectFiles } from './project';
 import { builderVersionRules } from './rules/builderVersions';
 import { ertsRules } from './rules/erts';
-import { osRules } from './rules/os';
+import { osRules, runnerOsRules } from './rules/os';
 import { probedTagRules } from './rules/probedTag';
 import { requirementRules } from './rules/requirement';
 import { pinRules } from './rules/pins';
@@ -31,13 +31,18 @@ export function checkProject(files: ProjectFiles, options: CheckOptions = {}): C
   const declared = builderSide(ctx);
   const probed = options.image;
   const builder = probed ? probedSide(declared, probed) : declared;
-  return sortFindings([
+  const findings = [
     ...configFindings(ctx),
     ...pinRules(ctx, builder),
     ...ertsRules(ctx),
     ...imageRules(ctx, builder, runnerSide(ctx)),
     ...(probed && declared ? probedTagRules(declared, probed) : []),
-  ]) as CheckFinding[];
+  ];
+  // The runner's own OS finding, unless one already stands at that place (a shared ARG, or runner vs builder).
+  const key = (f: CheckFinding) => `${f.code} ${f.file}:${f.line}:${f.column}`;
+  const seen = new Set(findings.map(key));
+  findings.push(...runnerOsRules(ctx, runnerSide(ctx)).filter((f) => !seen.has(key(f))));
+  return sortFindings(findings) as CheckFinding[];
 }
 
 /** What the project says about its build image: the reference a probe should run, and the stated versions. */

@@ -47,7 +47,17 @@ describe('checkProject: OS', () => {
     const dockerfile = 'FROM hexpm/elixir:1.16.2-erlang-26.2.5-ubuntu-jammy-20240530 AS build\nRUN mix release\nFROM ubuntu:22.04\n';
     assert.deepEqual(checkProject(project({ dockerfile, deployYml: DEPLOY_YML.replace('debian-12', 'ubuntu-22.04') })), []);
     const findings = checkProject(project({ dockerfile, deployYml: DEPLOY_YML.replace('debian-12', 'ubuntu-24.04') }));
-    assert.deepEqual(summary(findings), ['os-mismatch error Dockerfile:1:47-1:61', 'os-mismatch error config/deploy.yml:7:9-7:21'].sort().reverse());
+    // The final stage (ubuntu:22.04) is the hosts' spec too: reported at its own FROM.
+    assert.deepEqual(summary(findings), ['os-mismatch error config/deploy.yml:7:9-7:21', 'os-mismatch error Dockerfile:1:47-1:61', 'os-mismatch error Dockerfile:3:13-3:18']);
+  });
+
+  it('a final stage on another OS than the hosts\' os: is reported at its FROM, even when the builder\'s OS is unknown', () => {
+    const dockerfile = 'FROM registry.example.com/our-builder:7 AS builder\nRUN mix release\nFROM debian:bookworm-20250908-slim\n';
+    const findings = checkProject(project({ dockerfile, deployYml: DEPLOY_YML.replace('debian-12', 'debian-13') }));
+    const runner = findings.filter((f) => f.file === 'Dockerfile' && f.line === 3);
+    assert.equal(runner.length, 1, JSON.stringify(summary(findings)));
+    assert.match(runner[0].message, /runner stage on line 3 \(debian:bookworm-20250908-slim\) runs Debian 12 \(bookworm\), but environment "production" declares Debian 13/);
+    assert.deepEqual(runner[0].related?.map((r) => `${r.file}:${r.line}`), ['config/deploy.yml:7']);
   });
 
   it('version-unknown (not a mismatch) when a tag states only the family', () => {

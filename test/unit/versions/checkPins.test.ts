@@ -184,6 +184,7 @@ describe('checkProject: zero false errors on the shapes real projects use', () =
     };
     assert.deepEqual(checkProject(project(files)), []);
     const older = checkProject(project({ ...files, deployYml: files.deployYml.replace('ubuntu-26.04', 'ubuntu-24.04') }));
-    assert.deepEqual(older.map((f) => `${f.code} ${f.severity}`), ['os-mismatch error', 'os-mismatch error']);
+    // the builder's FROM, deploy.yml's os:, and the final stage's FROM (the hosts' spec)
+    assert.deepEqual(older.map((f) => `${f.code} ${f.severity}`), ['os-mismatch error', 'os-mismatch error', 'os-mismatch error']);
   });
 });

@@ -55,3 +55,23 @@ export function osRules(ctx: ProjectContext, builder: ImageSide, runner: ImageSi
   }
   return out;
 }
+
+/**
+ * The final (runner) stage is what the hosts should be: setup installs its packages and locales
+ * there and its ENV reaches the units. A runner on another OS than an environment's `os:` is
+ * reported at its FROM line, whatever the builder says.
+ */
+export function runnerOsRules(ctx: ProjectContext, runner: ImageSide | undefined): CheckFinding[] {
+  const os = runner?.os;
+  if (!runner || !os) return [];
+  const out: CheckFinding[] = [];
+  for (const env of ctx.environments) {
+    const declared = parseOsSpec(env.os);
+    if (!declared || compareOs(os.value, declared) !== 'different') continue;
+    out.push(single('os-mismatch', 'error', os.range ?? runner.range!,
+      `${capitalize(runner.label)} runs ${formatOs(os.value)}, but environment "${env.name}" declares ${formatOs(declared)} (os: ${env.os}): ` +
+      'this stage is the hosts\' spec (setup installs its packages and locales there, its ENV reaches the units), so build on and deploy to one OS',
+    related(env.range, `os: ${env.os} here`)));
+  }
+  return out;
+}
