@@ -4,6 +4,8 @@ import { parseDeployConfig } from '../config/load';
 import { applyInventories } from '../project/inventory';
 import { privWriteFindings, readSources } from './privWrites';
 import { checkProject, readProjectFiles, type CheckFinding, type ImageContents } from '../versions/check';
+import { readRuntimeFiles } from '../runtime/read';
+import { runtimeFindings } from '../runtime/rules';
 
 export interface WorkspaceCheckOptions {
   env?: string;
@@ -24,6 +26,8 @@ export interface WorkspaceCheckOptions {
 export async function checkWorkspace(root: string, options: WorkspaceCheckOptions = {}): Promise<CheckFinding[]> {
   const files = await readProjectFiles(root, options.buffers);
   const findings = checkProject(files, { env: options.env, image: options.image });
+  const config = files.deployYml === undefined ? undefined : parseDeployConfig(files.deployYml).config;
+  findings.push(...runtimeFindings(await readRuntimeFiles(root, options.buffers), config, options.env));
   if (files.deployYml !== undefined) {
     const loaded = parseDeployConfig(files.deployYml);
     if (options.inventories !== false) findings.push(...(await applyInventories(loaded, root)).findings.slice(loaded.findings.length) as CheckFinding[]);

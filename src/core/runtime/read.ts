@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { readProjectFile, readProjectFiles } from '../versions/project';
 import { parseDeployConfig } from '../config/load';
+import { ENV_SH_PATHS } from './envSh';
 import { readFinalStage } from './finalStage';
 import { phxServerGate, RUNTIME_CONFIG_PATHS } from './serverGate';
 import { releaseRuntime, SERVER_OVERLAY, type ReleaseRuntime } from './spec';
@@ -12,6 +13,8 @@ export interface RuntimeFiles {
   serverScript: boolean;
   dockerfile?: { path: string; text: string };
   builderTarget?: string;
+  /** rel/env.sh.eex (or rel/env.sh): sourced by the start script after the unit's environment. */
+  envSh?: { path: string; text: string };
 }
 
 export async function readRuntimeFiles(root: string, buffers?: ReadonlyMap<string, string>): Promise<RuntimeFiles> {
@@ -25,12 +28,21 @@ export async function readRuntimeFiles(root: string, buffers?: ReadonlyMap<strin
       break;
     }
   }
+  let envSh: RuntimeFiles['envSh'];
+  for (const path of ENV_SH_PATHS) {
+    const text = await read(path);
+    if (text !== undefined) {
+      envSh = { path, text };
+      break;
+    }
+  }
   const builderTarget = project.deployYml === undefined ? undefined : parseDeployConfig(project.deployYml).config?.build.target;
   return {
     runtimeConfig,
     serverScript: (await read(SERVER_OVERLAY)) !== undefined,
     dockerfile: project.dockerfile === undefined ? undefined : { path: project.dockerfilePath ?? 'Dockerfile', text: project.dockerfile },
     builderTarget: builderTarget ?? 'builder',
+    envSh,
   };
 }
 
