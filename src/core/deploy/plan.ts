@@ -18,6 +18,7 @@ import { restartStep, rollBackSwitched, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
 import { settingsStep } from './steps/settings';
 import { releaseSettings } from '../settings/release';
+import { slotIdentityStep } from './steps/identity';
 import { blueGreenSteps, drainStep, rollBackBlueGreen } from './steps/blueGreen';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
@@ -105,7 +106,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   // A release that needs settings has them checked on every host before anything is uploaded.
   const settings = releaseSettings(options.release);
   const check = settings.required.length > 0 || (settings.readsPhxHost && options.environment.proxy) ? [settingsStep(settings)] : [];
-  const before = [...hooks('before_deploy'), connectStep, lockAndInspectStep, ...check, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
+  const before = [...(isBlueGreen(state) ? [slotIdentityStep] : []), ...hooks('before_deploy'), connectStep, lockAndInspectStep, ...check, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
   const { steps: moves, batches } = switching(state, isBlueGreen(state) ? blueGreenStrategy : restartStrategy);
   // Hooks sit around the named steps: after_switch once the new release serves everywhere (after the last batch's health check).
   const steps = isBlueGreen(state)

@@ -82,7 +82,8 @@ export function renderEpmdUnit(host: ManagedHost): string {
 
 /** systemd EnvironmentFile syntax: KEY=VALUE lines; the values are validated names and numbers. */
 export function renderSlotEnv(host: ManagedHost, slot: Slot): string {
-  return managedFile([`PORT=${slot.port}`, `RELEASE_NODE=${slot.node}`, `RELEASE_TMP=${slot.tmp}`].join('\n'),
+  // RELEASE_DISTRIBUTION too: an env.sh that keeps `${RELEASE_DISTRIBUTION:-name}` as its default must not turn the slot's short name long.
+  return managedFile([`PORT=${slot.port}`, 'RELEASE_DISTRIBUTION=sname', `RELEASE_NODE=${slot.node}`, `RELEASE_TMP=${slot.tmp}`].join('\n'),
     `The ${slot.name} slot of ${host.app}`);
 }
 

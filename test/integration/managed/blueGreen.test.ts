@@ -72,7 +72,7 @@ describe('blue/green on real systemd + nginx hosts (integration)', function () {
       emit(e);
     }, never));
     assert.ok(result.ok, result.error);
-    assert.deepEqual(events, ['connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain', 'cleanup']);
+    assert.deepEqual(events, ['identity', 'connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain', 'cleanup']);
     assert.deepEqual(failures(reports), []);
     assert.ok(reports.every((r) => r.total >= RATE), `at least a second of load per host: ${reports.map((r) => r.total)}`);
     assert.deepEqual(slow.filter((s) => s.status !== 200), [], 'every 3 s request finished with 200');

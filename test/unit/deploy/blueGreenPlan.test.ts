@@ -11,7 +11,8 @@ const steps = (text: string) => text.split('\n').filter((l) => /^\d+\. /.test(l)
 describe('blue/green plan (dry run)', () => {
   it('migrates while the old slot serves, then switches slots host by host, with each exact command', () => {
     const text = describeDeploy(options([fakeHost('web1')], BLUE_GREEN));
-    assert.deepEqual(steps(text), ['connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain', 'cleanup']);
+    // identity: the release's env.sh must leave each slot its node name, checked before anything is uploaded.
+    assert.deepEqual(steps(text), ['identity', 'connect', 'lock', 'upload', 'prepare', 'compat', 'migrate', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain', 'cleanup']);
     // A fresh host routes to blue: the release goes to green.
     assert.ok(text.includes(`web1:22: mkdir -p -- /opt/app/slots && ln -sfn -- ../releases/${NEW} /opt/app/slots/green.tmp && mv -T -- /opt/app/slots/green.tmp /opt/app/slots/green`));
     assert.ok(text.includes('web1:22: sudo -n /usr/bin/systemctl restart app@green.service'));
