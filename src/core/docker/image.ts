@@ -17,6 +17,8 @@ export interface BuildStageOptions {
   tag: string;
   labels: Record<string, string>;
   builder: BuilderKind;
+  /** build.network: the network the stage's RUN steps use (`docker build --network`); absent: Docker's default. */
+  network?: string;
   signal: AbortSignal;
   output: (text: string) => void;
 }
@@ -52,6 +54,7 @@ export async function buildStageImage(docker: Docker, options: BuildStageOptions
   const progress = new BuildKitProgress();
   const context = packFiles(contextDir, files, dockerfileText === undefined ? {} : { replace: new Map([[dockerfile, dockerfileText]]) });
   const query: Record<string, unknown> = { dockerfile, target, t: tag, labels, pull: false };
+  if (options.network) query.networkmode = options.network;
   if (builder === 'buildkit') query.version = '2';
   else Object.assign(query, { rm: true, forcerm: true });
   const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => {

@@ -21,7 +21,7 @@ export const buildImageStep: Step<BuildState> = {
     return [{
       host: 'local',
       commands: [renderCommand(['docker', 'build', '--target', state.target ?? config.build.target ?? 'builder',
-        '-f', config.build.dockerfile, '-t', tag, context]) + '   # via the Engine API with BuildKit (legacy builder as a fallback), .dockerignore applied;' +
+        ...(config.build.network ? ['--network', config.build.network] : []), '-f', config.build.dockerfile, '-t', tag, context]) + '   # via the Engine API with BuildKit (legacy builder as a fallback), .dockerignore applied;' +
         ' a stage that copies the app\'s source is built only up to that instruction, the rest is replayed in the build container'],
     }];
   },
@@ -53,6 +53,7 @@ export const buildImageStep: Step<BuildState> = {
       tag,
       labels: buildLabels(state.projectKey, config.branch, labels),
       builder: builder.kind,
+      network: config.build.network,
       signal: ctx.signal,
       output: (text) => ctx.output(text),
     });
