@@ -29,9 +29,10 @@ process.on('exit', () => {
   rmSync(HOME, { recursive: true, force: true });
 });
 
-export async function startHosts(hosts: ManagedTestHost[]): Promise<void> {
+/** `env` reaches systemd-hosts.sh: SYSTEMD_HOST_IMAGE (e.g. the trixie host), SYSTEMD_HOST_DOCKER_ARGS. */
+export async function startHosts(hosts: ManagedTestHost[], env: Record<string, string> = {}): Promise<void> {
   await Promise.all(hosts.map(async (h) => {
-    await run('bash', [SCRIPT, 'start', h.name, String(h.ssh), String(h.http), ...(h.https ? [String(h.https)] : [])]);
+    await run('bash', [SCRIPT, 'start', h.name, String(h.ssh), String(h.http), ...(h.https ? [String(h.https)] : [])], { env: { ...process.env, ...env } });
     started.add(h.name);
   }));
 }
