@@ -8,7 +8,7 @@ import { projectRoot } from './workspace';
 
 /** `.tool-versions` and the mise files, comma-separated for a glob's `{…}`. */
 export const PIN_FILES_PATTERN = PIN_FILE_PATHS.join(',');
-const WATCHED = `{${PIN_FILES_PATTERN},**/Dockerfile*,mix.exs,rel/config.exs,config/deploy.yml}`;
+const WATCHED = `{${PIN_FILES_PATTERN},**/Dockerfile*,mix.exs,rel/config.exs,config/deploy.yml,config/runtime.exs,config/releases.exs,rel/env.sh.eex,rel/env.sh,rel/overlays/bin/server}`;
 const SEVERITY: Record<CheckFinding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -81,7 +81,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Fin
 
   const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
   const isProjectFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && (
-    /(Dockerfile[^/]*|mix\.exs|config\.exs|deploy\.yml)$/.test(doc.uri.fsPath)
+    /(Dockerfile[^/]*|mix\.exs|config\.exs|deploy\.yml|runtime\.exs|releases\.exs|env\.sh(\.eex)?)$/.test(doc.uri.fsPath)
     || PIN_FILE_PATHS.some((pinFile) => doc.uri.fsPath.split(path.sep).join('/').endsWith(`/${pinFile}`)));
   context.subscriptions.push(
     collection,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { PIN_FILES_PATTERN, toRange, type FindingsStore } from './diagnostics';
 
-/** Quick fixes for version mismatches: rewrite one side to match the other. */
+/** Quick fixes a finding carries: version mismatches (rewrite one side to match the other), env.sh's `${RELEASE_NODE:-…}`. */
 class VersionFixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
   constructor(private readonly store: FindingsStore) {}
@@ -32,6 +32,7 @@ export function registerQuickFixes(context: vscode.ExtensionContext, store: Find
   const selector: vscode.DocumentSelector = [
     { scheme: 'file', pattern: `**/{${PIN_FILES_PATTERN}}` }, { scheme: 'file', pattern: '**/Dockerfile*' },
     { scheme: 'file', pattern: '**/mix.exs' }, { scheme: 'file', pattern: '**/rel/config.exs' }, { scheme: 'file', pattern: '**/config/deploy.yml' },
+    { scheme: 'file', pattern: '**/rel/env.sh{,.eex}' },
   ];
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(selector, new VersionFixProvider(store), { providedCodeActionKinds: VersionFixProvider.kinds }),
