@@ -27,7 +27,7 @@ export async function checkWorkspace(root: string, options: WorkspaceCheckOption
   const files = await readProjectFiles(root, options.buffers);
   const findings = checkProject(files, { env: options.env, image: options.image });
   const config = files.deployYml === undefined ? undefined : parseDeployConfig(files.deployYml).config;
-  findings.push(...runtimeFindings(await readRuntimeFiles(root, options.buffers), config, options.env));
+  findings.push(...runtimeFindings(await readRuntimeFiles(root, options.buffers, files), config, options.env));
   if (files.deployYml !== undefined) {
     const loaded = parseDeployConfig(files.deployYml);
     if (options.inventories !== false) findings.push(...(await applyInventories(loaded, root)).findings.slice(loaded.findings.length) as CheckFinding[]);

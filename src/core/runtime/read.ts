@@ -1,6 +1,6 @@
 /** Reads what `releaseRuntime` needs from a project directory (the only I/O of this module). */
 import { join } from 'node:path';
-import { readProjectFile, readProjectFiles } from '../versions/project';
+import { readProjectFile, readProjectFiles, type ProjectFiles } from '../versions/project';
 import { parseDeployConfig } from '../config/load';
 import { ENV_SH_PATHS } from './envSh';
 import { readFinalStage } from './finalStage';
@@ -17,32 +17,26 @@ export interface RuntimeFiles {
   envSh?: { path: string; text: string };
 }
 
-export async function readRuntimeFiles(root: string, buffers?: ReadonlyMap<string, string>): Promise<RuntimeFiles> {
+/** The first of `paths` that exists, with its text. */
+async function firstOf(paths: readonly string[], read: (path: string) => Promise<string | undefined>): Promise<{ path: string; text: string } | undefined> {
+  for (const path of paths) {
+    const text = await read(path);
+    if (text !== undefined) return { path, text };
+  }
+  return undefined;
+}
+
+/** `project`: the files `check` already read (readProjectFiles), so they are not read twice. */
+export async function readRuntimeFiles(root: string, buffers?: ReadonlyMap<string, string>, project?: ProjectFiles): Promise<RuntimeFiles> {
   const read = async (path: string) => buffers?.get(path) ?? (await readProjectFile(join(root, path)));
-  const project = await readProjectFiles(root, buffers);
-  let runtimeConfig: RuntimeFiles['runtimeConfig'];
-  for (const path of RUNTIME_CONFIG_PATHS) {
-    const text = await read(path);
-    if (text !== undefined) {
-      runtimeConfig = { path, text };
-      break;
-    }
-  }
-  let envSh: RuntimeFiles['envSh'];
-  for (const path of ENV_SH_PATHS) {
-    const text = await read(path);
-    if (text !== undefined) {
-      envSh = { path, text };
-      break;
-    }
-  }
-  const builderTarget = project.deployYml === undefined ? undefined : parseDeployConfig(project.deployYml).config?.build.target;
+  const files = project ?? await readProjectFiles(root, buffers);
+  const builderTarget = files.deployYml === undefined ? undefined : parseDeployConfig(files.deployYml).config?.build.target;
   return {
-    runtimeConfig,
+    runtimeConfig: await firstOf(RUNTIME_CONFIG_PATHS, read),
     serverScript: (await read(SERVER_OVERLAY)) !== undefined,
-    dockerfile: project.dockerfile === undefined ? undefined : { path: project.dockerfilePath ?? 'Dockerfile', text: project.dockerfile },
+    dockerfile: files.dockerfile === undefined ? undefined : { path: files.dockerfilePath ?? 'Dockerfile', text: files.dockerfile },
     builderTarget: builderTarget ?? 'builder',
-    envSh,
+    envSh: await firstOf(ENV_SH_PATHS, read),
   };
 }
 
