@@ -12,7 +12,8 @@ import { deferringValue, ENV_SH_PATHS, identityOverrides, readEnvSh } from '../.
 import { readProjectFile } from '../../versions/project';
 import type { DeployState } from '../types';
 
-async function releaseEnvSh(dir: string, version: string): Promise<{ path: string; text: string } | undefined> {
+/** The built release's `releases/<vsn>/env.sh`, as its start script will source it. */
+export async function releaseEnvSh(dir: string, version: string): Promise<{ path: string; text: string } | undefined> {
   const startErl = await readFile(join(dir, 'releases', 'start_erl.data'), 'utf8').catch(() => '');
   const vsn = startErl.trim().split(/\s+/)[1] ?? version;
   const path = `releases/${vsn}/env.sh`;

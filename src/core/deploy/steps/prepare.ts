@@ -9,6 +9,7 @@ import { staticLinkCount } from '../../host/spec';
 import { onHosts, runOn } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
+import { ipv6LoopbackCommand, ipv6Needs } from './ipv6';
 
 function prepareCommands(state: DeployState) {
   const id = state.release!.id;
@@ -75,9 +76,18 @@ export const prepareStep: Step<DeployState> = {
 export const compatStep: Step<DeployState> = {
   name: 'compat',
   title: 'Check native libraries on each host (ldd)',
-  describe: (state) => perHost(state, () => [lddCommand(state.paths, state.release!.id)]),
+  describe: (state) => perHost(state, () => [lddCommand(state.paths, state.release!.id),
+    `${ipv6LoopbackCommand().join(' ')}  # only when the release's env.sh exports -proto_dist inet6_tcp`]),
   async run(ctx, state) {
+    const ipv6 = await ipv6Needs(state.release!);
     await onHosts(state.hosts, async (h) => {
+      if (ipv6) {
+        const answer = await h.conn!.exec(ipv6LoopbackCommand(), { signal: ctx.signal });
+        if (!answer.stdout.includes('present')) {
+          throw new UserError(`the release starts its node with -proto_dist inet6_tcp (${ipv6}), and ${h.target.key} has no IPv6 loopback (::1): ` +
+            'the node could not start there. Enable IPv6 on the host, or export that setting only on the platform that needs it. Nothing was switched.', { host: h.target.key });
+        }
+      }
       const result = await h.conn!.exec(lddCommand(state.paths, state.release!.id), { signal: ctx.signal });
       // ldd exits non-zero for scripts ("not a dynamic executable"), so the text decides, not the code.
       const problems = parseLddOutput(`${result.stdout}\n${result.stderr}`);
