@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runBuild } from '../../src/core/build';
+import { runBuild } from '../../src/core/releaseBuild';
 import { parseDeployConfig } from '../../src/core/config/load';
 import { EventRecorder, LabelledResources } from '../support/buildRun';
 import { REPO_ROOT } from '../support/paths';
