@@ -13,7 +13,7 @@
  */
 const LAYERS = [
   ['shell', 'errors', 'findings'],
-  ['config', 'versions', 'project', 'release', 'tools', 'scaffold', 'settings'],
+  ['config', 'versions', 'project', 'release', 'tools', 'scaffold', 'settings', 'runtime'],
   ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks', 'appSays'],
   ['plan'],
   ['releaseBuild', 'deploy'],
