@@ -98,4 +98,39 @@ describe('version diagnostics and quick fixes in real VS Code', () => {
     }
     await waitForDiagnostics(toolVersions(), (d) => !d.some((x) => x.code === 'pin-shadowed'));
   });
+
+  it('rel/env.sh.eex naming the node, with a blue/green environment: an error at the value and the ${RELEASE_NODE:-…} quick fix', async () => {
+    const envSh = vscode.Uri.joinPath(folder(), 'rel', 'env.sh.eex');
+    const deployYml = vscode.Uri.joinPath(folder(), 'config', 'deploy.yml');
+    const original = await vscode.workspace.fs.readFile(deployYml);
+    // A blue/green environment (the slots are what the export would break), written on disk and put back below.
+    await vscode.workspace.fs.writeFile(deployYml, Buffer.concat([Buffer.from(original), Buffer.from(
+      '  staging:\n    deploy_to: /opt/hello_phoenix\n    hosts: [127.0.0.1]\n    service: systemd\n    strategy: blue_green\n' +
+      '    proxy: { listen: 80, server_name: staging.example.test }\n    health: { path: /health }\n')]));
+    await vscode.workspace.fs.writeFile(envSh, Buffer.from('export RELEASE_NODE=<%= @release.name %>@127.0.0.1\n'));
+    try {
+      await vscode.commands.executeCommand('phoenixDeploy.checkVersions');
+      const [shared] = (await waitForDiagnostics(envSh, (d) => d.some((x) => x.code === 'release-node-shared'))).filter((d) => d.code === 'release-node-shared');
+      assert.equal(shared.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(shared.message, /both blue\/green slots of (?:"\w+", )*"staging" would get this node name/);
+      assert.deepEqual([shared.range.start.line, shared.range.start.character, shared.range.end.character], [0, 20, 50], 'the squiggle covers the value');
+      await vscode.window.showTextDocument(envSh); // the code action command needs the document open, as a person has it
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', envSh, shared.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.isPreferred);
+      assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      const doc = await vscode.workspace.openTextDocument(envSh);
+      assert.equal(doc.getText(), 'export RELEASE_NODE="${RELEASE_NODE:-<%= @release.name %>@127.0.0.1}"\n');
+      await waitForDiagnostics(envSh, (d) => !d.some((x) => x.code === 'release-node-shared'));
+      assert.ok(await doc.save());
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const remove = new vscode.WorkspaceEdit();
+      remove.deleteFile(envSh, { ignoreIfNotExists: true });
+      await vscode.workspace.applyEdit(remove);
+      await vscode.workspace.fs.writeFile(deployYml, original);
+      // Let the file watchers' reloads of deploy.yml finish here, not inside the next suite's counts.
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  });
 });
