@@ -106,7 +106,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   // A release that needs settings has them checked on every host before anything is uploaded.
   const settings = releaseSettings(options.release);
   const check = settings.required.length > 0 || (settings.readsPhxHost && options.environment.proxy) ? [settingsStep(settings)] : [];
-  const before = [...(isBlueGreen(state) ? [slotIdentityStep] : []), ...hooks('before_deploy'), connectStep, lockAndInspectStep, ...check, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
+  const before = [...hooks('before_deploy'), ...(isBlueGreen(state) ? [slotIdentityStep] : []), connectStep, lockAndInspectStep, ...check, uploadStep, prepareStep, compatStep, ...hooks('after_prepare'), migrateStep];
   const { steps: moves, batches } = switching(state, isBlueGreen(state) ? blueGreenStrategy : restartStrategy);
   // Hooks sit around the named steps: after_switch once the new release serves everywhere (after the last batch's health check).
   const steps = isBlueGreen(state)

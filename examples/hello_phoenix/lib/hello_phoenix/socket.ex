@@ -3,7 +3,10 @@ defmodule HelloPhoenix.Socket do
   A raw WebSocket (RFC 6455) on the httpd connection: the handshake, then text frames. It greets
   with the release that answers and echoes `release` requests; HelloPhoenix.Drainer closes it.
   """
-  import HelloPhoenix.Endpoint, only: [mod: 2]
+  # Its own copy of the record: importing Endpoint's macro would make every change to a module
+  # the endpoint calls recompile this one too.
+  require Record
+  Record.defrecordp(:mod, Record.extract(:mod, from_lib: "inets/include/httpd.hrl"))
   @guid "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
   def serve(request) do
