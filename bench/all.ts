@@ -2,7 +2,7 @@
  * Every benchmark in sequence (one at a time: they share this machine's cores), each printing its
  * figures and the command that produced them; then a summary of which ran.
  *   npx tsc -p . && node scripts/bundle.mjs && node out/bench/all.js [name...]
- * Names: check, activation, build, transfer, fanout, downtime, tree (default: all).
+ * Names: check, activation, build, transfer, fanout, downtime, tree, first-deploy (default: all).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ const BENCHES: Array<{ name: string; script: string; args?: string[] }> = [
   { name: 'fanout', script: 'fanout.js' },
   { name: 'downtime', script: 'downtime.js' },
   { name: 'tree', script: 'tree.js' },
+  { name: 'first-deploy', script: 'firstDeploy.js' },
 ];
 
 function runOne(script: string, args: string[] = []): Promise<{ code: number; ms: number }> {
