@@ -4,8 +4,9 @@
  * a test-made certificate, through the bundled CLI only: the very commands of the end-to-end test
  * (test/support/shopFirstDeploy.ts), with `build` run on its own after init so the split shows it.
  * Prints the time of init, build, setup, env (three `env set`), deploy (reusing the built release)
- * and the wait for the first 200, and each one's share of the whole. One run, fresh hosts, a fresh
- * project (so a fresh builder image and empty build caches).
+ * and the wait for the first 200, and each one's share of the whole, and the build's own steps. One
+ * run, fresh hosts, a fresh project (a fresh release store and _build volume; the builder image's
+ * layers come from Docker's cache when this machine built the same stages before).
  * SSH ports: benchHosts' 2302-2303, moved by BENCH_PORTS; HTTP and HTTPS: BENCH_FIRST_DEPLOY_WEB_PORTS=FIRST
  * (hosts' http FIRST, FIRST+1, https FIRST+2, FIRST+3; default 8302); BENCH_CONTAINER_PREFIX names the containers.
  *   npx tsc -p . && node scripts/bundle.mjs && node out/bench/firstDeploy.js
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
       const ms = r.ms[phase] ?? 0;
       console.log(`  ${phase.padEnd(10)} ${secs(ms).padStart(9)}  ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
     }
+    const steps = [...(r.build?.stderr ?? '').matchAll(/✓ ([\w-]+) \(([\d.]+ m?s)\)/g)].map((m) => `${m[1]} ${m[2]}`);
+    console.log(`  build's steps: ${steps.join(', ')} (build-image is Docker's layer cache when this machine built the same stages before)`);
     console.log('  (deploy reuses the release build made; the sandbox edit of deploy.yml between init and build is not timed)');
     const vars = ['BENCH_PORTS', 'BENCH_CONTAINER_PREFIX', 'BENCH_FIRST_DEPLOY_WEB_PORTS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
     console.log(`command: ${vars.join('')}npm run bench -- first-deploy`);
