@@ -176,7 +176,7 @@ describe('first deploys of a generated Phoenix app: settings, the app\'s words, 
     assert.match(written, /server_name: shop\.example\.test/);
     assert.match(written, /health: \{ path: \/, expect: 200/);
     assert.match(written, /migrate: bin\/migrate/);
-    assert.match(written, /os: debian-12/);
+    assert.match(written, /os: debian-13/);
     assert.match(written, /- 127\.0\.0\.1:2615 .*# the primary.*\n {6}- 127\.0\.0\.1:2616\n/);
     const steps = first.stdout.split('Next, in order:\n')[1].trim().split('\n').map((s) => s.replace(/^\s*\d\. /, '').replace(/\s+#.*$/, ''));
     assert.deepEqual(steps, [

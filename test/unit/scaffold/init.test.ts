@@ -24,7 +24,7 @@ describe('init: a deploy config for a phx.gen.release project', () => {
     assert.deepEqual(loaded.findings, []);
     const env = loaded.config!.environments.production;
     assert.equal(loaded.config!.app, 'shop');
-    assert.deepEqual([env.service, env.strategy, env.proxy?.serverName, env.health?.path, env.os], ['systemd', 'blue_green', 'shop.example.com', '/', 'debian-12']);
+    assert.deepEqual([env.service, env.strategy, env.proxy?.serverName, env.health?.path, env.os], ['systemd', 'blue_green', 'shop.example.com', '/', 'debian-13']);
     assert.deepEqual(env.migrate, ['bin/migrate']);
     assert.equal(env.restart, undefined, 'no restart: command naming a unit that a fresh host lacks');
     assert.deepEqual(env.hosts.map((h) => [h.host, h.port, h.primary]), [['web1.example.com', undefined, true], ['web2.example.com', 2222, false]]);

@@ -9,7 +9,7 @@ import { GEN_RELEASE_RUNTIME } from '../../support/phxGenRelease';
 import { envCallAt, fixCommand, requiredSettings } from '../../../src/core/settings/required';
 import { settingsFindings } from '../../../src/core/check/settingsProbe';
 
-/** phx.new's runtime.exs (test/support/phxGenRelease.ts), plus the other shapes a project's config takes. */
+/** phx.new's runtime.exs (examples/shop's, through test/support/phxGenRelease.ts), plus the other shapes a project's config takes. */
 const PHX_RUNTIME = `${GEN_RELEASE_RUNTIME}
 # System.get_env("NOT_REQUIRED") || raise "x" in a comment is not code.
 if config_env() == :prod do
@@ -22,10 +22,10 @@ describe('settings: what a release cannot boot without (runtime.exs, read static
   it('finds fetch_env!, `|| raise` over two lines and a value piped into a function that raises on nil, at the token', () => {
     const found = requiredSettings(PHX_RUNTIME, 'config/runtime.exs');
     assert.deepEqual(found.map((s) => [s.key, s.line, s.how]), [
-      ['DATABASE_URL', 12, 'or raise'],
-      ['SECRET_KEY_BASE', 26, 'or raise'],
-      ['MAILER_KEY', 44, 'fetch_env!'],
-      ['WORKERS', 45, 'raises on nil'],
+      ['DATABASE_URL', 28, 'or raise'],
+      ['SECRET_KEY_BASE', 50, 'or raise'],
+      ['MAILER_KEY', 74, 'fetch_env!'],
+      ['WORKERS', 75, 'raises on nil'],
     ]);
     const db = found[0];
     const line = PHX_RUNTIME.split('\n')[db.line - 1];
@@ -49,7 +49,7 @@ describe('settings: what a release cannot boot without (runtime.exs, read static
       'Set them with:',
       '  phoenix-deploy env set DATABASE_URL=… --env production',
       '  phoenix-deploy env set SECRET_KEY_BASE --generate --env production',
-      '(the release\'s releases/0.1.0/runtime.exs:12 DATABASE_URL (or raise); releases/0.1.0/runtime.exs:26 SECRET_KEY_BASE (or raise))',
+      '(the release\'s releases/0.1.0/runtime.exs:28 DATABASE_URL (or raise); releases/0.1.0/runtime.exs:50 SECRET_KEY_BASE (or raise))',
     ].join('\n'));
   });
 });
@@ -89,9 +89,9 @@ describe('settings: findings at the token for check --probe and the editor', () 
       { host: 'web2:22', keys: { exists: false, keys: [], phxHost: 'unset' } },
     ], env);
     assert.deepEqual(findings.map((f) => [f.code, f.severity, f.line, f.column, f.endColumn, f.setting.key, f.setting.hosts.join()]), [
-      ['setting-missing', 'error', 12, 5, 35, 'DATABASE_URL', 'web1:22,web2:22'],
-      ['setting-missing', 'error', 26, 5, 38, 'SECRET_KEY_BASE', 'web2:22'],
-      ['phx-host-mismatch', 'warning', 32, 10, 36, 'PHX_HOST', 'web2:22'],
+      ['setting-missing', 'error', 28, 5, 35, 'DATABASE_URL', 'web1:22,web2:22'],
+      ['setting-missing', 'error', 50, 5, 38, 'SECRET_KEY_BASE', 'web2:22'],
+      ['phx-host-mismatch', 'warning', 56, 10, 36, 'PHX_HOST', 'web2:22'],
     ]);
     assert.match(findings[0].message, /Set it: phoenix-deploy env set DATABASE_URL=… --env production$/);
     assert.deepEqual(settingsFindings(settings, [{ host: 'web1:22', keys: { exists: true, keys: ['DATABASE_URL', 'SECRET_KEY_BASE'], phxHost: 'same' } }], env), []);
