@@ -11,6 +11,9 @@ BUILD_IMAGE=local/elixir-build:1.14.0-otp-25-bookworm
 # The tag a phx.gen.release Dockerfile names; it tells the truth about the image's contents.
 BUILD_IMAGE_HEXPM=hexpm/elixir:1.14.0-erlang-25.2.3-debian-bookworm-20250520-slim
 
+# Debian 11 (bullseye): Elixir 1.10.3 / Erlang/OTP 23.2.6, the Distillery era's toolchain.
+BULLSEYE_BUILD_IMAGE=local/elixir-build:1.10.3-otp-23-bullseye
+
 # Debian 13 (trixie): Elixir 1.18.3 / Erlang/OTP 27.3.4.1 from Debian's packages, plus what a
 # phx.gen.release Dockerfile's builder stage installs; offline layer from scripts/testbed/builder/.
 TRIXIE_BUILD_BASE=local/elixir-build-base:1.18.3-otp-27-trixie
@@ -109,6 +112,11 @@ build_image() {
 
 builder_hash=$(cat "$here"/builder/* | sha256sum | cut -c1-16)
 
+bullseye_build_image() {
+  if have_image "$BULLSEYE_BUILD_IMAGE"; then echo "testbed: image $BULLSEYE_BUILD_IMAGE exists"; return 0; fi
+  debootstrap_import bullseye elixir,erlang-nox,erlang-dev,git,ca-certificates,rsync,locales "$BULLSEYE_BUILD_IMAGE"
+}
+
 trixie_build_image() {
   if [ "$(docker image inspect -f '{{ index .Config.Labels "phoenix-deploy.hash" }}' "$TRIXIE_BUILD_IMAGE" 2>/dev/null)" = "$builder_hash" ]; then
     echo "testbed: image $TRIXIE_BUILD_IMAGE exists"
@@ -134,6 +142,9 @@ wanted acme && { acme_host_image & pids+=($!); }
 wanted pebble && { pebble_image & pids+=($!); }
 wanted trixie && { trixie_build_image & pids+=($!); }
 wanted trixie && { systemd_host_image trixie & pids+=($!); }
+# `bullseye`: the Debian 11 builder and systemd + nginx host (Distillery-era releases).
+wanted bullseye && { bullseye_build_image & pids+=($!); }
+wanted bullseye && { systemd_host_image bullseye & pids+=($!); }
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

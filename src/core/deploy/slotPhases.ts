@@ -16,6 +16,7 @@ import { appFailure, withAppWords } from './appSays';
 import { liveConnection, runOn } from './hosts';
 import { healthUrl } from './service';
 import { describeReport, pollHealth } from './steps/healthPoll';
+import { settleUnit } from './unitState';
 import type { DeployState, HostState, SlotSwitch } from './types';
 
 export function managedOf(state: DeployState): ManagedHost {
@@ -57,6 +58,7 @@ export async function startIdle(h: HostState, state: DeployState, ctx: StepConte
   // restart, not start: a slot left running (e.g. both enabled at a reboot) must run the new release.
   await runOn(h, systemctl('restart', slot.unit), ctx, `starting ${slot.unit}`, false, restartSeconds(state) * 1000)
     .catch(async (e: Error) => { throw await withAppWords(h, state, e); });
+  h.unitStartedAt = state.deps.now().getTime();
 }
 
 export async function checkIdle(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
@@ -68,6 +70,9 @@ export async function checkIdle(h: HostState, state: DeployState, ctx: StepConte
   if (!h.health.ok) {
     throw await appFailure(h, state, `${h.target.key}: the ${sw.to} slot (${h.release}) is not healthy on ${url} after ${health.timeout}s; ${describeReport(h.health, health.expect)}`);
   }
+  // Healthy once is not enough: the unit must still be up a few seconds after its start.
+  const trouble = await settleUnit(h, state, slot.unit, ctx.signal);
+  if (trouble) throw await appFailure(h, state, `${h.target.key}: the ${sw.to} slot (${h.release}): ${trouble}`);
   ctx.note(`${sw.to} slot healthy on port ${slot.port}: ${h.health.status} ${h.health.body?.trim().slice(0, 80) ?? ''}`, 'info', h.target.key);
 }
 

@@ -103,6 +103,10 @@ export interface HostState {
   switched: boolean;
   bytesSent?: number;
   health?: HealthReport;
+  /** When the tool's unit (re)started on this host, by the injectable clock: its settle check counts from here. */
+  unitStartedAt?: number;
+  /** Why the tool's unit did not stay active after its start (unset: it did, or was not checked). */
+  unitFailure?: string;
   rolledBackTo?: string;
   cleaned?: string[];
   /** The switch command was sent but its result was lost with the connection. */

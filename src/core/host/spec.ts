@@ -20,7 +20,7 @@ export interface Slot {
   unit: string;
   /** RELEASE_NODE: two BEAMs with one node name on a host refuse to start. */
   node: string;
-  /** RELEASE_TMP, per slot for the same reason. */
+  /** RELEASE_TMP, per slot for the same reason; also Distillery's RELEASE_MUTABLE_DIR (logs, generated vm.args). */
   tmp: string;
   /** `<deploy_to>/slots/<name>`: a symlink to the release this slot runs. */
   link: string;
@@ -43,6 +43,8 @@ export interface ManagedHost {
   strategy: DeployStrategy;
   /** The unit file: `<app>@.service` (blue/green template) or `<app>.service`. */
   unitFile: string;
+  /** The script the units run: `bin/<app> start`, or `foreground` for a Distillery release (host/launch.ts). */
+  launcher: string;
   /** The units a deploy drives: the two slot instances, or the one service. */
   slots: Slot[];
   /** blue/green: the unit that runs epmd outside both slots, so stopping one never unregisters the other's node. */
@@ -52,6 +54,8 @@ export interface ManagedHost {
   serviceEnvFile?: string;
   /** The restart strategy's PORT. */
   servicePort?: number;
+  /** The restart strategy's RELEASE_MUTABLE_DIR: Distillery's state outside the release. */
+  serviceMutableDir?: string;
   configDir: string;
   sudoersFile: string;
   drainTimeout: number;
@@ -99,11 +103,13 @@ export function managedHost(app: string, env: EnvironmentConfig, runtime?: Relea
     paths,
     strategy,
     unitFile: `/etc/systemd/system/${strategy === 'blue_green' ? `${app}@` : app}.service`,
+    launcher: `${configDir}/launch`,
     slots,
     epmdUnit: strategy === 'blue_green' ? `${app}-epmd.service` : undefined,
     serviceUnit: strategy === 'restart' ? `${app}.service` : undefined,
     serviceEnvFile: strategy === 'restart' ? `${configDir}/service.env` : undefined,
     servicePort: strategy === 'restart' ? ports[0] : undefined,
+    serviceMutableDir: strategy === 'restart' ? `${paths.root}/tmp/service` : undefined,
     configDir,
     // sudo skips drop-ins whose names contain a dot; app names never do.
     sudoersFile: `/etc/sudoers.d/phoenix-deploy-${app}`,

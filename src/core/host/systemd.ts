@@ -6,12 +6,6 @@ import type { ManagedHost, Slot } from './spec';
 /** systemd stops a unit after this long past its drain, so an admin's `systemctl stop` drains too. */
 const STOP_MARGIN_SECONDS = 15;
 
-/** `bin/server` when the release has it (phx.gen.release's way to start the endpoint), else `bin/<app> start`. */
-function execStart(host: ManagedHost, dir: string): string[] {
-  if (host.runtime?.serverScript) return ['# rel/overlays/bin/server: PHX_SERVER=true, then bin/' + host.app + ' start', `ExecStart=${dir}/bin/server`];
-  return [`ExecStart=${dir}/bin/${host.app} start`];
-}
-
 function serviceSection(host: ManagedHost, dir: string, envFile: string): string[] {
   return [
     '[Service]',
@@ -24,7 +18,9 @@ function serviceSection(host: ManagedHost, dir: string, envFile: string): string
     ...(host.runtimeEnvFile ? [`EnvironmentFile=${host.runtimeEnvFile}`] : []),
     `EnvironmentFile=${host.paths.sharedEnv}`,
     `EnvironmentFile=${envFile}`,
-    ...execStart(host, dir),
+    // The launcher runs bin/server (phx.gen.release) or `bin/<app> start`, or `foreground` for a
+    // Distillery release: whichever release the dir holds when the unit starts.
+    `ExecStart=/bin/sh ${host.launcher} ${dir}`,
     'Restart=on-failure',
     'RestartSec=2',
     `TimeoutStopSec=${host.drainTimeout + STOP_MARGIN_SECONDS}`,
@@ -83,12 +79,12 @@ export function renderEpmdUnit(host: ManagedHost): string {
 /** systemd EnvironmentFile syntax: KEY=VALUE lines; the values are validated names and numbers. */
 export function renderSlotEnv(host: ManagedHost, slot: Slot): string {
   // RELEASE_DISTRIBUTION too: an env.sh that keeps `${RELEASE_DISTRIBUTION:-name}` as its default must not turn the slot's short name long.
-  return managedFile([`PORT=${slot.port}`, 'RELEASE_DISTRIBUTION=sname', `RELEASE_NODE=${slot.node}`, `RELEASE_TMP=${slot.tmp}`].join('\n'),
+  return managedFile([`PORT=${slot.port}`, 'RELEASE_DISTRIBUTION=sname', `RELEASE_NODE=${slot.node}`, `RELEASE_TMP=${slot.tmp}`, `RELEASE_MUTABLE_DIR=${slot.tmp}`].join('\n'),
     `The ${slot.name} slot of ${host.app}`);
 }
 
 export function renderServiceEnv(host: ManagedHost, port: number): string {
-  return managedFile(`PORT=${port}`, `The port of ${host.app}`);
+  return managedFile([`PORT=${port}`, `RELEASE_MUTABLE_DIR=${host.serviceMutableDir}`].join('\n'), `The port and state directory of ${host.app}`);
 }
 
 /** systemd EnvironmentFile syntax; a value with anything but plain characters is double-quoted. */

@@ -4,8 +4,11 @@
  * then that slot's (or the service's) env file, as systemd does for the unit, and execs the
  * release's own `bin/<app> remote` or `bin/<app> rpc`. So the node name and the cookie come from
  * the host: they are never on a command line this tool sends, never read or printed by it.
+ * A Distillery release is told the slot's node as its unit was (host/launch.ts), and its remote
+ * shell is `remote_console`.
  */
 import type { EnvironmentConfig } from '../config/types';
+import { DISTILLERY_SLOT_SH, RELEASE_KIND_SH } from '../host/launch';
 import { liveSlotSed } from '../host/nginx';
 import { managedHost } from '../host/spec';
 import { remotePaths } from '../remote/paths';
@@ -30,6 +33,11 @@ set -a
 if [ -f "$shared" ]; then . "$shared"; fi
 if [ -n "$own" ] && [ -f "$own" ]; then . "$own"; fi
 set +a
+${RELEASE_KIND_SH}
+if [ "$kind" = distillery ]; then
+${DISTILLERY_SLOT_SH}
+  if [ "$1" = remote ]; then shift; set -- remote_console "$@"; fi
+fi
 cd "$dir" || exit ${NO_LIVE_NODE_EXIT}
 exec "bin/$app" "$@"`;
 
@@ -43,7 +51,7 @@ export function liveNodeCommand(env: EnvironmentConfig, app: string, args: reado
     blue?.link ?? '', blue?.envFile ?? '', green?.link ?? '', green?.envFile ?? '', ...args];
 }
 
-/** An interactive IEx on the live node (`bin/<app> remote`). */
+/** An interactive IEx on the live node (`bin/<app> remote`; Distillery's `remote_console`). */
 export const remoteConsoleCommand = (env: EnvironmentConfig, app: string) => liveNodeCommand(env, app, ['remote']);
 
 /** `bin/<app> rpc EXPR`: evaluated on the live node; what it prints comes back. */

@@ -3,6 +3,7 @@ import { renderAuthHook, renderCleanupHook, renderDeployHook } from '../host/acm
 import { renderSite, renderUpstream } from '../host/nginx';
 import type { ManagedHost, SlotName } from '../host/spec';
 import { renderSudoers } from '../host/sudoers';
+import { renderLauncher } from '../host/launch';
 import { renderAppUnit, renderEpmdUnit, renderRuntimeEnv, renderServiceEnv, renderSlotEnv } from '../host/systemd';
 
 export type FileGroup = 'service' | 'sudoers' | 'proxy' | 'certificate';
@@ -24,6 +25,7 @@ export function desiredFiles(host: ManagedHost, liveSlot: SlotName | undefined, 
   const files: DesiredFile[] = [];
   const add = (group: FileGroup, path: string, content: string, mode = '0644') => files.push({ path, content, mode, group });
   add('service', host.unitFile, renderAppUnit(host));
+  add('service', host.launcher, renderLauncher(host));
   if (host.runtimeEnvFile) add('service', host.runtimeEnvFile, renderRuntimeEnv(host));
   if (host.strategy === 'blue_green') {
     add('service', `/etc/systemd/system/${host.epmdUnit}`, renderEpmdUnit(host));
@@ -62,6 +64,7 @@ export function desiredDirectories(host: ManagedHost): string[] {
   const p = host.paths;
   const dirs = [p.root, p.releases, p.shared, `${p.root}/cache`];
   if (host.strategy === 'blue_green') dirs.push(`${p.root}/slots`, `${p.root}/tmp`, ...host.slots.map((s) => s.tmp));
+  else dirs.push(`${p.root}/tmp`, host.serviceMutableDir!);
   if (host.proxy) dirs.push(host.staticDir);
   // Each shared path and the directories above it, so the deploy user owns all of them.
   for (const { path } of host.sharedPaths) {

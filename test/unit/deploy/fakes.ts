@@ -28,6 +28,8 @@ export interface FakeHost {
   health?: Record<string, number>;
   /** HTTP status by URL, before `health` (e.g. a blue/green slot's port). */
   statusOf?: (url: string) => number | undefined;
+  /** What `systemctl show` says of a unit (default: active, never restarted). */
+  unitState?: (unit: string) => string | undefined;
   /** deploys.log: records the fake host was given, plus every one a run appends. */
   log: DeployRecord[];
   commands: string[];
@@ -84,6 +86,8 @@ function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult 
     return ok([`${M}current`, ...cur, `${M}releases`, ...h.releases.map((r) => `${r}\t13.1.5 0.1.0`), `${M}lock`, `${M}log`,
       ...h.log.map((r) => JSON.stringify(r)), `${M}end`].join('\n'));
   }
+  const shown = /systemctl show --property=\S+ (\S+)$/.exec(text);
+  if (shown) return ok(h.unitState?.(shown[1]) ?? 'ActiveState=active\nSubState=running\nResult=success\nNRestarts=0\nExecMainStatus=0\n');
   const appended = /^printf '%s\\n' '(.*)' >> \/opt\/app\/deploys\.log$/.exec(text);
   if (appended) h.log.push(JSON.parse(appended[1].replace(/'\\''/g, "'")) as DeployRecord);
   if (text.includes('bin/migrate')) return { code: h.migrateExit ?? 0, stdout: 'migrating\n', stderr: h.migrateExit ? 'boom\n' : '' };

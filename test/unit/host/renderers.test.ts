@@ -10,6 +10,7 @@ import { renderDeployHook } from '../../../src/core/host/acme';
 import { managedState } from '../../../src/core/host/managed';
 import { liveSlotOf, renderSite, renderUpstream } from '../../../src/core/host/nginx';
 import { managedHost } from '../../../src/core/host/spec';
+import { renderLauncher } from '../../../src/core/host/launch';
 import { renderSudoers } from '../../../src/core/host/sudoers';
 import { renderAppUnit, renderEpmdUnit, renderRuntimeEnv, renderServiceEnv, renderSlotEnv } from '../../../src/core/host/systemd';
 import { desiredFiles } from '../../../src/core/setup/files';
@@ -44,6 +45,11 @@ describe('host file renderers (golden files)', () => {
     golden('bluegreen-epmd.service', renderEpmdUnit(blueGreen));
     golden('bluegreen-blue.env', renderSlotEnv(blueGreen, blueGreen.slots[0]));
     golden('bluegreen-green.env', renderSlotEnv(blueGreen, blueGreen.slots[1]));
+  });
+
+  it('the launcher the units run: start for a mix release, foreground (and a slot vm.args) for Distillery', () => {
+    golden('launch.sh', renderLauncher(blueGreen));
+    assert.equal(renderLauncher(restart), renderLauncher(blueGreen), 'one launcher for both strategies');
   });
 
   it('blue/green: sudoers allows exactly the slot units, nginx -t, the reload and the two upstream copies', () => {
@@ -112,7 +118,8 @@ describe('host file renderers (golden files)', () => {
     const host = managedHost('shop', { ...base, service: 'systemd', strategy: 'blue_green' }, runtime);
     golden('phx-bluegreen-unit.service', renderAppUnit(host));
     golden('phx-release.env', renderRuntimeEnv(host));
-    assert.match(renderAppUnit(host), /^ExecStart=\/opt\/shop\/slots\/%i\/bin\/server$/m);
+    // The launcher runs bin/server when the release has it (test/unit/host/launch.test.ts).
+    assert.match(renderAppUnit(host), /^ExecStart=\/bin\/sh \/etc\/phoenix-deploy\/shop\/launch \/opt\/shop\/slots\/%i$/m);
   });
 
   it('no bin/server but runtime.exs gates the server on PHX_SERVER: the unit environment sets PHX_SERVER=true', () => {
@@ -125,7 +132,7 @@ describe('host file renderers (golden files)', () => {
     golden('phx-gated-restart-unit.service', renderAppUnit(host));
     golden('phx-gated-release.env', renderRuntimeEnv(host));
     assert.match(renderRuntimeEnv(host), /^PHX_SERVER=true$/m);
-    assert.match(renderAppUnit(host), /^ExecStart=\/opt\/shop\/current\/bin\/shop start$/m);
+    assert.match(renderAppUnit(host), /^ExecStart=\/bin\/sh \/etc\/phoenix-deploy\/shop\/launch \/opt\/shop\/current$/m);
   });
 
   it('slots get distinct ports, node names and RELEASE_TMP', () => {

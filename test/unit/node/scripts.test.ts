@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
@@ -80,6 +80,20 @@ describe('the live node and remote hook scripts (real sh, scratch layout)', () =
     assert.equal(out.trim(), `release=${ID_B} cwd=${root}/slots/green node=shop_green cookie=${COOKIE} port=4002 args=rpc IO.puts(1)`);
     blueGreen('blue');
     assert.match(sh(withEtc(liveNodeCommand(env, 'shop', ['remote']))).out, new RegExp(`^release=${ID_A} .* node=shop_blue .* args=remote`));
+  });
+
+  it('a Distillery release in the live slot: `remote_console`, and the slot\'s vm.args (its node) outside the release', () => {
+    blueGreen('green');
+    const dir = join(root, 'releases', ID_B);
+    mkdirSync(join(dir, 'releases', '0.1.0', 'libexec'), { recursive: true });
+    writeFileSync(join(dir, 'releases', 'start_erl.data'), '11.1.8 0.1.0');
+    writeFileSync(join(dir, 'releases', '0.1.0', 'vm.args'), '-name shop@127.0.0.1\n-setcookie c\n');
+    writeFileSync(join(dir, 'bin', 'shop'), '#!/bin/sh\necho "args=$* vmargs=$VMARGS_PATH"\n');
+    const mutable = join(root, 'tmp', 'green');
+    writeFileSync(join(root, 'etc', 'green.env'), `PORT=4002\nRELEASE_NODE=shop_green\nRELEASE_MUTABLE_DIR=${mutable}\n`);
+    assert.equal(sh(withEtc(liveNodeCommand(env, 'shop', ['remote']))).out.trim(), `args=remote_console vmargs=${mutable}/slot.vm.args`);
+    assert.equal(sh(withEtc(rpcCommand(env, 'shop', 'node()'))).out.trim(), `args=rpc node() vmargs=${mutable}/slot.vm.args`);
+    assert.equal(readFileSync(join(mutable, 'slot.vm.args'), 'utf8'), '-name shop_green@127.0.0.1\n-setcookie c\n');
   });
 
   it('never carries the cookie or the node name itself: the host provides them', () => {

@@ -23,6 +23,7 @@ async function restartOn(h: HostState, state: DeployState, ctx: StepContext, wha
   h.startedAt = state.deps.now().getTime();
   try {
     await runOn(h, restartCommand(state.paths, restartArgv(state.environment, state.app), seconds), ctx, what, stream, (seconds + 10) * 1000);
+    h.unitStartedAt = state.deps.now().getTime();
   } catch (e) {
     if ((e as { exitCode?: number }).exitCode === 124) {
       throw new CommandTimeoutError(`${what} did not finish within ${seconds}s on ${h.target.key}; it was stopped`, h.target.key);
