@@ -5,7 +5,7 @@
 # The container is named NAME (callers prefix it). The sandbox key is authorized for `deploy` and
 # `admin` with docker exec, since systemd does not hand `docker run -e` variables to sshd.
 # SYSTEMD_HOST_DOCKER_ARGS adds `docker run` options to `start`; SYSTEMD_HOST_IMAGE picks another
-# image built on the same layer (local/phx-acme-host:bookworm has certbot; :trixie is Debian 13).
+# image built on the same layer (local/phx-acme-host:bookworm has certbot; :trixie is Debian 13, :bullseye 11).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${SYSTEMD_HOST_IMAGE:-local/phx-systemd-host:bookworm}

@@ -61,13 +61,18 @@ export function removeReleaseCommand(paths: RemotePaths, id: string): Command {
 }
 
 // Loads shared/env (if present) with auto-export, then execs the argv that follows. The script is a
-// constant; every value arrives as a positional parameter, never as shell text.
-const WITH_ENV = 'set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift; exec "$@"';
+// constant; every value arrives as a positional parameter, never as shell text. Distillery writes
+// its state into the release (var/) unless RELEASE_MUTABLE_DIR says otherwise: a default outside
+// it ($2), which shared/env may override, keeps releases unchanged; mix releases ignore it.
+const WITH_ENV = 'RELEASE_MUTABLE_DIR=$2; export RELEASE_MUTABLE_DIR; set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift 2; exec "$@"';
+
+/** Distillery's mutable state for commands run in a release outside the units (migrations). */
+export const commandsStateDir = (paths: RemotePaths) => `${paths.root}/tmp/commands`;
 
 /** Runs argv inside the release dir with shared/env loaded, as the service would see it. */
 export function inReleaseWithEnv(paths: RemotePaths, id: string, argv: readonly string[]): Command {
   if (argv.length === 0) throw new Error('empty command');
-  return join(op.and, ['cd', '--', paths.release(id)], ['sh', '-c', WITH_ENV, 'sh', paths.sharedEnv, ...argv]);
+  return join(op.and, ['cd', '--', paths.release(id)], ['sh', '-c', WITH_ENV, 'sh', paths.sharedEnv, commandsStateDir(paths), ...argv]);
 }
 
 export function migrateCommand(paths: RemotePaths, id: string, migrate: readonly string[]): Command {

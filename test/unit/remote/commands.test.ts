@@ -42,7 +42,7 @@ describe('remote commands (golden)', () => {
 
   it('migrate loads shared/env inside the release; the argv stays positional', () => {
     assert.equal(text(migrateCommand(P, ID, ['bin/hello', 'eval', 'Hello.Release.migrate()'])),
-      `cd -- ${R} && sh -c 'set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift; exec "$@"' sh /opt/app/shared/env bin/hello eval 'Hello.Release.migrate()'`);
+      `cd -- ${R} && sh -c 'RELEASE_MUTABLE_DIR=$2; export RELEASE_MUTABLE_DIR; set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift 2; exec "$@"' sh /opt/app/shared/env /opt/app/tmp/commands bin/hello eval 'Hello.Release.migrate()'`);
   });
 
   it('switch is ln -s to a temporary name then mv -T over current, never rm', () => {
@@ -72,7 +72,7 @@ describe('remote commands (golden)', () => {
     assert.equal(text(restartCommand(H, ['sv', 'restart', '; rm -rf ~', '$(touch /tmp/pwned)', "it's", 'a\nb'])),
       `cd -- '/opt/my app; rm -rf ~' && sv restart '; rm -rf ~' '$(touch /tmp/pwned)' 'it'\\''s' 'a\nb'`);
     assert.equal(text(migrateCommand(H, ID, ['bin/migrate', '`reboot`'])),
-      `cd -- '/opt/my app; rm -rf ~/releases/${ID}' && sh -c 'set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift; exec "$@"' sh '/opt/my app; rm -rf ~/shared/env' bin/migrate '\`reboot\`'`);
+      `cd -- '/opt/my app; rm -rf ~/releases/${ID}' && sh -c 'RELEASE_MUTABLE_DIR=$2; export RELEASE_MUTABLE_DIR; set -a; if [ -f "$1" ]; then . "$1"; fi; set +a; shift 2; exec "$@"' sh '/opt/my app; rm -rf ~/shared/env' '/opt/my app; rm -rf ~/tmp/commands' bin/migrate '\`reboot\`'`);
   });
 
   it('runs hostile values through a real sh as plain data', () => {
