@@ -18,7 +18,7 @@ environments:
     deploy_to: /opt/${app}
 ${facts.os ? `    os: ${facts.os}              # what the hosts run; checked against the Dockerfile\n` : '    # os: debian-12          # what the hosts run; checked against the Dockerfile\n'}    hosts:
       - app1.example.com       # host[:port], or { host: ..., port: 2222, primary: true }
-    migrate: bin/migrate       # run in the new release on the primary host before the switch; false = none
+    migrate: ${facts.migrate ?? 'bin/migrate      '} # run in the new release on the primary host before the switch; false = none
     restart: sudo systemctl restart ${app}
     health: { url: "http://127.0.0.1:4000/health", expect: 200, timeout: 30 }
     keep_releases: 5

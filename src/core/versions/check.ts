@@ -19,7 +19,7 @@ export { readProjectFiles, type ProjectFiles } from './project';
 /**
  * The static version and compatibility check: pure, no I/O, fast enough for every keystroke.
  * Codes: erlang-mismatch, elixir-mismatch, elixir-otp-mismatch, elixir-requirement, os-mismatch,
- * erts-not-included, version-unknown, pin-shadowed, config-invalid.
+ * erts-not-included, version-unknown, pin-shadowed, config-invalid, file-missing (a `set vm_args:` file).
  * Severity rule: error when the release would be built with (or run on) another Erlang major or
  * minor or another OS than declared (erlang-mismatch, os-mismatch, erts-not-included,
  * elixir-otp-mismatch against the image); warning for an OTP patch-level difference and the rest,

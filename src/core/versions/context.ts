@@ -38,6 +38,8 @@ export interface ProjectContext {
   dockerfile?: ParsedDockerfile;
   mix?: MixProject;
   distillery?: DistilleryConfig;
+  /** Whether each `set vm_args:` file exists (absent: not looked for). */
+  distilleryVmArgs?: Readonly<Record<string, boolean>>;
   app?: string;
   /** Which release tool builds: deploy.yml `build.tool`, else Distillery when rel/config.exs exists. */
   tool: 'mix' | 'distillery';
@@ -62,6 +64,7 @@ export function buildContext(files: ProjectFiles, options: CheckOptions = {}): P
     dockerfile: files.dockerfile === undefined ? undefined : parseDockerfile(files.dockerfile),
     mix,
     distillery: files.distilleryConfig === undefined ? undefined : parseDistilleryConfig(files.distilleryConfig),
+    distilleryVmArgs: files.distilleryVmArgs,
     app: mix ? resolveAppName(config?.app, mix) : config?.app,
     tool: buildTool === 'auto' ? (files.distilleryConfig === undefined ? 'mix' : 'distillery') : buildTool,
     mixEnv: config?.build.mixEnv ?? 'prod',

@@ -15,10 +15,20 @@ export interface IncludeErtsSetting {
   range: TextRange;
 }
 
+/** `set vm_args: "rel/vm.args"`: the file Distillery renders into the release's vm.args. */
+export interface VmArgsSetting {
+  path: string;
+  /** The string literal. */
+  range: TextRange;
+}
+
 export interface DistilleryBlock {
   name: string;
   range: TextRange;
   includeErts?: IncludeErtsSetting;
+  vmArgs?: VmArgsSetting;
+  /** Custom commands from `set commands: [migrate: "rel/commands/migrate.sh"]`, run as `bin/<app> <name>`. */
+  commands: string[];
 }
 
 export interface DistilleryConfig {
@@ -41,20 +51,71 @@ export function parseDistilleryConfig(text: string): DistilleryConfig {
       name: name.text,
       range: lines.range(name.start, name.end),
       includeErts: findIncludeErts(tokens, open + 1, close === -1 ? tokens.length : close, lines),
+      vmArgs: findVmArgs(tokens, open + 1, close === -1 ? tokens.length : close, lines),
+      commands: findCommands(tokens, open + 1, close === -1 ? tokens.length : close),
     };
     (kind.text === 'environment' ? config.environments : config.releases).push(block);
   }
   return config;
 }
 
-/** The effective include_erts for a release built in an environment, and where it is set. */
-export function effectiveIncludeErts(config: DistilleryConfig, environment: string, release: string | undefined): IncludeErtsSetting | undefined {
-  const env = config.environments.find((e) => e.name === environment)?.includeErts;
-  if (env) return env;
+/** A setting as the release built in an environment sees it: the environment's, else the release's. */
+function effective<T>(config: DistilleryConfig, environment: string, release: string | undefined, pick: (b: DistilleryBlock) => T | undefined): T | undefined {
+  const env = config.environments.find((e) => e.name === environment);
+  const own = env ? pick(env) : undefined;
+  if (own !== undefined) return own;
   const releases = release === undefined ? config.releases : config.releases.filter((r) => r.name === release);
   // Without a known release name, a single release block is the one built.
   if (release === undefined && releases.length !== 1) return undefined;
-  return releases[0]?.includeErts;
+  return releases[0] ? pick(releases[0]) : undefined;
+}
+
+/** The effective include_erts for a release built in an environment, and where it is set. */
+export function effectiveIncludeErts(config: DistilleryConfig, environment: string, release: string | undefined): IncludeErtsSetting | undefined {
+  return effective(config, environment, release, (b) => b.includeErts);
+}
+
+/** The effective `vm_args` file for a release built in an environment. */
+export function effectiveVmArgs(config: DistilleryConfig, environment: string, release: string | undefined): VmArgsSetting | undefined {
+  return effective(config, environment, release, (b) => b.vmArgs);
+}
+
+/** Every `set vm_args:` path in the file (the files a check must look for). */
+export function vmArgsPaths(config: DistilleryConfig): string[] {
+  return [...new Set([...config.environments, ...config.releases].flatMap((b) => (b.vmArgs ? [b.vmArgs.path] : [])))];
+}
+
+/** The keys of `commands: [name: "script", …]` (every `set commands:` of the block). */
+function findCommands(tokens: ElixirToken[], from: number, to: number): string[] {
+  const names: string[] = [];
+  for (let i = from; i + 1 < to; i++) {
+    if (tokens[i].kind !== 'key' || tokens[i].text !== 'commands' || tokens[i + 1].text !== '[') continue;
+    let depth = 0;
+    for (let j = i + 1; j < to; j++) {
+      const t = tokens[j];
+      if (t.kind === 'punct') depth += '([{'.includes(t.text) ? 1 : ')]}'.includes(t.text) ? -1 : 0;
+      if (depth === 0) break;
+      if (depth === 1 && t.kind === 'key') names.push(t.text);
+    }
+  }
+  return names;
+}
+
+/** Whether the release built in `environment` has a custom command `name` (environment or release blocks). */
+export function hasCustomCommand(config: DistilleryConfig, environment: string, release: string | undefined, name: string): boolean {
+  const env = config.environments.find((e) => e.name === environment);
+  const releases = release === undefined ? config.releases : config.releases.filter((r) => r.name === release);
+  return [...(env ? [env] : []), ...releases].some((b) => b.commands.includes(name));
+}
+
+function findVmArgs(tokens: ElixirToken[], from: number, to: number, lines: LineIndex): VmArgsSetting | undefined {
+  let found: VmArgsSetting | undefined;
+  for (let i = from; i + 1 < to; i++) {
+    const value = tokens[i + 1];
+    if (tokens[i].kind !== 'key' || tokens[i].text !== 'vm_args' || value.kind !== 'string' || value.interpolated) continue;
+    found = { path: value.text, range: lines.range(value.start, value.end) };
+  }
+  return found;
 }
 
 function findIncludeErts(tokens: ElixirToken[], from: number, to: number, lines: LineIndex): IncludeErtsSetting | undefined {

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { parseDeployConfig, type LoadedConfig } from '../config/load';
+import { parseDistilleryConfig, vmArgsPaths } from './distillery';
 import { CONFIG_PATH } from '../config/types';
 
 /** The texts the version checks read; undefined when a file is missing. Paths are project-relative. */
@@ -14,6 +15,8 @@ export interface ProjectFiles {
   dockerfilePath?: string;
   mixExs?: string;
   distilleryConfig?: string;
+  /** Whether each file rel/config.exs names with `set vm_args:` exists (project-relative or absolute path as written). */
+  distilleryVmArgs?: Readonly<Record<string, boolean>>;
   deployYml?: string;
 }
 
@@ -83,5 +86,8 @@ export async function readProjectFiles(root: string, buffers?: ReadonlyMap<strin
   const dockerfilePath = dockerfilePathOf(deployYml === undefined ? undefined : parseDeployConfig(deployYml));
   const dockerfile = await read(dockerfilePath);
   const mise = Object.fromEntries(MISE_CONFIG_PATHS.flatMap((path, i) => (miseTexts[i] === undefined ? [] : [[path, miseTexts[i]!]])));
-  return { toolVersions, mise: Object.keys(mise).length > 0 ? mise : undefined, dockerfile, dockerfilePath, mixExs, distilleryConfig, deployYml };
+  const vmArgs = distilleryConfig === undefined ? [] : vmArgsPaths(parseDistilleryConfig(distilleryConfig));
+  const present = await Promise.all(vmArgs.map(async (p) => buffers?.has(p) || (await readProjectFile(isAbsolute(p) ? p : join(root, p), 0)) !== undefined));
+  const distilleryVmArgs = vmArgs.length > 0 ? Object.fromEntries(vmArgs.map((p, i) => [p, present[i]])) : undefined;
+  return { toolVersions, mise: Object.keys(mise).length > 0 ? mise : undefined, dockerfile, dockerfilePath, mixExs, distilleryConfig, distilleryVmArgs, deployYml };
 }

@@ -28,6 +28,18 @@ describe('Create Deploy Config', () => {
     assert.equal(loaded.config?.environments.production.deployTo, '/opt/hello_phoenix');
   });
 
+  it('a Distillery project: its release counts, and migrate is its custom `migrate` command', async () => {
+    const facts = detectProject(await readProjectFiles(path.resolve(__dirname, '../../../../test/fixtures/distillery')));
+    assert.equal(facts.hasRelease, true);
+    assert.equal(facts.migrate, 'bin/hello_phoenix migrate');
+    assert.ok(!facts.missing.some((m) => /releases: entry/.test(m)), facts.missing.join('; '));
+    const loaded = parseDeployConfig(deployConfigTemplate(facts));
+    assert.deepEqual(loaded.findings, []);
+    assert.deepEqual(loaded.config?.environments.production.migrate, ['bin/hello_phoenix', 'migrate']);
+    assert.equal(detectProject(await readProjectFiles(EXAMPLE)).migrate, undefined, 'a mix release keeps bin/migrate');
+    assert.match(deployConfigTemplate(detectProject(await readProjectFiles(EXAMPLE))), /\n {4}migrate: bin\/migrate {7}# run/);
+  });
+
   it('says what is missing in a bare project; no releases: key is not missing (mix release works without one)', () => {
     const facts = detectProject({ mixExs: 'defmodule A.MixProject do\n  def project, do: [app: :a, version: "0.1.0"]\nend\n' });
     assert.equal(facts.app, 'a');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { effectiveIncludeErts, parseDistilleryConfig } from '../../../src/core/versions/distillery';
+import { effectiveIncludeErts, effectiveVmArgs, hasCustomCommand, parseDistilleryConfig, vmArgsPaths } from '../../../src/core/versions/distillery';
 
 const CONFIG = `~w(rel plugins *.exs)
 |> Path.join()
@@ -71,5 +71,15 @@ describe('parseDistilleryConfig', () => {
     for (const junk of ['', 'environment :prod do', 'environment :prod do set include_erts:', 'release do end', '\u0000"']) {
       assert.doesNotThrow(() => parseDistilleryConfig(junk), junk);
     }
+  });
+
+  it('reads custom commands and vm_args; the environment\'s vm_args wins', () => {
+    const cfg = parseDistilleryConfig('environment :prod do\n  set vm_args: "rel/prod.args"\nend\nrelease :shop do\n  set vm_args: "rel/vm.args"\n  set commands: [migrate: "rel/commands/migrate.sh", seed: "rel/commands/seed.sh"]\nend\n');
+    assert.deepEqual(cfg.releases[0].commands, ['migrate', 'seed']);
+    assert.ok(hasCustomCommand(cfg, 'prod', 'shop', 'migrate'));
+    assert.ok(!hasCustomCommand(cfg, 'prod', 'shop', 'rollback'));
+    assert.equal(effectiveVmArgs(cfg, 'prod', 'shop')?.path, 'rel/prod.args');
+    assert.equal(effectiveVmArgs(cfg, 'staging', 'shop')?.path, 'rel/vm.args');
+    assert.deepEqual(vmArgsPaths(cfg), ['rel/prod.args', 'rel/vm.args']);
   });
 });
