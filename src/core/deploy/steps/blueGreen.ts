@@ -11,6 +11,7 @@ import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots
 import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../slotPhases';
 import { onHosts } from '../hosts';
 import { healthUrl } from '../service';
+import { UNIT_SETTLE_SECONDS, unitStateCommand } from '../unitState';
 import type { DeployState, HostState } from '../types';
 import { all, perHost, releaseOf, type Select } from './describe';
 import { mayHaveSwitched, switchCurrentBack, switchStep } from './switch';
@@ -49,7 +50,10 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
   const health: Step<DeployState> = {
     name: 'health',
     title: 'Health check on the idle slot\'s own port',
-    describe: (state) => describe(state, (h) => [`GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`]),
+    describe: (state) => describe(state, (h) => [
+      `GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`,
+      `${renderCommand(unitStateCommand(slotsFor(state, h).to.unit))}  # until ${UNIT_SETTLE_SECONDS}s after the start: ActiveState must stay active`,
+    ]),
     run: (ctx, state) => on(state, ctx, (h) => checkIdle(h, state, ctx)),
   };
   const route: Step<DeployState> = {
