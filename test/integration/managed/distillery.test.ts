@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
 import { runDeploy, runRollback } from '../../../src/core/deploy';
+import { readLogs, type LogLine } from '../../../src/core/logs';
 import { openConsole, runRpc } from '../../../src/core/node';
 import { runSetup } from '../../../src/core/setup';
 import { BULLSEYE_HOST, distilleryReleases, localDigest, RELEASE_DIGEST_SH, type DistilleryReleases } from '../../support/distillery';
@@ -29,6 +30,14 @@ async function servedSoon(h: ManagedTestHost): Promise<string> {
 const DISTILLERY_MIGRATE = ['bin/hello_phoenix', 'migrate'];
 const migrations = (h: ManagedTestHost) => onHost(h, `cat ${D}/shared/migrations.log 2>/dev/null || true`);
 const writeEnv = (h: ManagedTestHost) => onHost(h, `printf 'MIGRATIONS_LOG=${D}/shared/migrations.log\\n' > ${D}/shared/env && chown deploy:deploy ${D}/shared/env`);
+/** A fresh bullseye host set up by the tool for `env`, with a migrations log in shared/env. */
+async function prepare(h: ManagedTestHost, env: EnvironmentConfig): Promise<DistilleryReleases> {
+  const [releases] = await Promise.all([distilleryReleases(), startHosts([h], { SYSTEMD_HOST_IMAGE: BULLSEYE_HOST })]);
+  const setup = await runSetup(await setupOptions(env), () => undefined, never);
+  assert.ok(setup.ok, setup.error);
+  await writeEnv(h);
+  return releases;
+}
 /** The command lines of the BEAMs running on the host. */
 const beams = (h: ManagedTestHost) => onHost(h, 'ps -eo args | grep "[b]eam.smp" || true');
 
@@ -44,10 +53,7 @@ describe('Distillery releases on real systemd + nginx hosts (bullseye; integrati
     const ids: Record<string, string> = {};
 
     before(async () => {
-      [rel] = await Promise.all([distilleryReleases(), startHosts([HOST], { SYSTEMD_HOST_IMAGE: BULLSEYE_HOST })]);
-      const setup = await runSetup(await setupOptions(env), () => undefined, never);
-      assert.ok(setup.ok, setup.error);
-      await writeEnv(HOST);
+      rel = await prepare(HOST, env);
     });
     after(() => stopHosts([HOST]));
 
@@ -98,10 +104,7 @@ describe('Distillery releases on real systemd + nginx hosts (bullseye; integrati
     const ids: Record<string, string> = {};
 
     before(async () => {
-      [rel] = await Promise.all([distilleryReleases(), startHosts([HOST], { SYSTEMD_HOST_IMAGE: BULLSEYE_HOST })]);
-      const setup = await runSetup(await setupOptions(env), () => undefined, never);
-      assert.ok(setup.ok, setup.error);
-      await writeEnv(HOST);
+      rel = await prepare(HOST, env);
       const a = release(rel.a);
       ids.a = a.id;
       const first = await runDeploy(await deployOptions(env, a), () => undefined, never);
@@ -147,7 +150,11 @@ describe('Distillery releases on real systemd + nginx hosts (bullseye; integrati
       } finally {
         session.close();
       }
-      assert.match(await onHost(HOST, 'journalctl -u hello_phoenix@blue.service --no-pager -o cat'), /hello_phoenix 0\.1\.0 \(bonjour\) listening on 127\.0\.0\.1:4001/);
+      const lines: LogLine[] = [];
+      const logs = await readLogs(options, { targets: options.targets, lines: 200 }, (l) => lines.push(l), never);
+      assert.ok(logs.every((r) => r.ok), JSON.stringify(logs));
+      assert.ok(lines.some((l) => l.unit === 'hello_phoenix@blue.service' && /hello_phoenix 0\.1\.0 \(bonjour\) listening on 127\.0\.0\.1:4001/.test(l.message)),
+        lines.map((l) => `${l.unit} ${l.message}`).join('\n'));
     });
 
     it('the release dir is byte-for-byte what was uploaded after it ran', async () => {
