@@ -41,7 +41,9 @@ export function unitTrouble(unit: string, s: UnitState): string | undefined {
   if (s.active === 'active' && s.restarts === 0) return undefined;
   const exit = s.exitStatus !== undefined ? `, its process exited with status ${s.exitStatus}` : '';
   const restarted = s.restarts > 0 ? `, restarted ${s.restarts} time${s.restarts === 1 ? '' : 's'} by systemd` : '';
-  return `${unit} did not stay active after its start: ${s.active} (${s.sub}), result ${s.result}${exit}${restarted}; ` +
+  const daemonized = s.active === 'inactive' && s.exitStatus === 0 && s.restarts === 0
+    ? ' (a start command that returns at once, e.g. one that daemonizes, ends the unit)' : '';
+  return `${unit} did not stay active after its start: ${s.active} (${s.sub}), result ${s.result}${exit}${daemonized}${restarted}; ` +
     '`phoenix-deploy logs` shows what the release printed';
 }
 

@@ -18,7 +18,7 @@ describe('the unit stays active after its start (fake hosts, fake clock)', () =>
     assert.deepEqual(parseUnitState(CRASHED), { active: 'activating', sub: 'auto-restart', result: 'exit-code', restarts: 1, exitStatus: 1 });
     assert.equal(unitTrouble('shop.service', parseUnitState('ActiveState=active\nSubState=running\nResult=success\nNRestarts=0\n')), undefined);
     assert.equal(unitTrouble('shop.service', parseUnitState(DEAD)),
-      'shop.service did not stay active after its start: inactive (dead), result success, its process exited with status 0; `phoenix-deploy logs` shows what the release printed');
+      'shop.service did not stay active after its start: inactive (dead), result success, its process exited with status 0 (a start command that returns at once, e.g. one that daemonizes, ends the unit); `phoenix-deploy logs` shows what the release printed');
     assert.match(unitTrouble('shop.service', parseUnitState(CRASHED))!, /restarted 1 time by systemd/);
   });
 
