@@ -14,7 +14,7 @@ import { runSetup } from '../../../src/core/setup';
 import { BULLSEYE_HOST, distilleryReleases, localDigest, RELEASE_DIGEST_SH, type DistilleryReleases } from '../../support/distillery';
 import { get } from '../../support/load';
 import { release } from '../faults/support';
-import { D, SERVER_NAME, deployOptions, environment, onHost, remote, setupOptions, startHosts, stopHosts, type ManagedTestHost } from './support';
+import { D, SERVER_NAME, deployOptions, environment, onHost, remote, run, setupOptions, startHosts, stopHosts, type ManagedTestHost } from './support';
 
 const never = new AbortController().signal;
 const served = async (h: ManagedTestHost) => (await get(h.http, SERVER_NAME)).body.trim();
@@ -56,6 +56,24 @@ describe('Distillery releases on real systemd + nginx hosts (bullseye; integrati
       rel = await prepare(HOST, env);
     });
     after(() => stopHosts([HOST]));
+
+    it('the fixture behaves as Distillery: `start` returns at once and leaves the VM under run_erl; `foreground` stays attached', async () => {
+      await run('docker', ['cp', rel.a, `${HOST.name}:/tmp/pd23-fixture`]);
+      const out = await onHost(HOST, [
+        'cd /tmp/pd23-fixture && printf -- "-name fixture@127.0.0.1\\n-setcookie c\\n" > /tmp/pd23-vm.args',
+        'export PORT=4700 RELEASE_MUTABLE_DIR=/tmp/pd23-state VMARGS_PATH=/tmp/pd23-vm.args',
+        's=$(date +%s); bin/hello_phoenix start; echo "start: $? after $(( $(date +%s) - s ))s"',
+        'for i in $(seq 1 60); do bin/hello_phoenix ping >/dev/null 2>&1 && break; sleep 0.5; done',
+        'bin/hello_phoenix ping; ps -o args= -p "$(bin/hello_phoenix pid)"; ps -eo comm | grep -c "^run_erl"',
+        'bin/hello_phoenix stop; timeout 8 bin/hello_phoenix foreground >/dev/null 2>&1; echo "foreground: $?"; ls /tmp/pd23-state',
+      ].join('\n'));
+      assert.match(out, /^start: 0 after [0-3]s$/m);
+      assert.match(out, /^pong$/m);
+      assert.match(out, /beam\.smp .*-- foreground/);
+      assert.match(out, /^1$/m, 'one run_erl');
+      assert.match(out, /^foreground: 124$/m, 'foreground ran until timeout stopped it');
+      assert.match(out, /WARNING_README/);
+    });
 
     it('deploys a Distillery release: the unit runs `foreground` and stays active; `bin/<app> migrate` ran; state outside the release', async () => {
       const a = release(rel.a);
