@@ -107,7 +107,7 @@ function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult 
 /** The app's side: restarts (the app then runs what `current` points at), hooks, and blue/green's slots and nginx. */
 function answerApp(h: FakeHost, text: string): ExecResult | undefined {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
-  if (/ sv restart app$| systemctl restart app\.service$/.test(text)) {
+  if (/ sv restart app$|[ /]systemctl restart app\.service$/.test(text)) {
     h.running = h.current;
     return ok();
   }
