@@ -256,7 +256,7 @@ describe('day-two operations on real systemd + nginx hosts (integration)', funct
     assert.deepEqual(result.warnings, [], 'mkdir would fail on a second run on the same host');
     assert.equal(readFileSync(join(PROJECT, 'hooks.log'), 'utf8'), `before_deploy ${a.id} hooked\n`);
     const steps = events.flatMap((e) => (e.type === 'step-start' ? [e.step] : []));
-    assert.deepEqual(steps.slice(0, 2), ['before_deploy', 'connect']);
+    assert.deepEqual(steps.slice(0, 3), ['before_deploy', 'identity', 'connect'], 'the hook runs first; blue/green checks the slot identity locally before connecting');
     assert.deepEqual(steps.slice(steps.indexOf('switch'), steps.indexOf('switch') + 2), ['switch', 'after_switch']);
     for (const [i, h] of HOSTS.entries()) {
       assert.equal(await onHost(h, `test -d ${D}/shared/after-switch-ran && echo ran`), 'ran');

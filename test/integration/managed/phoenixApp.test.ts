@@ -85,7 +85,10 @@ describe('a generated Phoenix 1.8 app on fresh Debian 13 systemd + nginx hosts, 
     }
     for (const h of HOSTS) {
       assert.match(await onHost(h, 'locale -a'), /^en_US\.utf8$/m);
-      assert.match(await onHost(h, 'cat /etc/systemd/system/shop@.service'), /^ExecStart=\/opt\/shop\/slots\/%i\/bin\/server$/m);
+      // The launcher picks bin/server at start when the release has it (Distillery gets foreground).
+      assert.match(await onHost(h, 'cat /etc/systemd/system/shop@.service'), /^ExecStart=\/bin\/sh \/etc\/phoenix-deploy\/shop\/launch \/opt\/shop\/slots\/%i$/m);
+      // So PHX_SERVER in the BEAM (below) can only come from bin/server.
+      assert.doesNotMatch(await onHost(h, 'cat /etc/phoenix-deploy/shop/release.env'), /PHX_SERVER/);
       assert.match(await onHost(h, 'cat /etc/phoenix-deploy/shop/release.env'), /^LANG=en_US\.UTF-8$/m);
     }
     assert.equal(first.env.length, 3);
