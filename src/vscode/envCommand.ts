@@ -49,16 +49,36 @@ async function chooseEdit(ui: EnvironmentUi, env: string, keys: Array<{ key: str
     if (!key) return undefined;
   } else {
     const set = vscode.l10n.t('Set a new value…');
-    const what = await ui.pick([{ label: set }, { label: vscode.l10n.t('Unset') }], { title: key });
+    const what = await ui.pick([{ label: set }, generateItem(), { label: vscode.l10n.t('Unset') }], { title: key });
     if (!what) return undefined;
+    if (what.label === generateItem().label) return generated(key);
     action = what.label === set ? 'set' : 'unset';
   }
   if (action === 'unset') return { set: new Map(), unset: [key] };
-  return valueFor(ui, env, key);
+  return typedValue(ui, env, key);
+}
+
+const generateItem = (): vscode.QuickPickItem => ({
+  label: vscode.l10n.t('Generate a secret'),
+  description: vscode.l10n.t('64 random bytes, base64, as mix phx.gen.secret; never shown'),
+});
+
+/** `env set KEY --generate`'s value: made here, written to the hosts, never shown. */
+async function generated(key: string): Promise<EnvEdit> {
+  const { generateSecret } = await import('../core/env');
+  return { set: new Map([[key, generateSecret()]]), unset: [] };
+}
+
+/** The value of a key the view or a quick fix named: typed unseen, or generated. */
+async function valueFor(ui: EnvironmentUi, env: string, key: string): Promise<EnvEdit | undefined> {
+  const type = vscode.l10n.t('Type a value…');
+  const how = await ui.pick([{ label: type, description: vscode.l10n.t('in a password box') }, generateItem()], { title: vscode.l10n.t('Value of {0}', key) });
+  if (!how) return undefined;
+  return how.label === type ? typedValue(ui, env, key) : generated(key);
 }
 
 /** A new value for one key, typed unseen. */
-async function valueFor(ui: EnvironmentUi, env: string, key: string): Promise<EnvEdit | undefined> {
+async function typedValue(ui: EnvironmentUi, env: string, key: string): Promise<EnvEdit | undefined> {
   const value = await ui.input({ title: vscode.l10n.t('Value of {0}', key), prompt: vscode.l10n.t('Typed unseen, written to every host of {0}, and never shown again', env), password: true, ignoreFocusOut: true });
   return value === undefined ? undefined : { set: new Map([[key, value]]), unset: [] };
 }
@@ -107,7 +127,11 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
     return result;
   });
   // The walkthrough's "set the app's settings" step: a change really written to the hosts.
-  if (changed?.ok && !changed.cancelled) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.settingsSet', true);
+  if (changed?.ok && !changed.cancelled) {
+    void vscode.commands.executeCommand('setContext', 'phoenixDeploy.settingsSet', true);
+    // The view's [Set the app's settings…] row reads the keys again.
+    void vscode.commands.executeCommand('phoenixDeploy.refreshServers');
+  }
   return changed;
 }
 

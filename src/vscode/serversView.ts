@@ -3,6 +3,7 @@ import { loadConfigFile } from '../core/project/loadConfig';
 import { projectAppName } from '../core/project/appName';
 import type { EnvironmentConfig } from '../core/config/types';
 import type { HostReleases } from '../core/deploy';
+import type { ProjectSettings } from '../core/check/settingsProbe';
 import { environmentItem, historyItem, hostItem, liveItem, messageItem, releaseItem, releaseNodes, slotItem, slotNodes, type ServerNode } from './serverNodes';
 import { editorRemoteOptions, editorTargets } from './remoteOptions';
 import type { Secrets } from './secrets';
@@ -28,6 +29,8 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
   private resolveRefresh?: () => void;
   /** deploy.yml's `app`, from the last read of the config (names the unit setup writes). */
   private app?: string;
+  /** What config/runtime.exs requires, read with the hosts (the view's settings advice compares them). */
+  private readonly settings = new Map<string, ProjectSettings>();
 
   constructor(private readonly secrets: Secrets) {}
 
@@ -37,6 +40,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
     this.pendingRefresh ??= new Promise((resolve) => (this.resolveRefresh = resolve));
     this.debounce = setTimeout(() => {
       this.hostStates.clear();
+      this.settings.clear();
       this.loading.clear();
       this.changed.fire(undefined);
       this.resolveRefresh?.();
@@ -53,7 +57,11 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
         const root = await projectRoot();
         if (!root) return;
         const deploy = await import('../core/deploy');
-        const hosts = await deploy.listReleases(await editorRemoteOptions(root, env, this.secrets));
+        const probe = await import('../core/check/settingsProbe');
+        const settings = await probe.readProjectSettings(root.fsPath);
+        this.settings.set(env.name, settings);
+        const envKeys = probe.needsSettingsProbe(settings, env) ? { serverNames: probe.phxHostNames(settings, env) } : undefined;
+        const hosts = await deploy.listReleases(await editorRemoteOptions(root, env, this.secrets), undefined, envKeys ? { envKeys } : {});
         const states = new Map(hosts.map((h) => [h.host, h]));
         this.hostStates.set(env.name, states);
         // The walkthrough's "set up the servers" step: every host of a managed environment answered "set up".
@@ -88,7 +96,7 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
         return [{ kind: 'message', text: (e as Error).message, icon: 'error', tooltip: (e as Error).message }];
       }
       const hosts: ServerNode[] = targets.map((t) => ({ kind: 'host', env: node.env, key: t.key, primary: t.primary, via: viaText(t), state: states.get(t.key) }));
-      return [...environmentAdvice(node.env, this.app, states, node), ...hosts];
+      return [...environmentAdvice(node.env, this.app, states, node, this.settings.get(node.env.name)), ...hosts];
     }
     if (node.kind === 'host') {
       if (!node.state) return [{ kind: 'message', text: vscode.l10n.t('Not loaded: use Refresh'), icon: 'info' }];

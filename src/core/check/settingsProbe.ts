@@ -35,9 +35,14 @@ export function needsSettingsProbe(settings: ProjectSettings, env: EnvironmentCo
   return settings.required.length > 0 || (settings.phxHost !== undefined && env.proxy !== undefined);
 }
 
+/** The proxy's names PHX_HOST is compared with on the host ('' when the config does not read PHX_HOST). */
+export function phxHostNames(settings: ProjectSettings, env: EnvironmentConfig): string {
+  return settings.phxHost ? env.proxy?.serverName ?? '' : '';
+}
+
 /** One host's keys (values stay there), over an open connection. */
 export async function probeEnvKeys(conn: SshConnection, env: EnvironmentConfig, settings: ProjectSettings, signal?: AbortSignal): Promise<EnvKeysOnHost> {
-  const names = settings.phxHost ? env.proxy?.serverName ?? '' : '';
+  const names = phxHostNames(settings, env);
   const result = await conn.exec(envKeysCommand(remotePaths(env.deployTo).sharedEnv, names), { signal });
   const read = result.code === 0 ? parseEnvKeys(result.stdout) : undefined;
   if (!read) throw new Error(`cannot read the keys of shared/env: ${result.stderr.trim().slice(-300) || `exit ${result.code}`}`);

@@ -11,6 +11,7 @@ import type { ResolvedTarget } from '../ssh/target';
 import { defaultDeps, pidRunning } from './context';
 import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
+import { envKeysCommand, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
 import type { RemoteOptions } from './types';
 
 export interface ReleaseInfo {
@@ -54,6 +55,8 @@ export interface HostReleases {
   slots?: SlotInfo[];
   /** A host the tool manages (`service: systemd`): false until `setup` has written its unit. */
   setUp?: boolean;
+  /** shared/env's keys (never a value), when asked for: what the runtime-config check compares. */
+  envKeys?: EnvKeysOnHost;
   /** What could not be read: torn deploys.log lines, directories that are not releases, a cut-off answer. */
   unreadable?: string[];
 }
@@ -167,14 +170,24 @@ function rollbackOf(inspection: HostInspection, current: string | undefined): Pi
   return choice.target && valid.includes(choice.target) ? { rollbackTarget: choice.target, rollbackBy: choice.source } : {};
 }
 
-export function listReleases(options: RemoteOptions, signal?: AbortSignal): Promise<HostReleases[]> {
+/** What else to read on each host, over the same connection: shared/env's keys (and the PHX_HOST verdict against these names). */
+export interface ListExtras {
+  envKeys?: { serverNames: string };
+}
+
+export function listReleases(options: RemoteOptions, signal?: AbortSignal, extras: ListExtras = {}): Promise<HostReleases[]> {
   return withHosts(options, async (conn, paths, t): Promise<HostReleases> => {
     const slots = slotsToInspect(options.environment, options.app);
     const unitFile = options.environment.service === 'systemd' && options.app ? managedHost(options.app, options.environment).unitFile : undefined;
     const result = await conn.exec(inspectCommand(paths, slots, unitFile), { signal });
     if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
     const ports = slots ? new Map(managedHost(slots.app, options.environment).slots.map((s) => [s.name as string, s.port])) : undefined;
-    return toHostReleases(t, parseInspection(result.stdout), options.identity.localHost, ports);
+    const host = toHostReleases(t, parseInspection(result.stdout), options.identity.localHost, ports);
+    if (!extras.envKeys) return host;
+    // Unreadable keys leave envKeys unset: the settings advice stays silent rather than guess.
+    const keys = await conn.exec(envKeysCommand(paths.sharedEnv, extras.envKeys.serverNames), { signal });
+    const envKeys = keys.code === 0 ? parseEnvKeys(keys.stdout) : undefined;
+    return envKeys ? { ...host, envKeys } : host;
   }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [], history: [] }), signal);
 }
 
