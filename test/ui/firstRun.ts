@@ -51,6 +51,12 @@ export function describeFirstRun(title: string, options: FirstRunOptions): void 
       await box.locator('.monaco-button', { hasText: new RegExp(`^${button}$`) }).focus();
       await page.keyboard.press('Enter');
     };
+    /** Waits for `done`; an error notification ends the wait at once, with the editor's words. */
+    async function waitOrError(what: string, done: Locator, ms: number) {
+      const error = page.locator('.notification-toast', { has: page.locator('.codicon-error') }).first();
+      const seen = await until(what, async () => ((await done.isVisible()) ? 'done' : (await error.isVisible()) && 'error'), ms);
+      if (seen === 'error') assert.fail(`${what}: the editor reported: ${await error.innerText()}`);
+    }
     const configFile = () => path.join(project!.dir, 'config', 'deploy.yml');
 
     async function openWalkthrough() {
@@ -195,11 +201,11 @@ export function describeFirstRun(title: string, options: FirstRunOptions): void 
 
     it('5. "Deploy to production" from the palette: the Deploy panel shows every cell done', async () => {
       await runPaletteCommand(page, 'Phoenix: Deploy to production');
-      const confirm = dialog(/Deploy .* to production\?/);
-      await confirm.waitFor({ timeout: 480_000 });
+      const confirm = dialog('Deploy to production?');
+      await waitOrError('the deploy\'s confirmation', confirm, 480_000);
       await shot('5a-confirm');
       await press(confirm, 'Deploy');
-      await toast(/Deployed .* to production\./).waitFor({ timeout: 300_000 });
+      await waitOrError('the deploy to succeed', toast(/Deployed .* to production\./), 300_000);
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       const cells = panel.locator('td.cell');
       const states = await until('the panel\'s cells', async () => {
