@@ -41,7 +41,7 @@ export async function writeRecords(state: DeployState, ctx: StepContext | undefi
     } catch (e) {
       ctx?.note(`could not write ${state.paths.log}: ${(e as Error).message}`, 'warning', h.target.key);
     }
-  });
+  }, ctx); // as the step's own work, each host's part shows in the Deploy panel (it stayed "skipped")
   state.recorded = true;
 }
 
