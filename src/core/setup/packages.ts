@@ -80,6 +80,9 @@ export function describeRuntimeNeeds(runtime: ReleaseRuntime): string[] {
 /** For --dry-run of the units: how they start the release and what they set, with where each comes from. */
 export function describeUnitRuntime(runtime: ReleaseRuntime | undefined, app: string): string[] {
   if (!runtime) return [];
-  const start = runtime.serverScript ? 'ExecStart runs bin/server (the release has rel/overlays/bin/server)' : `ExecStart runs bin/${app} start`;
+  // The launcher decides at each start (a rolled-back release may be another tool's); this is what it picks for this project.
+  const start = runtime.serverScript
+    ? 'the launcher runs bin/server (the release has rel/overlays/bin/server)'
+    : `the launcher runs bin/${app} start (Distillery releases: foreground)`;
   return [start, ...runtime.environment.map((v) => `unit environment ${v.name}=${v.value} (${at(v.from)})`)];
 }

@@ -47,7 +47,7 @@ describe('a generated Phoenix 1.8 app on fresh Debian 13 systemd + nginx hosts, 
       ok(dry);
       assert.match(dry.stdout, /packages from the final stage \(Dockerfile:\d+\): libstdc\+\+6 openssl libncurses6 locales ca-certificates/);
       assert.match(dry.stdout, /locales from the final stage \(Dockerfile:\d+\): en_US\.UTF-8/);
-      assert.match(dry.stdout, /ExecStart runs bin\/server \(the release has rel\/overlays\/bin\/server\)/);
+      assert.match(dry.stdout, /the launcher runs bin\/server \(the release has rel\/overlays\/bin\/server\)/);
       assert.match(dry.stdout, /unit environment LC_ALL=en_US\.UTF-8 \(Dockerfile:\d+\)/);
     };
     const first = await shopFirstDeploy(PROJECT, HOSTS, { beforeSetup: dryRun });
