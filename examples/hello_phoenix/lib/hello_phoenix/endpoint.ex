@@ -30,6 +30,8 @@ defmodule HelloPhoenix.Endpoint do
 
   defp slow(ms) do
     Process.sleep(ms)
+    # In the slot's journal: tests order it against systemd's "Stopping" on one clock.
+    IO.puts("answering a #{ms} ms request")
     reply(200, "slow #{HelloPhoenix.version()} #{HelloPhoenix.Greeting.message()}\n")
   end
 
