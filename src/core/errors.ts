@@ -27,6 +27,15 @@ export class UserError extends Error {
   }
 }
 
+/** Work on several hosts failed: one failure per host, each kept (the message names them all). */
+export class HostsError extends UserError {
+  constructor(readonly failures: Array<{ host: string; error: Error }>) {
+    super(failures.map((f) => (f.error.message.includes(f.host) ? f.error.message : `${f.host}: ${f.error.message}`)).join('\n'),
+      { host: failures[0]?.host });
+    this.name = 'HostsError';
+  }
+}
+
 /**
  * A cancel rather than a failure: a CancelledError (by class or by name, e.g. from a prompt), or
  * an AbortError while `signal` (the cancel the work ran under) is aborted. Without a signal, any
@@ -61,4 +70,14 @@ export function structuredError(error: unknown, step: string, host: string): Str
     ...(detail?.file !== undefined ? { file: detail.file } : {}),
     ...(detail?.line !== undefined ? { line: detail.line } : {}),
   };
+}
+
+/**
+ * The per-host failures a step's error names: each of a HostsError's hosts (cancels left out), or
+ * the one host a UserError points at. An error naming no host gives none.
+ */
+export function hostFailures(error: unknown, step: string): StructuredError[] {
+  if (error instanceof HostsError) return error.failures.filter((f) => !isCancel(f.error)).map((f) => structuredError(f.error, step, f.host));
+  if (error instanceof UserError && error.detail?.host) return [structuredError(error, step, error.detail.host)];
+  return [];
 }

@@ -1,6 +1,6 @@
 /** Running work on hosts: bounded parallelism, primary first when order matters, errors named by host. */
 import { type StepContext } from '../plan/types';
-import { isCancel, UserError } from '../errors';
+import { HostsError, isCancel, UserError } from '../errors';
 import type { Command } from '../shell';
 import { ConnectionLostError, type SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
@@ -37,13 +37,7 @@ export async function liveConnection(h: HostState, state: DeployState, signal: A
   return h.conn;
 }
 
-export class HostsError extends UserError {
-  constructor(readonly failures: Array<{ host: string; error: Error }>) {
-    super(failures.map((f) => (f.error.message.includes(f.host) ? f.error.message : `${f.host}: ${f.error.message}`)).join('\n'),
-      { host: failures[0]?.host });
-    this.name = 'HostsError';
-  }
-}
+export { HostsError } from '../errors';
 
 /** What onHosts and runOn need of a host: its name, and its connection once open (deploy and setup hosts alike). */
 export interface OnHost {

@@ -114,7 +114,8 @@ export async function runEnvChange(options: EnvOptions, emit: EventSink, signal:
   const { outcome } = run;
   const hosts = state.hosts.map((h) => {
     const f = state.files.get(h.target.key);
-    return { host: h.target.key, changes: f?.changes ?? [], written: f?.written ?? false };
+    const error = run.hostErrors.find((e) => e.host === h.target.key);
+    return { host: h.target.key, changes: f?.changes ?? [], written: f?.written ?? false, ...(error ? { error } : {}) };
   });
   return {
     ok: outcome.ok,

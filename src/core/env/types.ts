@@ -1,5 +1,6 @@
 /** Inputs, per-run state and results of `env set | unset | push`. */
 import type { DeployResult, DeployState, RemoteOptions } from '../deploy/types';
+import type { StructuredError } from '../errors';
 import type { EnvChange, EnvEdit } from './envFile';
 import type { EnvOnHost } from './remote';
 
@@ -39,6 +40,8 @@ export interface EnvHostResult {
   host: string;
   changes: EnvChange[];
   written: boolean;
+  /** What failed on this host: the step, the message, and the file and line when it points at one. */
+  error?: StructuredError;
 }
 
 /** Fit for --json: keys and actions, never a value. */

@@ -1,4 +1,4 @@
-import { CancelledError, isCancel, structuredError, type StructuredError } from '../errors';
+import { CancelledError, hostFailures, isCancel, structuredError, type StructuredError } from '../errors';
 import { type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
 
 export interface RunResult {
@@ -50,6 +50,8 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
       const cancelled = isCancel(error, stepSignal);
       emit({ type: 'step-end', step: step.name, ok: false, durationMs: took(), error: error.message });
       outcome = { ok: false, cancelled, error, step: step.name };
+      // Hosts the step's error names, when their part ran outside onHost.
+      if (!cancelled) hostFailures(error, step.name).forEach(failed);
       break;
     }
   }

@@ -50,7 +50,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
 
 export async function runSetup(options: SetupOptions, emit: EventSink, signal: AbortSignal): Promise<SetupResult> {
   const { plan, state } = createSetupPlan(await withRuntime(options));
-  const { outcome } = await runPlan(plan, state, emit, signal);
+  const { outcome, hostErrors } = await runPlan(plan, state, emit, signal);
   return {
     ok: outcome.ok,
     cancelled: !outcome.ok && outcome.cancelled,
@@ -64,7 +64,8 @@ export async function runSetup(options: SetupOptions, emit: EventSink, signal: A
       const { packages: installed, locales: localesGenerated } = h.missing;
       const unchanged = created.length + updated.length + h.dirs.length + groups.length + installed.length + localesGenerated.length === 0 &&
         !h.createEnv && !certificatePending(h);
-      return { host: h.target.key, created, updated, groups, installed, localesGenerated, unchanged, error: h.error };
+      const error = hostErrors.find((e) => e.host === h.target.key);
+      return { host: h.target.key, created, updated, groups, installed, localesGenerated, unchanged, ...(error ? { error } : {}) };
     }),
   };
 }

@@ -1,5 +1,6 @@
 /** Inputs, per-run state and results of `setup`. */
 import type { EnvironmentConfig } from '../config/types';
+import type { StructuredError } from '../errors';
 import type { DeployDeps, RemoteOptions } from '../deploy/types';
 import type { ManagedHost } from '../host/spec';
 import type { ReleaseRuntime } from '../runtime/spec';
@@ -50,7 +51,6 @@ export interface SetupHostState {
   distribute?: boolean;
   /** `tls: auto`, one host: certbot.timer is not enabled yet. */
   enableTimer?: boolean;
-  error?: string;
 }
 
 export interface SetupState {
@@ -76,7 +76,8 @@ export interface SetupHostResult {
   installed: string[];
   localesGenerated: string[];
   unchanged: boolean;
-  error?: string;
+  /** What failed on this host: the step, the message, and the file and line when it points at one. */
+  error?: StructuredError;
 }
 
 export interface SetupResult {

@@ -59,6 +59,20 @@ describe('env set / unset / push (plan on fake hosts)', () => {
     assert.equal(hosts[0].env, 'A=1\nEDITED=yes\n');
   });
 
+  it('each failing host\'s error is in the result, structured (host, step, message); the host that was written has none', async () => {
+    const hosts = [fakeHost('web1', { env: 'A=1\n' }), fakeHost('web2', { env: 'A=1\n' })];
+    const opts = envOptions(hosts, set({ A: '2' }), {
+      confirm: async () => {
+        hosts[1].env = 'A=1\nEDITED=yes\n';
+        return true;
+      },
+    });
+    const result = JSON.parse(JSON.stringify(await runEnvChange(opts, () => undefined, never))) as Awaited<ReturnType<typeof runEnvChange>>;
+    assert.deepEqual([result.ok, result.failedStep], [false, 'write']);
+    assert.deepEqual(result.hosts.map((h) => [h.host, h.written, h.error?.host, h.error?.step]), [['web1:22', true, undefined, undefined], ['web2:22', false, 'web2:22', 'write']]);
+    assert.match(result.hosts[1].error!.message, /\/opt\/app\/shared\/env on web2:22 changed since it was read/);
+  });
+
   it('not confirmed: nothing is written', async () => {
     const hosts = [fakeHost('web1', { env: 'A=1\n' })];
     const result = await runEnvChange(envOptions(hosts, set({ A: '2' }), { confirm: async () => false }), () => undefined, never);
