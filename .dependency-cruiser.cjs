@@ -9,7 +9,8 @@
  *     3. reach:     ssh, docker, git, remote, host, probe, hooks, appSays (talk to hosts, Docker and git)
  *     4. plan:      plan (named steps, the runner, events)
  *     5. engines:   releaseBuild, deploy (building a release, and every change to a fleet)
- *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists)
+ *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists),
+ *                   usecases (the flows both adapters run: unlock, remote options, what changed, a run's failure)
  */
 const LAYERS = [
   ['shell', 'errors', 'findings'],
@@ -17,7 +18,7 @@ const LAYERS = [
   ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks', 'appSays'],
   ['plan'],
   ['releaseBuild', 'deploy'],
-  ['check', 'env', 'logs', 'node', 'setup'],
+  ['check', 'env', 'logs', 'node', 'setup', 'usecases'],
 ];
 const inCore = (names) => `^src/core/(${names.join('|')})(/|\\.ts$)`;
 

@@ -18,6 +18,7 @@ import { registerRpcCommand } from './vscode/rpcCommand';
 import { registerEnvCommand } from './vscode/envCommand';
 import { registerDeployPanel, type DeployPanel } from './vscode/deployPanel';
 import { registerSettingsDiagnostics } from './vscode/settingsDiagnostics';
+import { Commands } from './vscode/commands';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PhoenixDeployApi {
@@ -29,33 +30,37 @@ export interface PhoenixDeployApi {
   deployPanel: DeployPanel;
 }
 
-/** Wires up the features; each lives in its own file under src/vscode/. */
+/** Wires up the features; each lives in its own file under src/vscode/, and its commands go through one wrapper (commands.ts). */
 export function activate(context: vscode.ExtensionContext): PhoenixDeployApi {
   const log = vscode.window.createOutputChannel('Phoenix Deploy', { log: true });
   const terminals = new Terminals();
   const buildProblems = vscode.languages.createDiagnosticCollection('phoenix-deploy-build');
   const secrets = new Secrets(context);
+  const commands = new Commands(context, log);
   context.subscriptions.push(log, terminals, buildProblems);
   const jobs = { terminals, log };
-
   const findings = new FindingsStore();
-  registerDiagnostics(context, findings);
+
+  // Reading the project: diagnostics, quick fixes, context keys, the config.
+  registerDiagnostics(context, commands, findings);
   registerQuickFixes(context, findings);
-  registerContextKeys(context, findings);
-  registerConfigCommands(context);
-  registerCreateConfig(context);
-  registerSecretCommands(context, secrets);
-  registerBuildCommand(context, jobs, buildProblems);
-  const servers = registerServersView(context, secrets);
-  const deployPanel = registerDeployPanel(context);
-  registerDeployCommands(context, { ...jobs, secrets, servers, buildProblems, deployPanel });
-  registerSetupCommand(context, { ...jobs, secrets, servers });
-  registerHostCommands(context);
-  registerConsoleCommand(context, secrets);
-  registerLogsCommand(context, secrets);
-  registerRpcCommand(context, { ...jobs, secrets });
-  registerEnvCommand(context, { ...jobs, secrets });
-  registerSettingsDiagnostics(context, secrets, log);
+  registerContextKeys(context, commands, findings);
+  registerConfigCommands(commands);
+  registerCreateConfig(commands);
+  registerSecretCommands(commands, secrets);
+  // Building and deploying.
+  registerBuildCommand(commands, jobs, buildProblems);
+  const servers = registerServersView(context, commands, secrets);
+  const deployPanel = registerDeployPanel(context, commands);
+  registerDeployCommands(commands, { ...jobs, secrets, servers, buildProblems, deployPanel });
+  registerSetupCommand(commands, { ...jobs, secrets, servers });
+  // Day two, on a host.
+  registerHostCommands(commands);
+  registerConsoleCommand(commands, secrets);
+  registerLogsCommand(commands, secrets);
+  registerRpcCommand(commands, { ...jobs, secrets });
+  registerEnvCommand(commands, { ...jobs, secrets });
+  registerSettingsDiagnostics(context, commands, secrets, log);
   registerStatusBar(context, findings, servers);
   return { servers, terminalText: (key) => terminals.transcript(key), logUri: context.logUri, deployPanel };
 }

@@ -1,6 +1,4 @@
 import type { CliContext } from './context';
-import { requireConfig, requireEnvironment } from '../core/project/loadConfig';
-import { projectAppName } from '../core/project/appName';
 import { renderEvent } from '../core/plan/render';
 import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
 import type { PlanEvent } from '../core/plan/types';
@@ -11,11 +9,11 @@ import { formatReleases } from './format';
 import { prospectiveRelease } from './dryRun';
 
 export async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
-  const config = await requireConfig(ctx.cwd);
-  const env = requireEnvironment(config, ctx.env);
-  const deploy = await import('../core/deploy');
-  const options = await deploy.remoteOptionsFor(env, ctx.cwd, deploy.passphraseFromEnv());
-  return { options: { ...options, app: await projectAppName(ctx.cwd, config) }, env, config };
+  const { loadEnvironment, environmentOptions } = await import('../core/usecases/remoteOptions');
+  const { config, environment } = await loadEnvironment(ctx.cwd, ctx.env);
+  const { passphraseFromEnv } = await import('../core/deploy');
+  const options = await environmentOptions(ctx.cwd, { config, environment, passphrase: passphraseFromEnv() });
+  return { options, env: environment, config };
 }
 
 const color = () => process.stderr.isTTY === true;
@@ -36,6 +34,14 @@ function finish(ctx: CliContext, result: DeployResult): number {
   return result.ok ? 0 : 1;
 }
 
+/** Before asking: the release live now and the commits since (nobody reads them with --yes, so then they are not fetched). */
+async function whatChanges(ctx: CliContext, options: RemoteOptions, config: DeployConfig, commit: string): Promise<string> {
+  const deploy = await import('../core/deploy');
+  const { changesSinceLive } = await import('../core/usecases/changes');
+  const { live, changes } = await changesSinceLive(ctx.cwd, config, await deploy.listReleases(options).catch(() => []), commit);
+  return `\nNow running: ${live?.id ?? 'nothing deployed yet'}${changes.length > 0 ? `\nChanges:\n${changes.map((c) => `  ${c}`).join('\n')}` : ''}`;
+}
+
 /** `deploy`: build (or reuse) the central branch's release, confirm, then run the deploy plan. */
 export async function runDeployCommand(ctx: CliContext): Promise<number> {
   const { options, env, config } = await remoteOptions(ctx);
@@ -53,7 +59,7 @@ export async function runDeployCommand(ctx: CliContext): Promise<number> {
   const emit = emitTo(ctx);
   const manifest = await build.runBuild({ projectDir: ctx.cwd, config }, emit, signal);
   const hosts = options.targets.map((t) => t.key).join(', ');
-  const summary = `Deploy ${manifest.id} (commit ${manifest.commit.slice(0, 7)} "${manifest.subject}") to ${env.name}: ${hosts}`;
+  const summary = `Deploy ${manifest.id} (commit ${manifest.commit.slice(0, 7)} "${manifest.subject}") to ${env.name}: ${hosts}${ctx.yes ? '' : await whatChanges(ctx, options, config, manifest.commit)}`;
   if (!(await confirm(ctx, summary, `Deploy to ${env.name}?`))) return 1;
   return finish(ctx, await deploy.runDeploy({ ...options, release: manifest }, emit, signal));
 }
@@ -78,23 +84,12 @@ export async function runReleasesCommand(ctx: CliContext): Promise<number> {
 /** `unlock`: shows each host's lock, asks, then removes only the locks it showed (a lock taken since is left alone). */
 export async function runUnlockCommand(ctx: CliContext): Promise<number> {
   const { options, env } = await remoteOptions(ctx);
-  const deploy = await import('../core/deploy');
-  const { describeHolder } = await import('../core/remote/lock');
-  const locks = await deploy.readLocks(options);
-  for (const l of locks) {
-    const state = !l.ok ? `unreachable: ${l.error}` : l.lock ? `locked by ${describeHolder(l.lock.holder)}${l.stale ? `; ${l.stale}` : ''}` : 'not locked';
-    ctx.stderr(`${l.host}: ${state}\n`);
-  }
-  const shown = new Map(locks.flatMap((l) => (l.lock ? [[l.host, l.lock.raw] as const] : [])));
-  if (shown.size === 0) return locks.every((l) => l.ok) ? 0 : 1;
-  if (!(await confirm(ctx, `Remove the deploy lock shown above on ${shown.size} ${env.name} host(s)`, 'Unlock?'))) return 1;
-  const results = await deploy.unlock(options, shown);
-  for (const r of results.filter((x) => shown.has(x.host))) {
-    const holder = r.holder ? ` (held by ${describeHolder(r.holder)}${r.stale ? `; ${r.stale}` : ''})` : '';
-    const what = !r.ok ? `failed: ${r.error}`
-      : r.changed ? `not unlocked: the lock changed since it was shown; it is now held by ${describeHolder(r.changed.holder)}`
-        : r.removed ? `unlocked${holder}` : 'was no longer locked';
-    ctx.stderr(`${r.host}: ${what}\n`);
-  }
-  return results.every((r) => r.ok && !r.changed) && locks.every((l) => l.ok) ? 0 : 1;
+  const { readLockSurvey, removeShownLocks } = await import('../core/usecases/unlock');
+  const survey = await readLockSurvey(options);
+  for (const line of survey.lines) ctx.stderr(`${line}\n`);
+  if (survey.shown.size === 0) return survey.locks.every((l) => l.ok) ? 0 : 1;
+  if (!(await confirm(ctx, `Remove the deploy lock shown above on ${survey.shown.size} ${env.name} host(s)`, 'Unlock?'))) return 1;
+  const report = await removeShownLocks(options, survey);
+  for (const line of report.lines) ctx.stderr(`${line}\n`);
+  return report.ok ? 0 : 1;
 }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { requireConfig } from '../core/project/loadConfig';
 import type { Manifest } from '../core/releaseBuild';
 import { runJob, type JobServices } from './jobs';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
+import type { Commands } from './commands';
 import { dockerSocketPath } from './contextKeys';
 
 /** Builds the release of the central branch in a container; compile errors go to the Problems panel. */
@@ -19,7 +20,7 @@ export async function buildRelease(services: JobServices, problems: vscode.Diagn
     build.runBuild({ projectDir: root.fsPath, config, force, connect: () => connectDocker({ socketPath: dockerSocketPath() }) }, (event) => {
       if (event.type === 'output') output += event.text;
       emit(event);
-    }, signal), retry);
+    }, signal), { retry });
   if (manifest) void vscode.commands.executeCommand('setContext', 'phoenixDeploy.built', true);
   if (!manifest) publishCompileProblems(root, problems, build.parseCompileDiagnostics(output, { containerDir: '/app', projectDir: '' }));
   return manifest;
@@ -38,12 +39,9 @@ function publishCompileProblems(root: vscode.Uri, problems: vscode.DiagnosticCol
   for (const [file, list] of byFile) problems.set(vscode.Uri.joinPath(root, file), list);
 }
 
-export function registerBuildCommand(context: vscode.ExtensionContext, services: JobServices, problems: vscode.DiagnosticCollection): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('phoenixDeploy.buildRelease', () =>
-      whenTrusted(vscode.l10n.t('Building'), () => buildRelease(services, problems))),
-    // Rebuilds even if the commit's release is stored (the CLI's --force).
-    vscode.commands.registerCommand('phoenixDeploy.buildRelease.force', () =>
-      whenTrusted(vscode.l10n.t('Building'), () => buildRelease(services, problems, 'build', true))),
-  );
+export function registerBuildCommand(commands: Commands, services: JobServices, problems: vscode.DiagnosticCollection): void {
+  const building = { needsTrust: vscode.l10n.t('Building') };
+  commands.register('phoenixDeploy.buildRelease', () => buildRelease(services, problems), building);
+  // Rebuilds even if the commit's release is stored (the CLI's --force).
+  commands.register('phoenixDeploy.buildRelease.force', () => buildRelease(services, problems, 'build', true), building);
 }

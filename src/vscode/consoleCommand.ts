@@ -4,7 +4,8 @@ import type { ConsoleSession } from '../core/node';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { HostNode } from './serverNodes';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
+import type { Commands } from './commands';
 
 /** A terminal whose keys (Ctrl-C included) go to IEx on the host's live node, and whose size follows the panel. */
 class ConsoleTerminal implements vscode.Pseudoterminal {
@@ -66,7 +67,6 @@ function openConsole(secrets: Secrets, node?: HostNode): ConsoleTerminal | undef
   return pty;
 }
 
-export function registerConsoleCommand(context: vscode.ExtensionContext, secrets: Secrets): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.openRemoteConsole',
-    (node?: HostNode) => whenTrusted(vscode.l10n.t('The remote console'), async () => openConsole(secrets, node))));
+export function registerConsoleCommand(commands: Commands, secrets: Secrets): void {
+  commands.register('phoenixDeploy.openRemoteConsole', (node?: HostNode) => openConsole(secrets, node), { needsTrust: vscode.l10n.t('The remote console') });
 }

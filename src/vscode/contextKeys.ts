@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import * as http from 'node:http';
 import { PIN_FILES_PATTERN, type FindingsStore } from './diagnostics';
 import { PIN_FILE_PATHS } from '../core/versions/project';
@@ -28,7 +29,7 @@ export function dockerSocketPath(): string {
  * Context keys for the welcome views and the walkthrough: hasConfig, versionsPinned,
  * dockerUnreachable. Cheap checks only; nothing here connects to a server.
  */
-export function registerContextKeys(context: vscode.ExtensionContext, findings: FindingsStore): void {
+export function registerContextKeys(context: vscode.ExtensionContext, commands: Commands, findings: FindingsStore): void {
   const update = async () => {
     const root = await projectRoot();
     const exists = async (rel: string) => !!root && (await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, rel)).then(() => true, () => false));
@@ -40,11 +41,11 @@ export function registerContextKeys(context: vscode.ExtensionContext, findings: 
   context.subscriptions.push(
     watcher, watcher.onDidCreate(update), watcher.onDidDelete(update),
     findings.changed.event(() => void setContext('phoenixDeploy.versionsAgree', findings.versionProblems().length === 0)),
-    vscode.commands.registerCommand('phoenixDeploy.checkDocker', async () => {
-      const ok = await dockerReachable(dockerSocketPath());
-      await setContext('phoenixDeploy.dockerUnreachable', !ok);
-      return ok;
-    }),
   );
+  commands.register('phoenixDeploy.checkDocker', async () => {
+    const ok = await dockerReachable(dockerSocketPath());
+    await setContext('phoenixDeploy.dockerUnreachable', !ok);
+    return ok;
+  });
   void update();
 }

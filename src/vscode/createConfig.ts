@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import { checkInitInput, readInitFacts, renderInit, type InitFacts } from '../core/scaffold/init';
 import { dockerfileTemplate } from '../core/scaffold/templates';
 import { projectRoot } from './workspace';
@@ -70,6 +71,6 @@ async function createDeployConfig(ui: CreateConfigUi = vscodeUi): Promise<vscode
   return target;
 }
 
-export function registerCreateConfig(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.createConfig', (ui?: CreateConfigUi) => createDeployConfig(ui ?? vscodeUi)));
+export function registerCreateConfig(commands: Commands): void {
+  commands.register('phoenixDeploy.createConfig', (ui?: CreateConfigUi) => createDeployConfig(ui ?? vscodeUi));
 }

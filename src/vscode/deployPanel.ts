@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import { applyEvent, emptyGrid, type Grid } from '../core/plan/grid';
 import type { EventSink } from '../core/plan/types';
 
@@ -112,8 +113,9 @@ function attribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function registerDeployPanel(context: vscode.ExtensionContext): DeployPanel {
+export function registerDeployPanel(context: vscode.ExtensionContext, commands: Commands): DeployPanel {
   const panel = new DeployPanel(context.extensionUri);
-  context.subscriptions.push(panel, vscode.commands.registerCommand('phoenixDeploy.showDeployPanel', () => panel.show(false)));
+  context.subscriptions.push(panel);
+  commands.register('phoenixDeploy.showDeployPanel', () => panel.show(false));
   return panel;
 }

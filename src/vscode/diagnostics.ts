@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import * as path from 'node:path';
 import { checkWorkspace } from '../core/check/workspace';
 import type { CheckFinding } from '../core/versions/check';
@@ -54,7 +55,7 @@ function unsavedBuffers(root: vscode.Uri): Map<string, string> {
 }
 
 /** Keeps diagnostics for the project's version files current: on open, edit (debounced) and file change (saves included). */
-export function registerDiagnostics(context: vscode.ExtensionContext, store: FindingsStore): void {
+export function registerDiagnostics(context: vscode.ExtensionContext, commands: Commands, store: FindingsStore): void {
   const collection = vscode.languages.createDiagnosticCollection('phoenix-deploy');
   let timer: NodeJS.Timeout | undefined;
   let generation = 0;
@@ -92,12 +93,12 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Fin
     watcher.onDidDelete(() => schedule(100)),
     vscode.workspace.onDidChangeTextDocument((e) => isProjectFile(e.document) && e.contentChanges.length > 0 && schedule(250)),
     vscode.workspace.onDidCloseTextDocument((doc) => isProjectFile(doc) && schedule(50)),
-    vscode.commands.registerCommand('phoenixDeploy.checkVersions', async () => {
-      await refresh();
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return store.findings.length;
-    }),
     { dispose: () => clearTimeout(timer) },
   );
+  commands.register('phoenixDeploy.checkVersions', async () => {
+    await refresh();
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return store.findings.length;
+  });
   schedule(0);
 }

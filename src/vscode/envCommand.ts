@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import type { EnvEdit, EnvResult } from '../core/env';
-import { reportJobError, runJob, type JobServices } from './jobs';
+import { runJob, type JobServices } from './jobs';
+import { reportFailure } from './errorReport';
+import type { Commands } from './commands';
+import { HostsError } from '../core/errors';
+import { runFailure } from '../core/usecases/failure';
 import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { ServerNode } from './serverNodes';
 import { pickEnvironment } from './pickers';
 import { requireConfig } from '../core/project/loadConfig';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
 
 export interface EnvCommandContext extends JobServices {
   secrets: Secrets;
@@ -103,9 +107,9 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
     listing = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: reading }, () => core.listEnv(options, { values: false }));
     const unreachable = listing.hosts.filter((h) => !h.ok);
     // Every host gets the same file, so every host must be read first.
-    if (unreachable.length > 0) throw new Error(unreachable.map((h) => `${h.host}: ${h.error}`).join('; '));
+    if (unreachable.length > 0) throw new HostsError(unreachable.map((h) => ({ host: h.host, error: new Error(h.error ?? 'unreachable') })));
   } catch (e) {
-    reportJobError(services, reading, e, () => editEnvironment(services, { kind: 'environment', env }, ui, key));
+    reportFailure(services.log, reading, e, { retry: () => editEnvironment(services, { kind: 'environment', env }, ui, key) });
     return undefined;
   }
   const edit = await chooseEdit(ui, env.name, listing.keys, listing.hosts.length, key);
@@ -118,14 +122,10 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
   if (!when) return undefined;
   const restart = when.label !== later;
   const apply = vscode.l10n.t('Apply');
-  const changed = await runJob(services, env.name, vscode.l10n.t('Change shared/env on {0}', env.name), async (ctx) => {
-    const result = await core.runEnvChange({
-      ...options, edit, restart,
-      confirm: (preview) => ui.confirm(vscode.l10n.t('Change shared/env on {0}?', env.name), preview.text, apply),
-    }, ctx.emit, ctx.signal);
-    if (!result.ok && !result.cancelled) throw new Error(result.error ?? 'the change failed');
-    return result;
-  });
+  const changed = await runJob(services, env.name, vscode.l10n.t('Change shared/env on {0}', env.name), (ctx) => core.runEnvChange({
+    ...options, edit, restart,
+    confirm: (preview) => ui.confirm(vscode.l10n.t('Change shared/env on {0}?', env.name), preview.text, apply),
+  }, ctx.emit, ctx.signal), { failure: (r) => runFailure(r, 'the change failed') });
   // The walkthrough's "set the app's settings" step: a change really written to the hosts.
   if (changed?.ok && !changed.cancelled) {
     void vscode.commands.executeCommand('setContext', 'phoenixDeploy.settingsSet', true);
@@ -135,7 +135,7 @@ async function editEnvironment(services: EnvCommandContext, node?: ServerNode, u
   return changed;
 }
 
-export function registerEnvCommand(context: vscode.ExtensionContext, services: EnvCommandContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.editEnvironment',
-    (node?: ServerNode, ui?: EnvironmentUi, key?: string) => whenTrusted(vscode.l10n.t('Editing the environment'), () => editEnvironment(services, node, ui ?? vscodeUi, key))));
+export function registerEnvCommand(commands: Commands, services: EnvCommandContext): void {
+  commands.register('phoenixDeploy.editEnvironment', (node?: ServerNode, ui?: EnvironmentUi, key?: string) => editEnvironment(services, node, ui ?? vscodeUi, key),
+    { needsTrust: vscode.l10n.t('Editing the environment') });
 }

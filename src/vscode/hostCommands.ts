@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostNode } from './serverNodes';
 import { editorSshBinary, editorTargets } from './remoteOptions';
+import type { Commands } from './commands';
 
 /**
  * An interactive ssh session to a host: the same ssh config file, user, port, identities,
@@ -9,18 +10,11 @@ import { editorSshBinary, editorTargets } from './remoteOptions';
 async function openSshTerminal(node?: HostNode): Promise<void> {
   if (node?.kind !== 'host') return;
   const { opensshArgs } = await import('../core/ssh/opensshCommand');
-  let ssh: string;
-  let args: string[];
-  try {
-    ssh = await editorSshBinary();
-    const target = (await editorTargets(node.env)).find((t) => t.key === node.key);
-    if (!target) return;
-    // argv straight to the ssh binary: no shell ever parses these values.
-    args = opensshArgs(target, target.jumps, target.configFile, ['-o', 'StrictHostKeyChecking=yes']);
-  } catch (e) {
-    void vscode.window.showErrorMessage((e as Error).message);
-    return;
-  }
+  const ssh = await editorSshBinary();
+  const target = (await editorTargets(node.env)).find((t) => t.key === node.key);
+  if (!target) return;
+  // argv straight to the ssh binary: no shell ever parses these values.
+  const args = opensshArgs(target, target.jumps, target.configFile, ['-o', 'StrictHostKeyChecking=yes']);
   vscode.window.createTerminal({ name: `ssh ${node.key}`, shellPath: ssh, shellArgs: args, iconPath: new vscode.ThemeIcon('terminal') }).show();
 }
 
@@ -35,9 +29,7 @@ async function showDeployLog(node?: HostNode): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
-export function registerHostCommands(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('phoenixDeploy.openSshTerminal', openSshTerminal),
-    vscode.commands.registerCommand('phoenixDeploy.showDeployLog', showDeployLog),
-  );
+export function registerHostCommands(commands: Commands): void {
+  commands.register('phoenixDeploy.openSshTerminal', openSshTerminal, { title: vscode.l10n.t('SSH terminal') });
+  commands.register('phoenixDeploy.showDeployLog', showDeployLog, { title: vscode.l10n.t('Deploy log') });
 }

@@ -3,7 +3,8 @@ import type { LogLine } from '../core/logs';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { HostNode } from './serverNodes';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
+import type { Commands } from './commands';
 
 /** The host's app log, following until the terminal is closed (which stops the stream on the host). */
 class LogTerminal implements vscode.Pseudoterminal {
@@ -48,7 +49,6 @@ function tailLogs(secrets: Secrets, node?: HostNode): LogTerminal | undefined {
   return pty;
 }
 
-export function registerLogsCommand(context: vscode.ExtensionContext, secrets: Secrets): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.tailLogs',
-    (node?: HostNode) => whenTrusted(vscode.l10n.t('Tailing logs'), async () => tailLogs(secrets, node))));
+export function registerLogsCommand(commands: Commands, secrets: Secrets): void {
+  commands.register('phoenixDeploy.tailLogs', (node?: HostNode) => tailLogs(secrets, node), { needsTrust: vscode.l10n.t('Tailing logs') });
 }

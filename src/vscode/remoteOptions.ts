@@ -4,7 +4,6 @@ import type { RemoteOptions } from '../core/deploy';
 import type { ResolvedTarget } from '../core/ssh/target';
 import { resolveBinary } from '../core/tools/binaries';
 import { loadConfigFile } from '../core/project/loadConfig';
-import { projectAppName } from '../core/project/appName';
 import type { Secrets } from './secrets';
 
 /** The OpenSSH client the editor uses (phoenixDeploy.sshPath): for `ssh -G` and the SSH terminal. */
@@ -20,18 +19,18 @@ export async function editorTargets(env: EnvironmentConfig): Promise<ResolvedTar
 
 /** SSH options for an environment: the agent first, then the identity files with a stored passphrase. */
 export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
-  const deploy = await import('../core/deploy');
   const { defaultDeps } = await import('../core/deploy/context');
+  const { environmentOptions } = await import('../core/usecases/remoteOptions');
   const passphrase = (file: string) => secrets.passphrase(file);
   const base = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });
   const rsyncSetting = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('rsyncPath');
-  const options = await deploy.remoteOptionsFor(env, root.fsPath, passphrase, {
-    // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
-    upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options),
-  }, { sshBinary: await editorSshBinary() });
   const { config } = await loadConfigFile(root.fsPath);
-  // The app names a managed host's units and slots.
-  return { ...options, app: config ? await projectAppName(root.fsPath, config) : undefined };
+  return environmentOptions(root.fsPath, {
+    config, environment: env, passphrase,
+    // rsync is resolved when the upload starts, so a missing binary fails that step with a clear message.
+    deps: { upload: async (run, options) => base.upload({ ...run, rsyncBinary: await resolveBinary('rsync', rsyncSetting, 'phoenixDeploy.rsyncPath') }, options) },
+    resolve: { sshBinary: await editorSshBinary() },
+  });
 }
 
 /** What a command on a host node of the Servers view talks to: the environment's options, and that host. */

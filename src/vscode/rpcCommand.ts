@@ -4,7 +4,9 @@ import { runJob, type JobServices } from './jobs';
 import { editorHostOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { HostNode } from './serverNodes';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
+import type { Commands } from './commands';
+import { UserError } from '../core/errors';
 
 export interface RpcCommandContext extends JobServices {
   secrets: Secrets;
@@ -31,15 +33,15 @@ async function runExpression(services: RpcCommandContext, node?: HostNode, expre
     const { options, target } = await editorHostOptions(root, node.env, node.key, services.secrets);
     const { runRpc } = await import('../core/node');
     const [result] = await runRpc(options, expr, [target], ctx.signal);
-    if (result.code === -1) throw new Error(result.error); // it never ran (e.g. an unknown host key): the job's error offers what to do
+    if (result.code === -1) throw new UserError(result.error ?? 'rpc did not run', { host: target.key }); // it never ran (e.g. an unknown host key): the job's error offers what to do
     const { pty } = services.terminals.get(node.env.name);
     pty.write(`${result.stdout}${result.stderr}${result.ok ? '' : `\x1b[31m${result.error ?? ''}\x1b[0m\n`}`);
     if (!result.ok) void vscode.window.showErrorMessage(vscode.l10n.t('The expression failed on {0}: {1}', target.key, result.error ?? ''));
     return result;
-  }, again);
+  }, { retry: again });
 }
 
-export function registerRpcCommand(context: vscode.ExtensionContext, services: RpcCommandContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.runExpression',
-    (node?: HostNode, expression?: string) => whenTrusted(vscode.l10n.t('Running an expression'), () => runExpression(services, node, expression))));
+export function registerRpcCommand(commands: Commands, services: RpcCommandContext): void {
+  commands.register('phoenixDeploy.runExpression', (node?: HostNode, expression?: string) => runExpression(services, node, expression),
+    { needsTrust: vscode.l10n.t('Running an expression') });
 }

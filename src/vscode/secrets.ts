@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 
 const KEY_PREFIX = 'phoenixDeploy.passphrase:';
 const INDEX_KEY = 'phoenixDeploy.passphraseFiles';
@@ -33,9 +34,9 @@ export class Secrets {
   }
 }
 
-export function registerSecretCommands(context: vscode.ExtensionContext, secrets: Secrets): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.forgetPassphrases', async () => {
+export function registerSecretCommands(commands: Commands, secrets: Secrets): void {
+  commands.register('phoenixDeploy.forgetPassphrases', async () => {
     const n = await secrets.forgetAll();
     void vscode.window.showInformationMessage(vscode.l10n.t('Forgot {0} stored key passphrase(s).', String(n)));
-  }));
+  });
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import { loadConfigFile } from '../core/project/loadConfig';
 import { projectAppName } from '../core/project/appName';
 import type { EnvironmentConfig } from '../core/config/types';
@@ -121,15 +122,15 @@ export class ServersProvider implements vscode.TreeDataProvider<ServerNode> {
   }
 }
 
-export function registerServersView(context: vscode.ExtensionContext, secrets: Secrets): ServersProvider {
+export function registerServersView(context: vscode.ExtensionContext, commands: Commands, secrets: Secrets): ServersProvider {
   const provider = new ServersProvider(secrets);
   const watcher = vscode.workspace.createFileSystemWatcher('**/config/deploy.yml');
   const refresh = () => void provider.refresh();
   context.subscriptions.push(
     vscode.window.createTreeView('phoenixDeploy.servers', { treeDataProvider: provider, showCollapseAll: true }),
-    vscode.commands.registerCommand('phoenixDeploy.refreshServers', () => provider.refresh()),
     // Creating, fixing or deleting the config changes what the view has to say.
     watcher, watcher.onDidCreate(refresh), watcher.onDidChange(refresh), watcher.onDidDelete(refresh),
   );
+  commands.register('phoenixDeploy.refreshServers', () => provider.refresh());
   return provider;
 }

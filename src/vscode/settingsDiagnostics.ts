@@ -5,6 +5,7 @@
  * opens "Edit Environment…" for the key.
  */
 import * as vscode from 'vscode';
+import type { Commands } from './commands';
 import type { SettingFinding } from '../core/check/settingsProbe';
 import { loadConfigFile } from '../core/project/loadConfig';
 import { toRange } from './diagnostics';
@@ -66,7 +67,7 @@ class SetSettingFix implements vscode.CodeActionProvider {
   }
 }
 
-export function registerSettingsDiagnostics(context: vscode.ExtensionContext, secrets: Secrets, log: vscode.LogOutputChannel): void {
+export function registerSettingsDiagnostics(context: vscode.ExtensionContext, commands: Commands, secrets: Secrets, log: vscode.LogOutputChannel): void {
   const collection = vscode.languages.createDiagnosticCollection('phoenix-deploy-settings');
   let findings: SettingFinding[] = [];
   let root: vscode.Uri | undefined;
@@ -94,8 +95,8 @@ export function registerSettingsDiagnostics(context: vscode.ExtensionContext, se
     collection,
     vscode.workspace.onDidOpenTextDocument(onRuntimeFile),
     vscode.workspace.onDidSaveTextDocument(onRuntimeFile),
-    vscode.commands.registerCommand('phoenixDeploy.checkSettings', refresh),
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file', pattern: '**/config/{runtime,releases}.exs' }],
       new SetSettingFix(() => findings, () => root), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
+  commands.register('phoenixDeploy.checkSettings', refresh);
 }

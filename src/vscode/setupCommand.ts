@@ -9,7 +9,10 @@ import { editorRemoteOptions } from './remoteOptions';
 import type { Secrets } from './secrets';
 import type { ServerNode } from './serverNodes';
 import type { ServersProvider } from './serversView';
-import { projectRoot, whenTrusted } from './workspace';
+import { projectRoot } from './workspace';
+import type { Commands } from './commands';
+import { UserError } from '../core/errors';
+import { runFailure } from '../core/usecases/failure';
 
 export interface SetupCommandContext extends JobServices {
   secrets: Secrets;
@@ -48,18 +51,15 @@ async function setUp(services: SetupCommandContext, node?: ServerNode, admin?: s
   const user = admin ?? (await askAdmin(env));
   if (!user) return undefined;
   const options = await editorRemoteOptions(root, env, services.secrets);
-  if (!options.app) throw new Error(vscode.l10n.t('setup needs the app name: set "app" in config/deploy.yml'));
+  if (!options.app) throw new UserError(vscode.l10n.t('setup needs the app name: set "app" in config/deploy.yml'), { file: 'config/deploy.yml', line: 1 });
   const setup = await import('../core/setup');
   const go = vscode.l10n.t('Set Up');
-  const result = await runJob(services, env.name, vscode.l10n.t('Set up {0}', env.name), async (ctx) => {
-    const r = await setup.runSetup({
-      ...options, app: options.app!, admin: user,
-      confirm: async (preview) => (await vscode.window.showWarningMessage(vscode.l10n.t('Set up {0}? These files and directories change:', env.name),
-        { modal: true, detail: summary(preview) }, go)) === go,
-    }, ctx.emit, ctx.signal);
-    if (!r.ok && !r.cancelled) throw new Error(r.error ?? 'setup failed');
-    return r;
-  });
+  const app = options.app;
+  const result = await runJob(services, env.name, vscode.l10n.t('Set up {0}', env.name), (ctx) => setup.runSetup({
+    ...options, app, admin: user,
+    confirm: async (preview) => (await vscode.window.showWarningMessage(vscode.l10n.t('Set up {0}? These files and directories change:', env.name),
+      { modal: true, detail: summary(preview) }, go)) === go,
+  }, ctx.emit, ctx.signal), { failure: (r) => runFailure(r, 'setup failed') });
   if (result?.ok) {
     // The walkthrough's "set up the servers" step completes on this, the real outcome.
     void vscode.commands.executeCommand('setContext', 'phoenixDeploy.serversSetUp', true);
@@ -71,7 +71,7 @@ async function setUp(services: SetupCommandContext, node?: ServerNode, admin?: s
   return result;
 }
 
-export function registerSetupCommand(context: vscode.ExtensionContext, services: SetupCommandContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('phoenixDeploy.setupServers',
-    (node?: ServerNode, admin?: string) => whenTrusted(vscode.l10n.t('Setting up servers'), () => setUp(services, node, admin))));
+export function registerSetupCommand(commands: Commands, services: SetupCommandContext): void {
+  commands.register('phoenixDeploy.setupServers', (node?: ServerNode, admin?: string) => setUp(services, node, admin),
+    { needsTrust: vscode.l10n.t('Setting up servers') });
 }
