@@ -2,24 +2,7 @@ import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { runCheckCommand } from './cli/check';
 import { CliUsageError, type CliContext } from './cli/context';
-
-const USAGE = `Usage:
-  phoenix-deploy check    [--cwd DIR] [--env NAME] [--probe] [--json]
-  phoenix-deploy build    [--cwd DIR] [--force] [--json]
-  phoenix-deploy deploy   [--cwd DIR] [--env NAME] [--dry-run] [--yes] [--json]
-  phoenix-deploy rollback [--cwd DIR] [--env NAME] [--to RELEASE_ID] [--yes] [--json]
-  phoenix-deploy releases [--cwd DIR] [--env NAME] [--json]
-  phoenix-deploy unlock   [--cwd DIR] [--env NAME] [--yes]
-  phoenix-deploy setup    [--cwd DIR] [--env NAME] [--admin USER] [--dry-run] [--yes] [--force] [--json]
-  phoenix-deploy logs     [--cwd DIR] [--env NAME] [--host H] [--lines N] [--since 10m] [--follow] [--json]
-  phoenix-deploy console  [--cwd DIR] [--env NAME] [--host H]
-  phoenix-deploy rpc EXPR [--cwd DIR] [--env NAME] [--host H | --all] [--json]
-  phoenix-deploy env list [--cwd DIR] [--env NAME] [--show] [--json]
-  phoenix-deploy env set KEY=VALUE… | set KEY (value from stdin) | set KEY --generate | unset KEY… | push FILE
-                          [--cwd DIR] [--env NAME] [--restart] [--dry-run] [--yes] [--json]
-  phoenix-deploy init     [--cwd DIR] [--env NAME] [--host H]… [--domain D] [--yes]
-
-Exit codes: 0 success, 1 failed check or deploy, 2 usage or config error.`;
+import { flagNames, usageText, type CommandForm } from './cli/usage';
 
 const OPTIONS = {
   cwd: { type: 'string' },
@@ -45,24 +28,47 @@ const OPTIONS = {
 
 type Handler = (ctx: CliContext) => Promise<number>;
 
+interface CommandEntry {
+  /** The ways to call it, each shown in --help; the flags of all of them are accepted. */
+  forms: CommandForm[];
+  /** How many words may follow the command (none by default), and what is missing when there are too few. */
+  args?: [number, number];
+  missing?: string;
+  load(): Promise<Handler>;
+}
+
 /**
- * Each command names the flags it accepts, so a stray flag is a usage error, not silently ignored;
- * `args` says how many words may follow it (none by default).
+ * Each command names the flags it accepts, so a stray flag is a usage error, not silently ignored.
+ * `--help` is generated from this table, in its order.
  */
-const COMMANDS: Record<string, { flags: string[]; args?: [number, number]; load: () => Promise<Handler> }> = {
-  check: { flags: ['cwd', 'env', 'probe', 'json'], load: async () => runCheckCommand },
-  build: { flags: ['cwd', 'json', 'force'], load: async () => (await import('./cli/build')).runBuildCommand },
-  deploy: { flags: ['cwd', 'env', 'dry-run', 'yes', 'json'], load: async () => (await import('./cli/deploy')).runDeployCommand },
-  rollback: { flags: ['cwd', 'env', 'to', 'yes', 'json'], load: async () => (await import('./cli/deploy')).runRollbackCommand },
-  releases: { flags: ['cwd', 'env', 'json'], load: async () => (await import('./cli/deploy')).runReleasesCommand },
-  unlock: { flags: ['cwd', 'env', 'yes'], load: async () => (await import('./cli/deploy')).runUnlockCommand },
-  setup: { flags: ['cwd', 'env', 'admin', 'dry-run', 'yes', 'force', 'json'], load: async () => (await import('./cli/setup')).runSetupCommand },
-  logs: { flags: ['cwd', 'env', 'host', 'lines', 'since', 'follow', 'json'], load: async () => (await import('./cli/logs')).runLogsCommand },
-  console: { flags: ['cwd', 'env', 'host'], load: async () => (await import('./cli/node')).runConsoleCommand },
-  rpc: { flags: ['cwd', 'env', 'host', 'all', 'json'], args: [1, 1], load: async () => (await import('./cli/node')).runRpcCommand },
-  env: { flags: ['cwd', 'env', 'show', 'restart', 'dry-run', 'yes', 'json', 'generate'], args: [1, Infinity], load: async () => (await import('./cli/env')).runEnvCommand },
-  init: { flags: ['cwd', 'env', 'host', 'domain', 'yes'], load: async () => (await import('./cli/init')).runInitCommand },
+const COMMANDS: Record<string, CommandEntry> = {
+  check: { forms: [{ flags: ['cwd', 'env', 'probe', 'json'] }], load: async () => runCheckCommand },
+  build: { forms: [{ flags: ['cwd', 'force', 'json'] }], load: async () => (await import('./cli/build')).runBuildCommand },
+  deploy: { forms: [{ flags: ['cwd', 'env', 'dry-run', 'yes', 'json'] }], load: async () => (await import('./cli/deploy')).runDeployCommand },
+  rollback: { forms: [{ flags: ['cwd', 'env', 'to', 'yes', 'json'] }], load: async () => (await import('./cli/deploy')).runRollbackCommand },
+  releases: { forms: [{ flags: ['cwd', 'env', 'json'] }], load: async () => (await import('./cli/deploy')).runReleasesCommand },
+  unlock: { forms: [{ flags: ['cwd', 'env', 'yes'] }], load: async () => (await import('./cli/deploy')).runUnlockCommand },
+  setup: { forms: [{ flags: ['cwd', 'env', 'admin', 'dry-run', 'yes', 'force', 'json'] }], load: async () => (await import('./cli/setup')).runSetupCommand },
+  logs: { forms: [{ flags: ['cwd', 'env', 'host', 'lines', 'since', 'follow', 'json'] }], load: async () => (await import('./cli/logs')).runLogsCommand },
+  console: { forms: [{ flags: ['cwd', 'env', 'host'] }], load: async () => (await import('./cli/node')).runConsoleCommand },
+  rpc: { forms: [{ words: 'EXPR', flags: ['cwd', 'env', 'host|all', 'json'] }], args: [1, 1], missing: 'the expression to evaluate', load: async () => (await import('./cli/node')).runRpcCommand },
+  env: {
+    forms: [
+      { words: 'list', flags: ['cwd', 'env', 'show', 'json'] },
+      { words: 'set KEY=VALUE… | set KEY (value from stdin) | set KEY --generate | unset KEY… | push FILE', flags: ['cwd', 'env', 'restart', 'dry-run', 'yes', 'json'] },
+    ],
+    args: [1, Infinity], missing: 'what to do (list, set, unset or push)', load: async () => (await import('./cli/env')).runEnvCommand,
+  },
+  init: { forms: [{ flags: ['cwd', 'env', 'host…', 'domain', 'yes'] }], load: async () => (await import('./cli/init')).runInitCommand },
 };
+
+/** `--help`: every command of the table, each form on its line. */
+export const USAGE = usageText(Object.entries(COMMANDS).map(([name, c]) => ({ name, forms: c.forms })));
+
+/** The flags a command accepts: those of any of its forms (`env set --generate` is named in the form's words). */
+function acceptedFlags(command: CommandEntry): Set<string> {
+  return new Set([...command.forms.flatMap((f) => flagNames(f.flags)), ...command.forms.flatMap((f) => [...(f.words ?? '').matchAll(/--([a-z-]+)/g)].map((m) => m[1]))]);
+}
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -82,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`phoenix-deploy: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
-  const stray = Object.keys(parsed.values).filter((k) => k !== 'help' && !command.flags.includes(k));
+  const accepted = acceptedFlags(command);
+  const stray = Object.keys(parsed.values).filter((k) => k !== 'help' && !accepted.has(k));
   const [least, most] = command.args ?? [0, 0];
   if (stray.length > 0 || rest.length > most) {
     const what = stray.length > 0 ? `--${stray[0]}` : `"${rest[most]}"`;
@@ -90,11 +97,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.length < least) {
-    process.stderr.write(`phoenix-deploy ${name}: missing ${name === 'rpc' ? 'the expression to evaluate' : 'what to do (list, set, unset or push)'}\n\n${USAGE}\n`);
+    process.stderr.write(`phoenix-deploy ${name}: missing ${command.missing ?? 'words'}\n\n${USAGE}\n`);
     return 2;
   }
   const v = parsed.values;
-  if ((v.host?.length ?? 0) > 1 && name !== 'init') {
+  if ((v.host?.length ?? 0) > 1 && !command.forms.some((f) => f.flags.includes('host…'))) {
     process.stderr.write(`phoenix-deploy ${name}: --host takes one host (init takes several)\n\n${USAGE}\n`);
     return 2;
   }
