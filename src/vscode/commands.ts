@@ -10,6 +10,11 @@ export interface CommandOptions {
   needsTrust?: string;
   /** The title its errors are shown under (default: `needsTrust`, else the command's id). */
   title?: string;
+  /**
+   * Shown in the status bar while the command runs (commands that read hosts between prompts).
+   * Jobs (build, deploy, setup, env) show their own cancellable notification instead (jobs.ts).
+   */
+  progress?: string;
 }
 
 const explainRestricted = (what: string) =>
@@ -31,7 +36,9 @@ export class Commands {
         return refusal;
       }
       try {
-        return await run(...args);
+        return await (options.progress
+          ? vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: options.progress }, async () => run(...args))
+          : run(...args));
       } catch (e) {
         reportFailure(this.log, options.title ?? options.needsTrust ?? id, e);
         return undefined;

@@ -159,7 +159,8 @@ export function registerDeployCommands(commands: Commands, services: DeployComma
     if (env) return deploy(services, project.root, project.config, env);
   }, deploying);
   commands.register('phoenixDeploy.rollback', (node?: ServerNode) => rollback(services, node), { needsTrust: vscode.l10n.t('Rolling back') });
-  commands.register('phoenixDeploy.unlock', (node?: ServerNode) => unlock(services, node), { needsTrust: vscode.l10n.t('Unlocking') });
+  commands.register('phoenixDeploy.unlock', (node?: ServerNode) => unlock(services, node),
+    { needsTrust: vscode.l10n.t('Unlocking'), progress: vscode.l10n.t('Reading deploy locks') });
   commands.register('phoenixDeploy.openSite', async (envName?: string) => {
     const project = await loadProject();
     if (!project) return false;

@@ -98,5 +98,5 @@ export function registerSettingsDiagnostics(context: vscode.ExtensionContext, co
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file', pattern: '**/config/{runtime,releases}.exs' }],
       new SetSettingFix(() => findings, () => root), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
-  commands.register('phoenixDeploy.checkSettings', refresh);
+  commands.register('phoenixDeploy.checkSettings', refresh, { progress: vscode.l10n.t('Checking the hosts\' settings') });
 }
