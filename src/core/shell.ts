@@ -30,8 +30,9 @@ export const op = {
   dropStderr: { op: '2>/dev/null' },
 } as const satisfies Record<string, Operator>;
 
-export function renderCommand(command: Command): string {
-  return command.map((w) => (typeof w === 'string' ? quote(w) : w.op)).join(' ');
+/** `word` may show a word otherwise than quoted (a dry run abbreviates multi-line scripts); the default runs as is. */
+export function renderCommand(command: Command, word: (w: string) => string = quote): string {
+  return command.map((w) => (typeof w === 'string' ? word(w) : w.op)).join(' ');
 }
 
 /** Joins commands with an operator, e.g. join(op.and, a, b) = a && b. */

@@ -4,11 +4,10 @@
  * restart the live release so it reads the file (blue/green: the slot dance, no dropped request).
  * Values are on stdin of the write and nowhere else: not in events, results, logs or commands.
  */
-import { describePerHost } from '../plan/describe';
+import { describePerHost, local, noted, when } from '../plan/describe';
 import { describePlan, runPlan } from '../plan/runner';
 import { type EventSink, type Plan, type Step } from '../plan/types';
 import { CancelledError, UserError } from '../errors';
-import { renderCommand } from '../shell';
 import { closeSessions } from '../ssh/sessions';
 import { onHosts, tail } from '../deploy/hosts';
 import { baseState } from '../deploy/plan';
@@ -56,7 +55,7 @@ function previewOf(state: EnvState): EnvPreview {
 const confirmStep: Step<EnvState> = {
   name: 'confirm',
   title: 'Show what changes (keys only) and confirm',
-  describe: () => [{ host: 'local', commands: ['show which keys are added, changed or removed on each host (never the values), then ask unless --yes'] }],
+  describe: () => local(['show which keys are added, changed or removed on each host (never the values), then ask unless --yes']),
   async run(ctx, state) {
     if (!state.pending && !state.restart) {
       ctx.note(`nothing to change: ${describeChanges(state.files.values().next().value?.changes ?? [])}`);
@@ -72,7 +71,11 @@ const writeStep: Step<EnvState> = {
   name: 'write',
   title: 'Write shared/env (temp file, mode 0600, renamed into place)',
   finishOnCancel: true, // every host gets the same file once writing starts
-  describe: (state) => describePerHost(state.hosts, () => [`${renderCommand(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'))}  # the new file on stdin`]),
+  describe: (state) => describePerHost(state.hosts, (h) => {
+    const file = state.files.get(h.target.key);
+    if (!file) return [when(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'), 'the new file on stdin, if a key changes')];
+    return file.next !== undefined && file.read ? [noted(writeEnvCommand(state.paths.sharedEnv, file.read.version), 'the new file on stdin')] : [];
+  }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const file = state.files.get(h.target.key);

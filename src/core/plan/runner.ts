@@ -1,5 +1,6 @@
 import { CancelledError, hostFailures, isCancel, structuredError, type StructuredError } from '../errors';
-import { type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
+import { actionText } from './describe';
+import { LOCAL, type EventSink, type Plan, type PlanOutcome, type PlannedStep, type Step, type StepContext } from './types';
 
 export interface RunResult {
   outcome: PlanOutcome;
@@ -9,7 +10,10 @@ export interface RunResult {
   hostErrors: StructuredError[];
 }
 
-/** Executes a plan's steps in order, emitting events. Never throws; the outcome says what happened. */
+/**
+ * Executes a plan's steps in order, emitting events. A failing step never throws: the outcome says
+ * what happened. A step that cannot describe itself (its hosts) is a bug, and rejects the run.
+ */
 export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   const durations: Record<string, number> = {};
@@ -123,15 +127,10 @@ export function quietContext(signal: AbortSignal, note: StepContext['note'] = ()
   };
 }
 
-/** A step's hosts, as its description names them (`local` steps have none). */
-function plannedStep<S>(step: Step<S>, state: S): PlannedStep {
-  let hosts: string[] | undefined;
-  try {
-    hosts = [...new Set(step.describe(state).map((d) => d.host))].filter((h) => h !== 'local');
-  } catch {
-    hosts = undefined; // a description that needs what the run has not read yet: the hosts show as they start
-  }
-  return { name: step.name, title: step.title, ...(hosts && hosts.length > 0 ? { hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) };
+/** A step's hosts, from its description (LOCAL work has none). A description that throws is a bug: it fails the run. */
+export function plannedStep<S>(step: Step<S>, state: S): PlannedStep {
+  const hosts = [...new Set(step.describe(state).map((d) => d.host))].filter((h) => h !== LOCAL);
+  return { name: step.name, title: step.title, ...(hosts.length > 0 ? { hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) };
 }
 
 /** Renders a plan for --dry-run: each step, each host, each exact command. */
@@ -141,7 +140,7 @@ export function describePlan<S>(plan: Plan<S>, state: S): string {
   const describe = (step: Step<S>, label: string) => {
     lines.push(`${label} ${step.title} [${step.name}]`);
     for (const d of step.describe(state)) {
-      for (const c of d.commands) lines.push(`   ${d.host}: ${c}`);
+      for (const a of d.commands) lines.push(`   ${d.host}: ${actionText(a)}`);
     }
   };
   plan.steps.forEach((step, i) => describe(step, `${i + 1}.`));

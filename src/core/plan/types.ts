@@ -2,11 +2,31 @@
  * A deploy or build is a plan of named steps. One runner executes plans and emits events that
  * the terminal, the progress UI and the CLI render. Steps describe their commands for --dry-run.
  */
+import type { Command } from '../shell';
+
+/** Where a step's local work runs (the build, a confirmation, a local hook): never a host row. */
+export const LOCAL = 'local';
+
+/**
+ * One thing a step does on a host: a remote command exactly as the run executes it (data,
+ * rendered by shell.ts), optionally with a note on it; or work that is no shell command on
+ * the host (connecting, rsync from here, an HTTP check through the connection), in words.
+ */
+export type PlannedAction = Command | NotedCommand | { readonly work: string };
+
+/** A command with a word on it: how long it runs, or (`conditional`) when it runs at all. */
+export interface NotedCommand {
+  readonly command: Command;
+  readonly note: string;
+  /** It runs only if what the run reads says so (e.g. a directory is missing). */
+  readonly conditional?: boolean;
+}
+
 export interface StepDescription {
-  /** Host the step runs on, `local` for this machine. */
+  /** The host key the step works on, or LOCAL for this machine. */
   host: string;
-  /** Exact commands, as shell text or a short description. */
-  commands: string[];
+  /** What runs there, in order. */
+  commands: PlannedAction[];
 }
 
 export interface StepContext {
@@ -35,6 +55,11 @@ export interface Step<S> {
   readonly name: string;
   /** Human title, e.g. "Upload release (rsync)". */
   readonly title: string;
+  /**
+   * The commands `run` would execute given this state, per host (real host keys, or LOCAL): what
+   * --dry-run prints, and the hosts the runner announces. Never throws: a state the run has not
+   * read yet is described with placeholders.
+   */
   describe(state: S): StepDescription[];
   run(ctx: StepContext, state: S): Promise<void>;
   /**

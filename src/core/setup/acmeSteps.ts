@@ -7,17 +7,16 @@
  */
 import { onHosts, runOn } from '../deploy/hosts';
 import { CERTBOT_TIMER, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
-import { NGINX, SYSTEMCTL } from '../host/spec';
-import { describePerHost } from '../plan/describe';
+import { NGINX } from '../host/spec';
+import { describePerHost, when, work } from '../plan/describe';
 import { UserError } from '../errors';
 import type { Step, StepContext } from '../plan/types';
-import { renderCommand } from '../shell';
+import type { Command } from '../shell';
 import { enableTimerCommand, installCopyCommand, obtainCommand, pendingChallengesCommand, readLineageCommand, restoreSiteCommand } from './acmeRemote';
 import { distribute, obtainOnPrimary, planFleetCertificate, primaryOf } from './acmeFleet';
-import { applyGroup, changed, installHttpsSite } from './apply';
+import { applyAction, applyGroup, changed, httpsSiteCommand, installHttpsSite } from './apply';
 import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
-import { desiredFiles } from './files';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
 
@@ -26,11 +25,17 @@ export const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefin
   return tls?.acme ? { ...tls, acme: tls.acme } : undefined;
 };
 
+/** `tls: auto`: the command inspect reads each host's certificate with. */
+export function certificateInspection(state: SetupState): Command | undefined {
+  const tls = tlsOf(state);
+  return tls && inspectCertificateCommand(tls);
+}
+
 /** Reads one host's certificate state during inspect (before any file is rendered for it). */
 export async function inspectCertificate(h: SetupHostState, state: SetupState, ctx: StepContext): Promise<void> {
   const tls = tlsOf(state);
   if (!tls) return;
-  const result = await runOn(h, inspectCertificateCommand(tls), ctx, 'reading the certificate');
+  const result = await runOn(h, certificateInspection(state)!, ctx, 'reading the certificate');
   const cert = parseCertificateFacts(result.stdout);
   if (!cert.complete) throw new UserError(`${h.target.key} answered only part of the certificate inspection`, { host: h.target.key });
   if (!cert.certbot && (!tls.acme.multiHost || h === primaryOf(state))) {
@@ -69,31 +74,29 @@ export const certificateStep: Step<SetupState> = {
   finishOnCancel: true,
   describe: (state) => {
     const tls = tlsOf(state)!;
-    const site = `write ${state.host.proxy!.siteFile}: HTTPS on ${tls.listen} with ${tls.certificate} and ${tls.key}, ${state.host.proxy!.listen} redirects; ${NGINX} -t, then ${renderCommand(reloadNginxCommand())}`;
+    const site = [when(httpsSiteCommand(state), `once the certificate is there, if the site served HTTP only: HTTPS on ${tls.listen}, ${state.host.proxy!.listen} redirects`),
+      when(reloadNginxCommand(), 'after the certificate is installed')];
+    const onFailure = work(`on failure: the site is put back as it was before setup, ${NGINX} -t, reload`);
+    const obtain = (h: SetupHostState) => when(obtainCommand(tls.acme, h.cert ? h.cert.lineage !== undefined : false),
+      'only when there is no valid certificate for these names from this CA (--force-renewal when one exists)');
     if (tls.acme.multiHost) {
       const primary = primaryOf(state);
-      return [
-        ...describePerHost([primary], () => [
-          `write ${tls.acme.authHook} and ${tls.acme.cleanupHook} (mode 0755): certbot's hook writes each challenge file, then waits until phoenix-deploy placed it on every host`,
-          `${renderCommand(obtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
-          `while certbot runs: ${renderCommand(pendingChallengesCommand(tls.acme.webroot, tls.acme.placedDir))}; each new challenge is written on every other host, then marked placed`,
-          `${renderCommand(readLineageCommand(tls.acme.liveDir))}  # copied to every host`,
-        ]),
-        ...describePerHost(state.hosts, () => [
-          `${renderCommand(installCopyCommand(tls.certificate.slice(0, tls.certificate.lastIndexOf('/'))))}  # the certificate and key on stdin`,
-          site,
-          `renewal: not on the hosts' timer (the lineage has --no-autorenew); run phoenix-deploy setup again within ${RENEW_BEFORE_DAYS} days of expiry (check --probe warns at ${EXPIRY_WARNING_DAYS})`,
-          `on failure: the site is put back as it was before setup, ${NGINX} -t, reload`,
-        ]),
-      ];
+      return describePerHost(state.hosts, (h) => [
+        applyAction(h, state, 'certificate', 'none'),
+        ...(h === primary ? [obtain(h),
+          when(pendingChallengesCommand(tls.acme.webroot, tls.acme.placedDir), 'polled while certbot runs; each new challenge is written on every other host, then marked placed'),
+          when(readLineageCommand(tls.acme.liveDir), 'copied to every host')] : []),
+        when(installCopyCommand(tls.certificate.slice(0, tls.certificate.lastIndexOf('/'))), 'the certificate and key on stdin'),
+        ...site,
+        work(`renewal: not on the hosts' timer (the lineage has --no-autorenew); run phoenix-deploy setup again within ${RENEW_BEFORE_DAYS} days of expiry (check --probe warns at ${EXPIRY_WARNING_DAYS})`),
+        onFailure,
+      ]);
     }
-    const hook = desiredFiles(state.host, undefined).find((f) => f.group === 'certificate')!;
-    return describePerHost(state.hosts, () => [
-      `write ${hook.path} (mode ${hook.mode}): certbot runs it after each renewal: ${NGINX} -t && ${SYSTEMCTL} reload nginx.service`,
-      `${renderCommand(obtainCommand(tls.acme, false))}  # only when there is no valid certificate for these names from this CA (--force-renewal when one exists)`,
-      site,
-      `${renderCommand(enableTimerCommand())}  # renewal: Debian's ${CERTBOT_TIMER} runs \`certbot -q renew\` twice a day, with the settings saved in ${tls.acme.renewalConf}`,
-      `on failure: the site is put back as it was before setup, ${NGINX} -t, reload`,
+    return describePerHost(state.hosts, (h) => [
+      obtain(h), ...site,
+      applyAction(h, state, 'certificate', 'none'),
+      when(enableTimerCommand(), `renewal: Debian's ${CERTBOT_TIMER} runs \`certbot -q renew\` twice a day, with the settings saved in ${tls.acme.renewalConf}`),
+      onFailure,
     ]);
   },
   async run(ctx, state) {

@@ -2,8 +2,8 @@
 import { onHosts, runOn } from '../deploy/hosts';
 import { UserError } from '../errors';
 import type { Step } from '../plan/types';
-import { renderCommand } from '../shell';
-import { describeRuntimeNeeds, generateLocalesCommand, installPackagesCommand, runtimeQueryCommand } from './packages';
+import { describePerHost, when, work } from '../plan/describe';
+import { describeRuntimeNeeds, generateLocalesCommand, installPackagesCommand } from './packages';
 import type { SetupState } from './types';
 
 export const packagesStep: Step<SetupState> = {
@@ -13,12 +13,17 @@ export const packagesStep: Step<SetupState> = {
   describe: (state) => {
     const runtime = state.host.runtime;
     if (!runtime || runtime.packages.length + runtime.locales.length === 0) return [];
-    return [{ host: 'each host', commands: [
-      ...describeRuntimeNeeds(runtime).map((l) => `# ${l}`),
-      `${renderCommand(runtimeQueryCommand(runtime.packages))}  # during inspect: what is installed already`,
-      ...(runtime.packages.length ? [`${renderCommand(installPackagesCommand(runtime.packages))}  # only the missing ones`] : []),
-      ...(runtime.locales.length ? [`${renderCommand(generateLocalesCommand(runtime.locales))}  # only the missing ones`] : []),
-    ] }];
+    return describePerHost(state.hosts, (h) => {
+      if (h.facts) {
+        const { packages, locales } = h.missing;
+        return [packages.length > 0 ? installPackagesCommand(packages) : undefined, locales.length > 0 ? generateLocalesCommand(locales) : undefined];
+      }
+      return [
+        ...describeRuntimeNeeds(runtime).map((l) => work(`# ${l}`)),
+        runtime.packages.length ? when(installPackagesCommand(runtime.packages), 'only the missing ones (inspect reads what is installed)') : undefined,
+        runtime.locales.length ? when(generateLocalesCommand(runtime.locales), 'only the missing ones') : undefined,
+      ];
+    });
   },
   async run(ctx, state) {
     const stage = state.host.runtime?.finalStage;

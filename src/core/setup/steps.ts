@@ -2,14 +2,14 @@
 import { type Step } from '../plan/types';
 import { UserError, CancelledError } from '../errors';
 import { onHosts, runOn } from '../deploy/hosts';
-import { describePerHost } from '../plan/describe';
+import { describePerHost, local, noted, when, work } from '../plan/describe';
 import { liveSlotOf } from '../host/nginx';
 import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';
-import { renderCommand } from '../shell';
+import type { Command } from '../shell';
 import { describeTarget } from '../ssh/targetText';
-import { describeEdit, fileChanges, foreignEdits, type FileChange } from './changes';
-import { applyGroup, changed } from './apply';
-import { certificatePending, certificatePreview, inspectCertificate, planCertificates } from './acmeSteps';
+import { describeEdit, fileChanges, foreignEdits } from './changes';
+import { applyAction, applyGroup, changed } from './apply';
+import { certificateInspection, certificatePending, certificatePreview, inspectCertificate, planCertificates } from './acmeSteps';
 import { desiredDirectories, desiredFiles } from './files';
 import {
   createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
@@ -22,7 +22,7 @@ import { describeUnitRuntime, missingOn, parseRuntimeFacts, runtimeQueryCommand 
 export const connectStep: Step<SetupState> = {
   name: 'connect',
   title: 'Connect over SSH (verify host keys)',
-  describe: (state) => describePerHost(state.hosts, (h) => describeTarget(h.target)),
+  describe: (state) => describePerHost(state.hosts, (h) => describeTarget(h.target).map(work)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       h.conn = await state.deps.connect(h.target, ctx.signal);
@@ -35,7 +35,7 @@ export const connectStep: Step<SetupState> = {
 export const rightsStep: Step<SetupState> = {
   name: 'rights',
   title: 'Check that sudo -n works',
-  describe: (state) => describePerHost(state.hosts, () => [renderCommand(sudoCheckCommand())]),
+  describe: (state) => describePerHost(state.hosts, () => [sudoCheckCommand()]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const result = await h.conn!.exec(sudoCheckCommand(), { signal: ctx.signal });
@@ -55,17 +55,28 @@ function managedPaths(state: SetupState): string[] {
   return [...new Set(slotFiles)];
 }
 
+/** One round trip: the managed files, the link, the TLS files, the directories, the user and the tools. */
+function inspectCommandOf(state: SetupState): Command {
+  const host = state.host;
+  const tls = host.proxy?.tls;
+  return inspectSetupCommand(host.user, host.paths.root, managedPaths(state),
+    { link: host.proxy?.siteLink, certificate: tls?.certificate, key: tls?.key, dirs: desiredDirectories(host) });
+}
+
 /** Reads every managed file, the layout and the tools, then works out what would change. */
 export const inspectStep: Step<SetupState> = {
   name: 'inspect',
   title: 'Read what is on each host',
-  describe: (state) => describePerHost(state.hosts, () => [`read ${managedPaths(state).join(', ')}; ${desiredDirectories(state.host).join(', ')}; ${state.host.paths.sharedEnv}`]),
+  describe: (state) => describePerHost(state.hosts, () => {
+    const runtime = state.host.runtime;
+    const query = runtime && runtime.packages.length + runtime.locales.length > 0 ? runtimeQueryCommand(runtime.packages) : undefined;
+    return [inspectCommandOf(state), certificateInspection(state), query && noted(query, 'what is installed already')];
+  }),
   async run(ctx, state) {
     const host = state.host;
     await onHosts(state.hosts, async (h) => {
       const tls = host.proxy?.tls;
-      const result = await runOn(h, inspectSetupCommand(host.user, host.paths.root, managedPaths(state),
-        { link: host.proxy?.siteLink, certificate: tls?.certificate, key: tls?.key, dirs: desiredDirectories(host) }), ctx, 'reading the host');
+      const result = await runOn(h, inspectCommandOf(state), ctx, 'reading the host');
       const facts = parseSetupFacts(result.stdout);
       if (!facts.complete) throw new UserError(`${h.target.key} answered only part of setup's inspection`, { host: h.target.key });
       h.facts = facts;
@@ -108,7 +119,7 @@ export const inspectStep: Step<SetupState> = {
 export const confirmStep: Step<SetupState> = {
   name: 'confirm',
   title: 'Show the changes and confirm',
-  describe: () => [{ host: 'local', commands: ['show what would be created or changed (a diff for each existing file), then ask unless --yes'] }],
+  describe: () => local(['show what would be created or changed (a diff for each existing file), then ask unless --yes']),
   async run(ctx, state) {
     if (!state.pending) {
       ctx.note(`nothing to change: ${state.hosts.length === 1 ? 'the host is' : `all ${state.hosts.length} hosts are`} already set up`);
@@ -146,10 +157,12 @@ function previewOf(state: SetupState) {
 export const directoriesStep: Step<SetupState> = {
   name: 'directories',
   title: 'Create the directories and shared/env',
-  describe: (state) => [{ host: 'each host', commands: [
-    renderCommand(makeDirectoriesCommand(state.host.user, desiredDirectories(state.host))),
-    `${renderCommand(createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv))}  # only if missing; never overwritten`,
-  ] }],
+  describe: (state) => describePerHost(state.hosts, (h) => {
+    const env = createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv);
+    if (h.facts) return [h.dirs.length > 0 ? makeDirectoriesCommand(state.host.user, h.dirs) : undefined, h.createEnv ? env : undefined];
+    return [when(makeDirectoriesCommand(state.host.user, desiredDirectories(state.host)), `only those missing or not owned by ${state.host.user}`),
+      when(env, 'only if missing; never overwritten')];
+  }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       if (h.dirs.length > 0) await runOn(h, makeDirectoriesCommand(state.host.user, h.dirs), ctx, 'creating directories');
@@ -166,7 +179,11 @@ export const directoriesStep: Step<SetupState> = {
 export const journalStep: Step<SetupState> = {
   name: 'journal',
   title: `Let the deploy user read the app's journal (group ${JOURNAL_GROUP})`,
-  describe: (state) => [{ host: 'each host', commands: [`${renderCommand(joinJournalGroupCommand(state.host.user))}  # only if not a member yet`] }],
+  describe: (state) => describePerHost(state.hosts, (h) => {
+    const join = joinJournalGroupCommand(state.host.user);
+    if (h.facts) return [h.joinJournal ? join : undefined];
+    return [when(join, 'only if not a member yet')];
+  }),
   async run(ctx, state) {
     await onHosts(state.hosts.filter((h) => h.joinJournal), async (h) => {
       await runOn(h, joinJournalGroupCommand(state.host.user), ctx, `adding ${state.host.user} to ${JOURNAL_GROUP}`);
@@ -176,18 +193,20 @@ export const journalStep: Step<SetupState> = {
   },
 };
 
-const fileLines = (files: FileChange[] | ReturnType<typeof desiredFiles>) => files.map((f) => `write ${f.path} (mode ${f.mode}, ${f.content.split('\n').length - 1} lines)`);
 
 export const serviceStep: Step<SetupState> = {
   name: 'service',
   title: 'Install the systemd units',
   finishOnCancel: true,
-  describe: (state) => [{ host: 'each host', commands: [
-    ...describeUnitRuntime(state.host.runtime, state.host.app).map((l) => `# ${l}`),
-    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'service')),
-    renderCommand(daemonReloadCommand()),
-    ...(state.host.serviceUnit ? [renderCommand(enableCommand(state.host.serviceUnit))] : ['(each deploy enables the slot it makes live)']),
-  ] }],
+  describe: (state) => describePerHost(state.hosts, (h) => {
+    const apply = applyAction(h, state, 'service', 'none');
+    const after = [daemonReloadCommand(), ...(state.host.serviceUnit ? [enableCommand(state.host.serviceUnit)] : [])];
+    return [
+      ...(h.facts ? [] : describeUnitRuntime(state.host.runtime, state.host.app).map((l) => work(`# ${l}`))),
+      apply, ...(!apply ? [] : h.facts ? after : after.map((c) => when(c, 'after any change'))),
+      ...(state.host.serviceUnit || h.facts ? [] : [work('(each deploy enables the slot it makes live)')]),
+    ];
+  }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const files = changed(h, 'service');
@@ -204,10 +223,7 @@ export const sudoersStep: Step<SetupState> = {
   name: 'sudoers',
   title: 'Install the sudoers drop-in (checked with visudo -cf first)',
   finishOnCancel: true,
-  describe: (state) => [{ host: 'each host', commands: [
-    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'sudoers')),
-    `${VISUDO} -cf <the new file> before it is installed`,
-  ] }],
+  describe: (state) => describePerHost(state.hosts, (h) => [applyAction(h, state, 'sudoers', 'visudo')]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       const files = changed(h, 'sudoers');
@@ -220,12 +236,14 @@ export const proxyStep: Step<SetupState> = {
   name: 'proxy',
   title: 'Install the nginx site (nginx -t, then reload)',
   finishOnCancel: true,
-  describe: (state) => state.host.proxy ? [{ host: 'each host', commands: [
-    ...fileLines(desiredFiles(state.host, undefined).filter((f) => f.group === 'proxy')),
-    `ln -s ${state.host.proxy.siteFile} ${state.host.proxy.siteLink}  # if missing`,
-    `${NGINX} -t  # on failure the previous files are put back`,
-    renderCommand(reloadNginxCommand()),
-  ] }] : [],
+  describe: (state) => {
+    const proxy = state.host.proxy;
+    if (!proxy) return [];
+    return describePerHost(state.hosts, (h) => {
+      const apply = applyAction(h, state, 'proxy', 'nginx', { target: proxy.siteFile, path: proxy.siteLink });
+      return apply ? [apply, h.facts ? reloadNginxCommand() : when(reloadNginxCommand(), 'after any change')] : [];
+    });
+  },
   async run(ctx, state) {
     const proxy = state.host.proxy;
     if (!proxy) return;

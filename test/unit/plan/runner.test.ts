@@ -1,13 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { describePlan, runPlan } from '../../../src/core/plan/runner';
 import type { Plan, PlanEvent, Step } from '../../../src/core/plan/types';
+import { local } from '../../../src/core/plan/describe';
+import { applyEvent, emptyGrid } from '../../../src/core/plan/grid';
+import { createSetupPlan } from '../../../src/core/setup';
+import { directTarget } from '../../support/targets';
 
 type State = { log: string[] };
 
 function step(name: string, body: (s: State, signal: AbortSignal) => Promise<void> | void, finishOnCancel = false): Step<State> {
   return {
     name, title: `Step ${name}`, finishOnCancel,
-    describe: () => [{ host: 'local', commands: [`do ${name}`] }],
+    describe: () => local([`do ${name}`]),
     run: async (ctx, s) => {
       ctx.output(`${name} out`);
       await body(s, ctx.signal);
@@ -69,7 +73,7 @@ describe('plan runner', () => {
     let sawCancel = false;
     const perHost = (name: string, batch: number, hosts: string[]): Step<State> => ({
       name, title: `Step ${name}`, batch, finishOnCancel: true,
-      describe: () => hosts.map((host) => ({ host, commands: [`do ${name}`] })),
+      describe: () => hosts.map((host) => ({ host, commands: [['do', name]] })),
       run: async (ctx) => {
         await Promise.allSettled(hosts.map((h) => ctx.onHost(h, async () => {
           if (h === 'b') throw new Error('b broke');
@@ -98,5 +102,30 @@ describe('plan runner', () => {
 
   it('describes a plan for --dry-run', () => {
     assert.equal(describePlan(plan([step('a', () => {})]), { log: [] }), 'test plan\n1. Step a [a]\n   local: do a');
+  });
+
+  it('announces the hosts each step names in its description: a setup over two hosts has rows for those two, nothing else', async () => {
+    const environment = {
+      name: 'production', user: 'deploy', deployTo: '/opt/shop', keepReleases: 3, ssh: {},
+      hosts: [{ host: 'web1', port: 22, user: 'deploy', primary: true }, { host: 'web2', port: 22, user: 'deploy', primary: false }],
+      service: 'systemd' as const, strategy: 'blue_green' as const, proxy: { listen: 80, serverName: 'shop' }, health: { path: '/health', expect: 200, timeout: 5 },
+    };
+    const { plan, state } = createSetupPlan({ environment, app: 'shop', identity: { who: 'me', developer: 'me', localHost: 'l', pid: 1 },
+      targets: [directTarget('web1:22', 'web1', 22), directTarget('web2:22', 'web2', 22)], confirm: async () => true });
+    const cancelled = new AbortController();
+    cancelled.abort(); // plan-start is announced, then nothing runs
+    const grid = emptyGrid();
+    await runPlan(plan, state, (e) => applyEvent(grid, e), cancelled.signal);
+    assert.deepEqual(grid.rows.map((r) => r.host), ['web1:22', 'web2:22']);
+    // Every remote step has both hosts' cells; confirm is this machine's and has none.
+    for (const column of ['rights', 'directories', 'journal', 'service', 'sudoers', 'proxy']) {
+      assert.deepEqual(grid.rows.map((r) => r.cells[column]?.state), ['skipped', 'skipped'], column);
+    }
+    assert.ok(!grid.columns.some((c) => c.name === 'confirm'));
+  });
+
+  it('a step that cannot describe itself is a bug the run reports, not a step without hosts', async () => {
+    const broken: Step<State> = { ...step('a', () => {}), describe: () => { throw new Error('describe broke'); } };
+    await assert.rejects(runPlan(plan([broken]), { log: [] }, () => {}, new AbortController().signal), /describe broke/);
   });
 });

@@ -66,6 +66,6 @@ describe('setup: the deploy user may read the app\'s journal', () => {
     const made = createSetupPlan({ environment, app: 'shop', targets: [directTarget('web1:22', 'web1', 22)],
       identity: { who: 'me', developer: 'me', localHost: 'l', pid: 1 }, confirm: async () => true });
     assert.match(describePlan(made.plan, made.state),
-    /Let the deploy user read the app's journal \(group systemd-journal\) \[journal\]\n   each host: sudo -n usermod -a -G systemd-journal -- deploy/);
+    /Let the deploy user read the app's journal \(group systemd-journal\) \[journal\]\n   web1:22: sudo -n usermod -a -G systemd-journal -- deploy  # only if not a member yet\n/);
   });
 });

@@ -4,9 +4,9 @@
  * A failure before `route` leaves every visitor on the old slot; the plan's `finally` stops the new
  * slot. From `route` on a failure sends nginx back to the old slot, which keeps running until `drain`.
  */
-import { renderCommand, type Command } from '../../shell';
+import { noted, work } from '../../plan/describe';
 import { systemctl } from '../../host/spec';
-import type { Step, StepContext } from '../../plan/types';
+import type { PlannedAction, Step, StepContext } from '../../plan/types';
 import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
 import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../slotPhases';
 import { onHosts } from '../hosts';
@@ -27,7 +27,7 @@ function slotsFor(state: DeployState, h: HostState) {
 function over(select: Select) {
   return {
     on: (state: DeployState, ctx: StepContext, fn: (h: HostState) => Promise<void>) => onHosts(select(state), fn, ctx),
-    describe: (state: DeployState, lines: (h: HostState) => Array<Command | string>) => perHost(state, lines, select(state)),
+    describe: (state: DeployState, actions: (h: HostState) => PlannedAction[]) => perHost(state, actions, select(state)),
   };
 }
 
@@ -38,7 +38,7 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
   const point: Step<DeployState> = {
     name: 'point',
     title: 'Point the idle slot at the release',
-    describe: (state) => describe(state, (h) => [h.release ? pointSlotCommand(slotsFor(state, h).to, h.release) : `point the idle slot at ${releaseOf(h)}`]),
+    describe: (state) => describe(state, (h) => [h.release ? pointSlotCommand(slotsFor(state, h).to, h.release) : work(`point the idle slot at ${releaseOf(h)}`)]),
     run: (ctx, state) => on(state, ctx, (h) => pointIdle(h, state, ctx)),
   };
   const start: Step<DeployState> = {
@@ -51,8 +51,8 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
     name: 'health',
     title: 'Health check on the idle slot\'s own port',
     describe: (state) => describe(state, (h) => [
-      `GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`,
-      `${renderCommand(unitStateCommand(slotsFor(state, h).to.unit))}  # until ${UNIT_SETTLE_SECONDS}s after the start: ActiveState must stay active`,
+      work(`GET ${healthUrl(state.environment, slotsFor(state, h).to.port)} through the SSH connection until ${state.environment.health?.expect} (timeout ${state.environment.health?.timeout}s)`),
+      noted(unitStateCommand(slotsFor(state, h).to.unit), `until ${UNIT_SETTLE_SECONDS}s after the start: ActiveState must stay active`),
     ]),
     run: (ctx, state) => on(state, ctx, (h) => checkIdle(h, state, ctx)),
   };
@@ -87,7 +87,8 @@ export function drainStep(select: Select = all): Step<DeployState> {
     finishOnCancel: true,
     describe: (state) => describe(state, (h) => {
       const { host, from } = slotsFor(state, h);
-      return [`${renderCommand(drainCommand(from, host.drainTimeout, ['<nginx workers before the reload>']).slice(0, 4))} … (until in-flight requests finish, at most ${host.drainTimeout}s)`,
+      const workers = h.slotSwitch ? h.slotSwitch.workers : ['<nginx workers before the reload>'];
+      return [noted(drainCommand(from, host.drainTimeout, workers), `until in-flight requests finish, at most ${host.drainTimeout}s`),
         systemctl('disable', from.unit), systemctl('stop', from.unit)];
     }),
     async run(ctx, state) {

@@ -3,6 +3,7 @@ import { cleanupCommand, selectForCleanup } from '../../remote/cleanup';
 import { onHosts, runOn } from '../hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
+import { when, work } from '../../plan/describe';
 import { syncStatic } from './prepare';
 
 function toDelete(state: DeployState, h: HostState): string[] {
@@ -21,8 +22,13 @@ export const cleanupStep: Step<DeployState> = {
   name: 'cleanup',
   title: 'Remove old releases',
   finishOnCancel: true,
-  describe: (state) => perHost(state, (h) => [cleanupCommand(state.paths, toDelete(state, h)) ?? `keep the newest ${state.environment.keepReleases} releases (decided after lock)`,
-    ...(syncStatic(state) ? [syncStatic(state)!] : [])]),
+  describe: (state) => perHost(state, (h) => {
+    const command = cleanupCommand(state.paths, toDelete(state, h));
+    if (command) return [command, syncStatic(state)];
+    // Before the lock step has read the host, which releases go is not known (ids are checked before they reach a command).
+    const sync = syncStatic(state);
+    return [work(`rm -rf -- the releases beyond the newest ${state.environment.keepReleases} (decided after lock)`), ...(sync ? [when(sync, 'after removing any')] : [])];
+  }),
   async run(ctx, state) {
     // The deploy has succeeded by now: a failed cleanup is a warning, not a failed deploy.
     await onHosts(state.hosts, async (h) => {

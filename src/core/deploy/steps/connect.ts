@@ -1,3 +1,4 @@
+import { work } from '../../plan/describe';
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { viaText } from '../../ssh/chain';
@@ -10,7 +11,7 @@ import { perHost } from './describe';
 export const connectStep: Step<DeployState> = {
   name: 'connect',
   title: 'Connect over SSH (verify host keys)',
-  describe: (state) => perHost(state, (h) => describeTarget(h.target)),
+  describe: (state) => perHost(state, (h) => describeTarget(h.target).map(work)),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       if (h.target.jumps.length > 0 && state.rsyncTransport === 'openssh') {

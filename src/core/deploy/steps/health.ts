@@ -1,7 +1,7 @@
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { hearApp, ledByApp } from '../appSays';
-import { renderCommand } from '../../shell';
+import { noted, work } from '../../plan/describe';
 import { managedServiceUnit, settleUnit, UNIT_SETTLE_SECONDS, unitStateCommand } from '../unitState';
 import { onHosts } from '../hosts';
 import type { DeployState } from '../types';
@@ -23,10 +23,10 @@ export function healthStep(select: Select = all): Step<DeployState> {
       const health = state.environment.health;
       const unit = managedServiceUnit(state);
       return perHost(state, () => [
-        health
+        work(health
           ? `GET ${healthUrl(state.environment)} through the SSH connection until ${health.expect} (timeout ${health.timeout}s)`
-          : `not health-checked: no health configured, so a restart that exits 0 counts as success${unit ? ' if the unit stays active' : ''}`,
-        ...(unit ? [`${renderCommand(unitStateCommand(unit))}  # until ${UNIT_SETTLE_SECONDS}s after the restart: ActiveState must stay active`] : []),
+          : `not health-checked: no health configured, so a restart that exits 0 counts as success${unit ? ' if the unit stays active' : ''}`),
+        ...(unit ? [noted(unitStateCommand(unit), `until ${UNIT_SETTLE_SECONDS}s after the restart: ActiveState must stay active`)] : []),
       ], select(state));
     },
     async run(ctx, state) {

@@ -11,6 +11,8 @@ import { hookEnvironment, type HookVariables } from '../../hooks/variables';
 import { type Step, type StepContext } from '../../plan/types';
 import { isCancel, UserError } from '../../errors';
 import { renderCommand } from '../../shell';
+import { local } from '../../plan/describe';
+import { perHost } from './describe';
 import { onHosts, tail } from '../hosts';
 import { outcomeOf } from './record';
 import type { DeployState, HostState } from '../types';
@@ -39,9 +41,9 @@ const shown = (argv: readonly string[]) => renderCommand(argv);
 
 function describeHook(state: DeployState, hook: HookCommand) {
   if (hook.where === 'local') {
-    return [{ host: 'local', commands: [`(in ${state.projectDir ?? 'the project directory'}) ${shown(hook.argv)}  # with PHOENIX_DEPLOY_RELEASE, _COMMIT, _ENV`] }];
+    return local([`(in ${state.projectDir ?? 'the project directory'}) ${shown(hook.argv)}  # with PHOENIX_DEPLOY_RELEASE, _COMMIT, _ENV`]);
   }
-  return state.hosts.map((h) => ({ host: h.target.key, commands: [renderCommand(remoteHookCommand(state.paths, hook.argv, variables(state, h)))] }));
+  return perHost(state, (h) => [remoteHookCommand(state.paths, hook.argv, variables(state, h))]);
 }
 
 async function runLocal(hook: HookCommand, state: DeployState, ctx: StepContext, signal: AbortSignal): Promise<string | undefined> {

@@ -5,6 +5,7 @@
  * exact change; reads the built release's env.sh, and names the project's rel/env.sh(.eex) line.
  */
 import { readFile } from 'node:fs/promises';
+import { local } from '../../plan/describe';
 import { join } from 'node:path';
 import { UserError } from '../../errors';
 import type { Step } from '../../plan/types';
@@ -32,7 +33,7 @@ async function projectEnvSh(projectDir: string | undefined): Promise<{ path: str
 export const slotIdentityStep: Step<DeployState> = {
   name: 'identity',
   title: 'Check that the release leaves each slot its node name (env.sh)',
-  describe: (state) => [{ host: 'local', commands: [`read ${state.release?.path ?? '<release>'}/releases/<vsn>/env.sh: no unconditional export of RELEASE_NODE or RELEASE_DISTRIBUTION`] }],
+  describe: (state) => local([`read ${state.release?.path ?? '<release>'}/releases/<vsn>/env.sh: no unconditional export of RELEASE_NODE or RELEASE_DISTRIBUTION`]),
   async run(ctx, state) {
     const release = state.release!;
     const built = await releaseEnvSh(release.path, release.version);

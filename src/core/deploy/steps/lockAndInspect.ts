@@ -1,6 +1,6 @@
 import { type Step, type StepContext } from '../../plan/types';
 import { UserError } from '../../errors';
-import { join, op, renderCommand, type Command } from '../../shell';
+import { join, op, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
 import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand, stageCommand } from '../../remote/release';
@@ -31,10 +31,14 @@ function lookCommand(state: DeployState): Command {
   return join(op.and, setupCommand(state.paths, developer), stageCommand(state.paths, developer), ...(seed ? [seed] : []), inspectCommand(state.paths, slots));
 }
 
+/** One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held. */
+function lockAndLookCommand(state: DeployState): Command {
+  return join(op.and, lockCommand(state.paths, state.lockHolder), ['echo', TAKEN], lookCommand(state));
+}
+
 async function lockAndInspectHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
   const conn = h.conn!;
-  // One round trip: take the lock, say so, then look (see lookCommand). Nothing after the lock runs if it is held.
-  const result = await conn.exec(join(op.and, lockCommand(state.paths, state.lockHolder), ['echo', TAKEN], lookCommand(state)), { signal: ctx.signal });
+  const result = await conn.exec(lockAndLookCommand(state), { signal: ctx.signal });
   const taken = result.code === 0 || result.stdout.includes(TAKEN);
   if (!taken) {
     // The lock and its holder appear in one step, so a lock that exists always says whose it is.
@@ -64,14 +68,6 @@ async function lockAndInspectHost(h: HostState, state: DeployState, ctx: StepCon
 export const lockAndInspectStep: Step<DeployState> = {
   name: 'lock',
   title: 'Take the deploy lock, then set up and inspect the host',
-  describe: (state) => {
-    const seed = state.kind === 'deploy' && state.release
-      ? seedCommand(state.paths.cache(state.identity.developer), versionedDirs(state.release.path)) : undefined;
-    const developer = state.identity.developer;
-    return perHost(state, () => [`(one round trip) ${renderCommand(lockCommand(state.paths, state.lockHolder))}`,
-      ...(state.kind === 'deploy' ? [setupCommand(state.paths, developer), stageCommand(state.paths, developer)] : []),
-      ...(seed ? [`(seed the cache: hard-link each new versioned dir from its previous version) ${renderCommand(seed)}`] : []),
-      `(read-only) inspect ${state.paths.root}: os-release, glibc, current, releases, lock, deploys.log`]);
-  },
+  describe: (state) => perHost(state, () => [lockAndLookCommand(state)]),
   run: (ctx, state) => primaryFirst(state.hosts, (h) => lockAndInspectHost(h, state, ctx), ctx),
 };

@@ -1,3 +1,4 @@
+import { when } from '../../plan/describe';
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { join, op } from '../../shell';
@@ -77,7 +78,7 @@ export const compatStep: Step<DeployState> = {
   name: 'compat',
   title: 'Check native libraries on each host (ldd)',
   describe: (state) => perHost(state, () => [lddCommand(state.paths, state.release!.id),
-    `${ipv6LoopbackCommand().join(' ')}  # only when the release's env.sh exports -proto_dist inet6_tcp`]),
+    when(ipv6LoopbackCommand(), "only when the release's env.sh exports -proto_dist inet6_tcp")]),
   async run(ctx, state) {
     const ipv6 = await ipv6Needs(state.release!);
     await onHosts(state.hosts, async (h) => {

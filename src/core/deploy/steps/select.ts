@@ -1,3 +1,4 @@
+import { work } from '../../plan/describe';
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { chooseRollback } from '../../remote/history';
@@ -14,9 +15,9 @@ import { perHost } from './describe';
 export const selectStep: Step<DeployState> = {
   name: 'select',
   title: 'Choose the release to return to',
-  describe: (state) => perHost(state, () => [state.rollbackTo
+  describe: (state) => perHost(state, () => [work(state.rollbackTo
     ? `release ${state.rollbackTo}`
-    : 'the release that was live before current (from deploys.log; by id order only when the log has no record)']),
+    : 'the release that was live before current (from deploys.log; by id order only when the log has no record)')]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
       if (state.rollbackTo && !h.releases.includes(state.rollbackTo)) {

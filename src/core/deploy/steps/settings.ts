@@ -5,6 +5,7 @@
  * LiveView's check_origin would refuse every socket.
  */
 import type { Step } from '../../plan/types';
+import { noted } from '../../plan/describe';
 import { UserError } from '../../errors';
 import { envKeysCommand, parseEnvKeys } from '../../settings/remote';
 import { fixCommand, type RequiredSetting } from '../../settings/required';
@@ -18,8 +19,8 @@ export function settingsStep(settings: ReleaseSettings): Step<DeployState> {
   return {
     name: 'settings',
     title: 'Check shared/env has the settings the release needs (keys only)',
-    describe: (state) => perHost(state, () => [envKeysCommand(state.paths.sharedEnv, serverNames(state)),
-      `# needs: ${settings.required.map((s) => s.key).join(', ') || 'nothing'}`]),
+    describe: (state) => perHost(state, () => [noted(envKeysCommand(state.paths.sharedEnv, serverNames(state)),
+      `needs: ${settings.required.map((s) => s.key).join(', ') || 'nothing'}`)]),
     async run(ctx, state) {
       const missing = new Map<string, RequiredSetting[]>();
       await onHosts(state.hosts, async (h) => {

@@ -8,6 +8,7 @@ import { restartArgv } from '../service';
 import type { DeployState, HostState } from '../types';
 import { all, perHost, releaseOf, type Select } from './describe';
 import { pollHealth } from './healthPoll';
+import { work } from '../../plan/describe';
 
 /** Default bound on the restart command (seconds), when `restart_timeout` is not set. */
 export const DEFAULT_RESTART_TIMEOUT = 120;
@@ -140,7 +141,7 @@ export function switchStep(select: Select = all, rollBack: (state: DeployState, 
     name: 'switch',
     title: 'Switch current (atomic rename)',
     finishOnCancel: true,
-    describe: (state) => perHost(state, (h) => [h.release ? switchCommand(state.paths, h.release) : `switch current to ${releaseOf(h)}`], select(state)),
+    describe: (state) => perHost(state, (h) => [h.release ? switchCommand(state.paths, h.release) : work(`switch current to ${releaseOf(h)}`)], select(state)),
     async run(ctx, state) {
       try {
         await primaryFirst(select(state), (h) => switchHost(h, state, ctx), ctx);

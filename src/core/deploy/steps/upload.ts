@@ -1,3 +1,4 @@
+import { work } from '../../plan/describe';
 import type { Step } from '../../plan/types';
 import { renderCommand } from '../../shell';
 import { rsyncArgs, type RsyncRun } from '../../ssh/rsync';
@@ -31,7 +32,7 @@ export const uploadStep: Step<DeployState> = {
   describe: (state) => perHost(state, (h) => {
     const tunnel = state.rsyncTransport === 'tunnel';
     const args = rsyncArgs({ ...rsyncRun(state, h), rsh: tunnel ? TUNNEL_RSH_PLACEHOLDER : undefined });
-    return [`(local) ${renderCommand(['rsync', ...args])}${tunnel ? '  # -e forwards over the verified ssh2 connection' : ''}`];
+    return [work(`(local) ${renderCommand(['rsync', ...args])}${tunnel ? '  # -e forwards over the verified ssh2 connection' : ''}`)];
   }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { chooseBuilder, legacyBuilderNote, refusesBuildKit, type BuilderChoice } from '../../docker/builder';
+import { local } from '../../plan/describe';
 import { refuseBuildKitSyntax } from '../../docker/buildTarget';
 import { connectDocker } from '../../docker/client';
 import { buildStageImage, hasImage, ImageBuildError } from '../../docker/image';
@@ -18,12 +19,9 @@ export const buildImageStep: Step<BuildState> = {
     const { config } = state.options;
     const tag = builderImageTag(state.projectKey, config.branch);
     const context = path.join(state.checkoutDir, state.projectPrefix);
-    return [{
-      host: 'local',
-      commands: [renderCommand(['docker', 'build', '--target', state.target ?? config.build.target ?? 'builder',
+    return local([renderCommand(['docker', 'build', '--target', state.target ?? config.build.target ?? 'builder',
         ...(config.build.network ? ['--network', config.build.network] : []), '-f', config.build.dockerfile, '-t', tag, context]) + '   # via the Engine API with BuildKit (legacy builder as a fallback), .dockerignore applied;' +
-        ' a stage that copies the app\'s source is built only up to that instruction, the rest is replayed in the build container'],
-    }];
+        ' a stage that copies the app\'s source is built only up to that instruction, the rest is replayed in the build container']);
   },
   async run(ctx, state) {
     if (state.reused) {

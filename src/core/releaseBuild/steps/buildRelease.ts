@@ -1,5 +1,6 @@
 import { execIn, putTar, removeContainersByLabel, removeVolumesByLabel, startIdleContainer, type Container, type ExecResult, type IdleContainerSpec } from '../../docker/container';
 import { listContextFiles, packFiles, SOURCE_COPY_EXCLUDES } from '../../docker/context';
+import { local } from '../../plan/describe';
 import { type Step, type StepContext } from '../../plan/types';
 import { UserError } from '../../errors';
 import { renderCommand } from '../../shell';
@@ -23,9 +24,7 @@ export const buildReleaseStep: Step<BuildState> = {
     });
     plan.spec.image = builderImageTag(state.projectKey, config.branch);
     const exec = (argv: string[]) => renderCommand(['docker', 'exec', '-w', plan.projectDir, 'CONTAINER', ...argv]).replace('CONTAINER', '<container>');
-    return [{
-      host: 'local',
-      commands: [
+    return local([
         '# a stage that copies the app\'s source: its remaining instructions (COPY, RUN, ENV, WORKDIR, ...) are replayed in a container',
         '# from the image built up to the source copy, with that project\'s _build in a volume kept from the previous build',
         '# a stage that never copies the source (a build environment only):',
@@ -33,8 +32,7 @@ export const buildReleaseStep: Step<BuildState> = {
         `docker cp ${state.checkoutDir}/. <container>:${plan.sourceRoot}   # without .git`,
         exec(['mix', 'deps.get', '--only', config.build.mixEnv]) + '   # skipped when mix.exs has no deps',
         exec(state.tool?.command ?? ['mix', 'release', '--overwrite']),
-      ],
-    }];
+      ]);
   },
   async run(ctx, state) {
     if (state.reused) return ctx.output('Stored release reused: nothing to build\n');

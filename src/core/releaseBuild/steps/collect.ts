@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { local } from '../../plan/describe';
 import { execIn, getTar, type Container } from '../../docker/container';
 import { extractTar } from '../../docker/context';
 import { type Step } from '../../plan/types';
@@ -22,14 +23,11 @@ export const collectStep: Step<BuildState> = {
   describe(state) {
     const { mixEnv } = state.options.config.build;
     const app = state.app ?? state.options.config.app ?? '<app>';
-    return [{
-      host: 'local',
-      commands: [
+    return local([
         `docker cp <container>:/app/_build/${mixEnv}/rel/${app} ${path.join(releasesDir(state.cacheRoot), '.staging-*', RELEASE_SUBDIR)}` +
           '   # files unchanged since the previous stored release (sha256 in the container) are hard-linked from it instead',
         `verify bin/${app}, releases/start_erl.data, erts-*/; write manifest.json; rename to ${path.join(releasesDir(state.cacheRoot), '<release-id>')}`,
-      ],
-    }];
+      ]);
   },
   async run(ctx, state) {
     if (state.reused) {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { local } from '../../plan/describe';
 import { selectBuildTarget } from '../../docker/buildTarget';
 import { listContextFiles, readDockerignore } from '../../docker/context';
 import { type Step } from '../../plan/types';
@@ -25,7 +26,7 @@ export const detectToolStep: Step<BuildState> = {
       (tool === 'distillery' ? `mix distillery.release --env=${mixEnv} (1.x: mix release --env=${mixEnv})`
         : tool === 'mix' ? 'mix release --overwrite'
           : `rel/config.exs → Distillery (mix distillery.release --env=${mixEnv}); otherwise mix release --overwrite`);
-    return [{ host: 'local', commands: [`read mix.exs, mix.lock, rel/config.exs at the fetched commit: ${command}`] }];
+    return local([`read mix.exs, mix.lock, rel/config.exs at the fetched commit: ${command}`]);
   },
   async run(ctx, state) {
     const { config, force } = state.options;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { local } from '../../plan/describe';
 import { CENTRAL_REF, checkoutCentralBranch } from '../../git/checkout';
 import { describeUndeployed, findUndeployedChanges } from '../../git/local';
 import { findWorkTree, resolveRepo } from '../../git/remote';
@@ -16,15 +17,12 @@ export const resolveSourceStep: Step<BuildState> = {
   describe(state) {
     const { repo, branch } = state.options.config;
     const url = state.repo?.url ?? repo;
-    return [{
-      host: 'local',
-      commands: [
+    return local([
         renderCommand(['git', 'ls-remote', '--exit-code', '--heads', '--', url, `refs/heads/${branch}`]),
         renderCommand(['git', '-C', state.checkoutDir, 'fetch', '--no-tags', '--', url, `+refs/heads/${branch}:${CENTRAL_REF}`]),
         renderCommand(['git', '-C', state.checkoutDir, 'checkout', '--force', '--detach', CENTRAL_REF]),
         renderCommand(['git', '-C', state.options.projectDir, 'status', '--porcelain']) + '   # warn: not deployed',
-      ],
-    }];
+      ]);
   },
   async run(ctx, state) {
     const { projectDir, config } = state.options;
