@@ -24,8 +24,8 @@ function isCommand(action: PlannedAction): action is Command {
   return Array.isArray(action);
 }
 
-/** A multi-line script or file content is shown by its size: the command line stays readable. */
-const MAX_SHOWN_LINES = 1;
+/** A long script or a file's content is shown by its size, so the command line stays readable. */
+const MAX_SHOWN_LINES = 3;
 function shownWord(word: string): string {
   const lines = word.split('\n').length;
   return lines > MAX_SHOWN_LINES ? `<${lines} lines>` : quote(word);
