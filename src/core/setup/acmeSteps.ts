@@ -7,7 +7,7 @@
  */
 import { onHosts, runOn } from '../deploy/hosts';
 import { CERTBOT_TIMER, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
-import { NGINX } from '../host/spec';
+import { NGINX, SYSTEMCTL } from '../host/spec';
 import { describePerHost, when, work } from '../plan/describe';
 import { UserError } from '../errors';
 import type { Step, StepContext } from '../plan/types';
@@ -92,9 +92,10 @@ export const certificateStep: Step<SetupState> = {
         onFailure,
       ]);
     }
+    const renewal = `certbot runs the deploy hook after each renewal: ${NGINX} -t && ${SYSTEMCTL} reload nginx.service`;
     return describePerHost(state.hosts, (h) => [
       obtain(h), ...site,
-      applyAction(h, state, 'certificate', 'none'),
+      applyAction(h, state, 'certificate', 'none', undefined, renewal),
       when(enableTimerCommand(), `renewal: Debian's ${CERTBOT_TIMER} runs \`certbot -q renew\` twice a day, with the settings saved in ${tls.acme.renewalConf}`),
       onFailure,
     ]);

@@ -16,13 +16,13 @@ export const changed = (h: SetupHostState, group: FileGroup) => h.files.filter((
  * shows every file of the group, under the condition that it differs.
  */
 export function applyAction(h: SetupHostState, state: SetupState, group: FileGroup, check: ApplyCheck,
-  link?: { target: string; path: string }): PlannedAction | undefined {
+  link?: { target: string; path: string }, purpose?: string): PlannedAction | undefined {
   if (h.facts) {
     const files = changed(h, group);
     return files.length > 0 || (link && h.facts.link === undefined) ? applyFilesCommand(files, check, link) : undefined;
   }
   const files = desiredFiles(state.host, undefined).filter((f) => f.group === group);
-  return when(applyFilesCommand(files, check, link), 'only the files that differ' +
+  return when(applyFilesCommand(files, check, link), `${purpose ? `${purpose}; ` : ''}only the files that differ` +
     `${check === 'visudo' ? `; ${VISUDO} -cf checks each before any is installed` : ''}${link ? `; ${link.path} linked if missing` : ''}` +
     `${check === 'nginx' ? `; ${NGINX} -t, and on failure the previous files are put back` : ''}`);
 }

@@ -87,8 +87,8 @@ export function drainStep(select: Select = all): Step<DeployState> {
     finishOnCancel: true,
     describe: (state) => describe(state, (h) => {
       const { host, from } = slotsFor(state, h);
-      const workers = h.slotSwitch ? h.slotSwitch.workers : ['<nginx workers before the reload>'];
-      return [noted(drainCommand(from, host.drainTimeout, workers), `until in-flight requests finish, at most ${host.drainTimeout}s`),
+      // The nginx workers from before the reload, once the route has read them, follow the port.
+      return [noted(drainCommand(from, host.drainTimeout, h.slotSwitch?.workers ?? []), `until in-flight requests finish, at most ${host.drainTimeout}s`),
         systemctl('disable', from.unit), systemctl('stop', from.unit)];
     }),
     async run(ctx, state) {
