@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createRollbackPlan } from '../../../src/core/deploy/plan';
+import { createDeployPlan, createRollbackPlan } from '../../../src/core/deploy/plan';
 import { createEnvPlan } from '../../../src/core/env';
 import { runPlan } from '../../../src/core/plan/runner';
 import { createSetupPlan } from '../../../src/core/setup';
@@ -16,15 +16,37 @@ const logOf = (hosts: FakeHost[]) => (key: string) => hosts.find((h) => `${h.key
 const compared = (records: StepRecord[]) => records.filter((r) => [...r.ran.values()].some((c) => c.length > 0)).map((r) => r.step);
 
 describe('the dry run is the run: each step executes what its description gives for the state it starts from', () => {
-  it('rollback (restart strategy)', async () => {
-    const hosts = [fakeHost('web1'), fakeHost('web2')];
-    const { plan, state } = createRollbackPlan({ ...options(hosts), app: 'app' });
+  const BLUE_GREEN = {
+    restart: undefined, service: 'systemd' as const, strategy: 'blue_green' as const, ports: [4001, 4002],
+    proxy: { listen: 80, serverName: 'shop.example.com' }, health: { path: '/health', expect: 200, timeout: 30 }, drainTimeout: 20,
+  };
+  for (const [name, overrides, steps] of [
+    ['restart strategy', {}, ['lock', 'switch', 'restart', 'record']],
+    ['blue/green', BLUE_GREEN, ['lock', 'point', 'start', 'health', 'route', 'switch', 'record', 'drain']],
+  ] as const) {
+    it(`rollback (${name})`, async () => {
+      const hosts = [fakeHost('web1'), fakeHost('web2')];
+      const { plan, state } = createRollbackPlan({ ...options(hosts, overrides), app: 'app' });
+      const records: StepRecord[] = [];
+      const run = await runPlan(recorded(plan, keys(hosts), logOf(hosts), records), state, () => undefined, never());
+      assert.equal(run.outcome.ok, true, run.outcome.ok ? '' : run.outcome.error.message);
+      assert.deepEqual(mismatches(records), []);
+      assert.deepEqual(compared(records), steps);
+      assert.deepEqual(hosts.map((h) => h.current), [ID0, ID0]);
+    });
+  }
+
+  it('a rolling deploy: each batch\'s steps run what they describe for their own hosts only', async () => {
+    const hosts = [1, 2, 3, 4].map((n) => fakeHost(`web${n}`));
+    const { plan, state } = createDeployPlan(options(hosts, { rollout: { canary: 1, batch: { count: 2 }, pause: 0 } }));
     const records: StepRecord[] = [];
     const run = await runPlan(recorded(plan, keys(hosts), logOf(hosts), records), state, () => undefined, never());
     assert.equal(run.outcome.ok, true, run.outcome.ok ? '' : run.outcome.error.message);
     assert.deepEqual(mismatches(records), []);
-    assert.deepEqual(compared(records), ['lock', 'switch', 'restart', 'record']);
-    assert.deepEqual(hosts.map((h) => h.current), [ID0, ID0]);
+    // Batch 1 (the canary) switches web1 only: the others ran nothing in its switch step.
+    const firstSwitch = records.find((r) => r.step === 'switch')!;
+    assert.deepEqual([...firstSwitch.ran].filter(([, c]) => c.length > 0).map(([h]) => h), ['web1:22']);
+    assert.deepEqual([...firstSwitch.described.keys()], ['web1:22']);
   });
 
   it('env set --restart: the write is the described command, the value only on its stdin', async () => {
