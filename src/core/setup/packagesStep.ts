@@ -4,7 +4,17 @@ import { UserError } from '../errors';
 import type { Step } from '../plan/types';
 import { describePerHost, when, work } from '../plan/describe';
 import { describeRuntimeNeeds, generateLocalesCommand, installPackagesCommand } from './packages';
-import type { SetupState } from './types';
+import type { SetupHostState, SetupState } from './types';
+import type { Command } from '../shell';
+
+/** What the step runs on a host inspect has read: only what it lacks. */
+function missingCommands(h: SetupHostState): { install?: Command; generate?: Command } {
+  const { packages, locales } = h.missing;
+  return {
+    install: packages.length > 0 ? installPackagesCommand(packages) : undefined,
+    generate: locales.length > 0 ? generateLocalesCommand(locales) : undefined,
+  };
+}
 
 export const packagesStep: Step<SetupState> = {
   name: 'packages',
@@ -14,10 +24,7 @@ export const packagesStep: Step<SetupState> = {
     const runtime = state.host.runtime;
     if (!runtime || runtime.packages.length + runtime.locales.length === 0) return [];
     return describePerHost(state.hosts, (h) => {
-      if (h.facts) {
-        const { packages, locales } = h.missing;
-        return [packages.length > 0 ? installPackagesCommand(packages) : undefined, locales.length > 0 ? generateLocalesCommand(locales) : undefined];
-      }
+      if (h.facts) return Object.values(missingCommands(h));
       return [
         ...describeRuntimeNeeds(runtime).map((l) => work(`# ${l}`)),
         runtime.packages.length ? when(installPackagesCommand(runtime.packages), 'only the missing ones (inspect reads what is installed)') : undefined,
@@ -29,9 +36,10 @@ export const packagesStep: Step<SetupState> = {
     const stage = state.host.runtime?.finalStage;
     await onHosts(state.hosts, async (h) => {
       const { packages, locales } = h.missing;
-      if (packages.length > 0) {
+      const { install, generate } = missingCommands(h);
+      if (install) {
         try {
-          await runOn(h, installPackagesCommand(packages), ctx, `apt-get install ${packages.join(' ')}`, true);
+          await runOn(h, install, ctx, `apt-get install ${packages.join(' ')}`, true);
         } catch (e) {
           if (!(e instanceof UserError)) throw e;
           throw new UserError(`${h.target.key} lacks ${packages.join(', ')}, which the final stage of ${stage?.file ?? 'the Dockerfile'} installs ` +
@@ -41,8 +49,8 @@ export const packagesStep: Step<SetupState> = {
         state.changed = true;
         ctx.note(`installed ${packages.join(' ')}`, 'info', h.target.key);
       }
-      if (locales.length > 0) {
-        await runOn(h, generateLocalesCommand(locales), ctx, `locale-gen ${locales.join(' ')}`);
+      if (generate) {
+        await runOn(h, generate, ctx, `locale-gen ${locales.join(' ')}`);
         state.changed = true;
         ctx.note(`generated locale ${locales.join(' ')}`, 'info', h.target.key);
       }

@@ -15,7 +15,7 @@ import {
   createSharedEnvCommand, daemonReloadCommand, enableCommand, inspectSetupCommand, joinJournalGroupCommand,
   JOURNAL_GROUP, makeDirectoriesCommand, parseSetupFacts, reloadNginxCommand, sudoCheckCommand, VISUDO,
 } from './remote';
-import type { SetupState } from './types';
+import type { SetupHostState, SetupState } from './types';
 import { describeUnitRuntime, missingOn, parseRuntimeFacts, runtimeQueryCommand } from './packages';
 
 
@@ -154,23 +154,31 @@ function previewOf(state: SetupState) {
   return { text: text.endsWith('\n') ? text : `${text}\n`, hosts };
 }
 
+/** What the directories step runs on a host inspect has read: the directories it lacks, then shared/env if absent. */
+function directoryCommands(state: SetupState, h: SetupHostState): { dirs?: Command; env?: Command } {
+  return {
+    dirs: h.dirs.length > 0 ? makeDirectoriesCommand(state.host.user, h.dirs) : undefined,
+    env: h.createEnv ? createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv) : undefined,
+  };
+}
+
 export const directoriesStep: Step<SetupState> = {
   name: 'directories',
   title: 'Create the directories and shared/env',
   describe: (state) => describePerHost(state.hosts, (h) => {
-    const env = createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv);
-    if (h.facts) return [h.dirs.length > 0 ? makeDirectoriesCommand(state.host.user, h.dirs) : undefined, h.createEnv ? env : undefined];
+    if (h.facts) return Object.values(directoryCommands(state, h));
     return [when(makeDirectoriesCommand(state.host.user, desiredDirectories(state.host)), `only those missing or not owned by ${state.host.user}`),
-      when(env, 'only if missing; never overwritten')];
+      when(createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv), 'only if missing; never overwritten')];
   }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      if (h.dirs.length > 0) await runOn(h, makeDirectoriesCommand(state.host.user, h.dirs), ctx, 'creating directories');
-      if (h.createEnv) {
-        await runOn(h, createSharedEnvCommand(state.host.user, state.host.paths.sharedEnv), ctx, 'creating shared/env');
+      const { dirs, env } = directoryCommands(state, h);
+      if (dirs) await runOn(h, dirs, ctx, 'creating directories');
+      if (env) {
+        await runOn(h, env, ctx, 'creating shared/env');
         ctx.note(`created an empty ${state.host.paths.sharedEnv} (mode 0600): put the app's settings there`, 'info', h.target.key);
       }
-      if (h.dirs.length > 0 || h.createEnv) state.changed = true;
+      if (dirs || env) state.changed = true;
     });
   },
 };
