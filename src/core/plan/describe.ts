@@ -5,7 +5,7 @@ import { LOCAL, type PlannedAction, type StepDescription } from './types';
 /** A step that works host by host: each host's actions (`undefined`: nothing there). */
 export function describePerHost<H extends { target: { key: string } }>(
   hosts: readonly H[], actions: (h: H) => Array<PlannedAction | undefined>): StepDescription[] {
-  return hosts.map((h) => ({ host: h.target.key, commands: actions(h).filter((a) => a !== undefined) }));
+  return hosts.map((h) => ({ host: h.target.key, actions: actions(h).filter((a) => a !== undefined) }));
 }
 
 /** A command that runs only when what the run reads says so: described with the condition. */
@@ -44,5 +44,5 @@ export const work = (text: string): PlannedAction => ({ work: text });
 
 /** A step that works on this machine only (the build, a confirmation): a short account of each thing it does. */
 export function local(lines: readonly string[]): StepDescription[] {
-  return [{ host: LOCAL, commands: lines.map(work) }];
+  return [{ host: LOCAL, actions: lines.map(work) }];
 }

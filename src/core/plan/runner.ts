@@ -140,7 +140,7 @@ export function describePlan<S>(plan: Plan<S>, state: S): string {
   const describe = (step: Step<S>, label: string) => {
     lines.push(`${label} ${step.title} [${step.name}]`);
     for (const d of step.describe(state)) {
-      for (const a of d.commands) lines.push(`   ${d.host}: ${actionText(a)}`);
+      for (const a of d.actions) lines.push(`   ${d.host}: ${actionText(a)}`);
     }
   };
   plan.steps.forEach((step, i) => describe(step, `${i + 1}.`));

@@ -26,7 +26,7 @@ export interface StepDescription {
   /** The host key the step works on, or LOCAL for this machine. */
   host: string;
   /** What runs there, in order. */
-  commands: PlannedAction[];
+  actions: PlannedAction[];
 }
 
 export interface StepContext {

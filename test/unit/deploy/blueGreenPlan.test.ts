@@ -58,7 +58,7 @@ describe('blue/green plan (dry run)', () => {
     const o = options([fakeHost('web1')], BLUE_GREEN);
     const { plan, state } = createDeployPlan(o);
     const text = describeDeploy(o);
-    const route = plan.steps.find((s) => s.name === 'route')!.describe(state)[0].commands[0];
+    const route = plan.steps.find((s) => s.name === 'route')!.describe(state)[0].actions[0];
     assert.ok(text.includes(`web1:22: ${actionText(route)}`), text);
     assert.doesNotMatch(text, /^   each host:/m);
   });

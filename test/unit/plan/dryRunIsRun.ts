@@ -19,7 +19,7 @@ export function recorded<S>(plan: Plan<S>, hosts: readonly string[], log: (host:
   const wrap = (step: Step<S>): Step<S> => ({
     ...step,
     async run(ctx, state) {
-      const described = new Map(step.describe(state).map((d) => [d.host, d.commands.flatMap(shown)]));
+      const described = new Map(step.describe(state).map((d) => [d.host, d.actions.flatMap(shown)]));
       const before = new Map(hosts.map((h) => [h, log(h).length]));
       try {
         await step.run(ctx, state);

@@ -73,7 +73,7 @@ describe('plan runner', () => {
     let sawCancel = false;
     const perHost = (name: string, batch: number, hosts: string[]): Step<State> => ({
       name, title: `Step ${name}`, batch, finishOnCancel: true,
-      describe: () => hosts.map((host) => ({ host, commands: [['do', name]] })),
+      describe: () => hosts.map((host) => ({ host, actions: [['do', name]] })),
       run: async (ctx) => {
         await Promise.allSettled(hosts.map((h) => ctx.onHost(h, async () => {
           if (h === 'b') throw new Error('b broke');
