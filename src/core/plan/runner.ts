@@ -11,8 +11,9 @@ export interface RunResult {
 }
 
 /**
- * Executes a plan's steps in order, emitting events. A failing step never throws: the outcome says
- * what happened. A step that cannot describe itself (its hosts) is a bug, and rejects the run.
+ * Executes a plan's steps in order, emitting events. Steps never make it throw: the outcome says
+ * what happened. A step that cannot describe itself (its hosts) is a bug: before anything ran it
+ * rejects the run; later it fails that step.
  */
 export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
@@ -37,9 +38,6 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
     pastNoReturn ||= step.finishOnCancel === true;
     const stepSignal = pastNoReturn ? detached.signal : signal;
     const ctx = stepContext(step.name, stepSignal, signal, emit, failed);
-    const planned = plannedStep(step, state);
-    emit({ type: 'step-start', step: step.name, title: step.title, index, total: plan.steps.length,
-      ...(planned.hosts ? { hosts: planned.hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) });
     const stepStarted = Date.now();
     const took = () => {
       const ms = Date.now() - stepStarted;
@@ -47,6 +45,10 @@ export async function runPlan<S>(plan: Plan<S>, state: S, emit: EventSink, signa
       return ms;
     };
     try {
+      // A description that throws here fails the step: `finally` still unlocks and closes.
+      const planned = plannedStep(step, state);
+      emit({ type: 'step-start', step: step.name, title: step.title, index, total: plan.steps.length,
+        ...(planned.hosts ? { hosts: planned.hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) });
       await step.run(ctx, state);
       emit({ type: 'step-end', step: step.name, ok: true, durationMs: took() });
     } catch (e) {

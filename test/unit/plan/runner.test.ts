@@ -127,5 +127,11 @@ describe('plan runner', () => {
   it('a step that cannot describe itself is a bug the run reports, not a step without hosts', async () => {
     const broken: Step<State> = { ...step('a', () => {}), describe: () => { throw new Error('describe broke'); } };
     await assert.rejects(runPlan(plan([broken]), { log: [] }, () => {}, new AbortController().signal), /describe broke/);
+    // Once the run has begun, that step fails, and `finally` still runs.
+    const later: Step<State> = { ...step('b', () => {}), describe: (s) => { if (s.log.includes('a')) throw new Error('describe broke'); return []; } };
+    const state: State = { log: [] };
+    const r = await runPlan(plan([step('a', () => {}), later], async (s) => { s.log.push('finally'); }), state, () => {}, new AbortController().signal);
+    assert.deepEqual([r.outcome.ok, !r.outcome.ok && r.outcome.step, !r.outcome.ok && r.outcome.error.message], [false, 'b', 'describe broke']);
+    assert.deepEqual(state.log, ['a', 'finally']);
   });
 });
