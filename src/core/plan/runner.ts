@@ -129,8 +129,8 @@ export function quietContext(signal: AbortSignal, note: StepContext['note'] = ()
   };
 }
 
-/** A step's hosts, from its description (LOCAL work has none). A description that throws is a bug: it fails the run. */
-export function plannedStep<S>(step: Step<S>, state: S): PlannedStep {
+/** A step's hosts, from its description (LOCAL work has none). No try: a description that throws is a bug to surface. */
+function plannedStep<S>(step: Step<S>, state: S): PlannedStep {
   const hosts = [...new Set(step.describe(state).map((d) => d.host))].filter((h) => h !== LOCAL);
   return { name: step.name, title: step.title, ...(hosts.length > 0 ? { hosts } : {}), ...(step.batch !== undefined ? { batch: step.batch } : {}) };
 }

@@ -57,8 +57,8 @@ export interface Step<S> {
   readonly title: string;
   /**
    * The commands `run` would execute given this state, per host (real host keys, or LOCAL): what
-   * --dry-run prints, and the hosts the runner announces. Never throws: a state the run has not
-   * read yet is described with placeholders.
+   * --dry-run prints, and the hosts the runner announces. Never throws: what depends on what the
+   * run has not read yet is marked conditional, or said in words (e.g. a release id not chosen yet).
    */
   describe(state: S): StepDescription[];
   run(ctx: StepContext, state: S): Promise<void>;

@@ -201,19 +201,17 @@ export const journalStep: Step<SetupState> = {
   },
 };
 
-
 export const serviceStep: Step<SetupState> = {
   name: 'service',
   title: 'Install the systemd units',
   finishOnCancel: true,
   describe: (state) => describePerHost(state.hosts, (h) => {
     const apply = applyAction(h, state, 'service', 'none');
+    if (!apply) return [];
     const after = [daemonReloadCommand(), ...(state.host.serviceUnit ? [enableCommand(state.host.serviceUnit)] : [])];
-    return [
-      ...(h.facts ? [] : describeUnitRuntime(state.host.runtime, state.host.app).map((l) => work(`# ${l}`))),
-      apply, ...(!apply ? [] : h.facts ? after : after.map((c) => when(c, 'after any change'))),
-      ...(state.host.serviceUnit || h.facts ? [] : [work('(each deploy enables the slot it makes live)')]),
-    ];
+    if (h.facts) return [apply, ...after];
+    return [...describeUnitRuntime(state.host.runtime, state.host.app).map((l) => work(`# ${l}`)), apply,
+      ...after.map((c) => when(c, 'after any change')), ...(state.host.serviceUnit ? [] : [work('(each deploy enables the slot it makes live)')])];
   }),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
