@@ -6,17 +6,22 @@
  *   layer and the layers above it in this list, never one below:
  *     1. base:      shell (commands as data, quoting), errors, findings
  *     2. model:     config, versions, project, release, tools, scaffold, settings (read and check local files)
- *     3. reach:     ssh, docker, git, remote, host, probe, hooks, appSays (talk to hosts, Docker and git)
+ *     3. reach:     ssh, docker, git, remote, host, probe, hooks, appSays (talk to hosts, Docker and git;
+ *                   ssh/query.ts is the one way a command runs on a host)
  *     4. plan:      plan (named steps, the runner, events)
- *     5. engines:   releaseBuild, deploy (building a release, and every change to a fleet)
- *     6. features:  check, env, logs, node, setup (built on deploy's fleet handling, until a shared fleet layer exists),
+ *     5. fleet:     fleet (who changes the fleet, its hosts' connections, running work on each host)
+ *     6. engines:   releaseBuild, deploy (building a release, and deploying, rolling back, restarting)
+ *     7. features:  check, env, logs, node, setup (built on the fleet layer),
  *                   usecases (the flows both adapters run: unlock, remote options, what changed, a run's failure)
+ * - of the features, only env and usecases may import deploy (`env set --restart` restarts the live release);
+ *   check, logs, node and setup reach hosts through the fleet layer alone.
  */
 const LAYERS = [
   ['shell', 'errors', 'findings'],
   ['config', 'versions', 'project', 'release', 'tools', 'scaffold', 'settings', 'runtime'],
   ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks', 'appSays'],
   ['plan'],
+  ['fleet'],
   ['releaseBuild', 'deploy'],
   ['check', 'env', 'logs', 'node', 'setup', 'usecases'],
 ];
@@ -54,6 +59,13 @@ module.exports = {
       to: {},
     },
     ...layerRules,
+    {
+      name: 'features-beside-deploy',
+      comment: 'check, logs, node and setup reach hosts through src/core/fleet, not through the deploy engine.',
+      severity: 'error',
+      from: { path: inCore(['check', 'logs', 'node', 'setup']) },
+      to: { path: inCore(['deploy']) },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

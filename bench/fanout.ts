@@ -5,7 +5,7 @@
  * the two runs), how much of each deploy is the app's own boot (restart + health steps), SSH
  * connections opened per host and the most being opened at once, remote round trips per host, and
  * this process's peak memory (alone, and with the local rsync + tunnel helper processes it starts).
- * Connections and commands are counted by wrapping the injectable DeployDeps.connect. The same
+ * Connections and commands are counted by wrapping the injectable FleetDeps.connect. The same
  * run measures a naive baseline (bench/support/naive.sh: one background job per host over plain ssh
  * and rsync) at 1 and 4 hosts. All hosts share this machine's cores, so their restarts compete.
  *   npx tsc -p . && node out/bench/fanout.js

@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the deploy benchmarks: sandbox hosts (scripts/testbed/hosts.sh, ports 2300–2330
- * on 127.0.0.1 only), real releases from the build engine, and DeployDeps wrapped to count SSH
+ * on 127.0.0.1 only), real releases from the build engine, and FleetDeps wrapped to count SSH
  * connections and remote round trips per host. Nothing here changes how the engine works.
  * On a machine shared by several people, BENCH_PORTS=2500-2530 moves the whole port range and
  * BENCH_CONTAINER_PREFIX=pd14- names the hosts' containers (default hosts.sh's phx-sandbox-).
@@ -14,9 +14,10 @@ import Docker from 'dockerode';
 import { runBuild, type Manifest } from '../../src/core/releaseBuild';
 import { parseDeployConfig } from '../../src/core/config/load';
 import type { EnvironmentConfig } from '../../src/core/config/types';
-import { resolveTargets } from '../../src/core/deploy';
-import { defaultDeps } from '../../src/core/deploy/context';
-import type { DeployIdentity, DeployOptions, DeployDeps, ReleaseToDeploy, RemoteOptions } from '../../src/core/deploy/types';
+import { resolveTargets } from '../../src/core/fleet/local';
+import { defaultDeps } from '../../src/core/fleet/local';
+import type { DeployIdentity, FleetDeps, RemoteOptions } from '../../src/core/fleet/types';
+import type { DeployOptions, ReleaseToDeploy } from '../../src/core/deploy/types';
 import type { PlanEvent } from '../../src/core/plan/types';
 import { makeReleaseId } from '../../src/core/release/id';
 import { renderCommand } from '../../src/core/shell';
@@ -122,7 +123,7 @@ export class Counter {
   }
 
   /** Wraps the real deps so every connection and command is counted per host. */
-  deps(base: DeployDeps): Partial<DeployDeps> {
+  deps(base: FleetDeps): Partial<FleetDeps> {
     return {
       connect: async (t: ResolvedTarget, signal: AbortSignal) => {
         const counts = this.of(t.key);

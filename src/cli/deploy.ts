@@ -2,7 +2,8 @@ import type { CliContext } from './context';
 import { renderEvent } from '../core/plan/render';
 import type { DeployConfig, EnvironmentConfig } from '../core/config/types';
 import type { PlanEvent } from '../core/plan/types';
-import type { DeployResult, HostReleases, RemoteOptions } from '../core/deploy';
+import type { DeployResult, HostReleases } from '../core/deploy';
+import type { RemoteOptions } from '../core/fleet/types';
 import { interruptSignal } from './signals';
 import { confirm } from './confirm';
 import { formatReleases } from './format';
@@ -11,7 +12,7 @@ import { prospectiveRelease } from './dryRun';
 export async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
   const { loadEnvironment, environmentOptions } = await import('../core/usecases/remoteOptions');
   const { config, environment } = await loadEnvironment(ctx.cwd, ctx.env);
-  const { passphraseFromEnv } = await import('../core/deploy');
+  const { passphraseFromEnv } = await import('../core/fleet/local');
   const options = await environmentOptions(ctx.cwd, { config, environment, passphrase: passphraseFromEnv() });
   return { options, env: environment, config };
 }

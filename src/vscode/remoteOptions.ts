@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EnvironmentConfig } from '../core/config/types';
-import type { RemoteOptions } from '../core/deploy';
+import type { RemoteOptions } from '../core/fleet/types';
 import type { ResolvedTarget } from '../core/ssh/target';
 import { resolveBinary } from '../core/tools/binaries';
 import { loadConfigFile } from '../core/project/loadConfig';
@@ -13,13 +13,13 @@ export function editorSshBinary(): Promise<string> {
 
 /** An environment's hosts as OpenSSH resolves them, with the configured ssh binary. */
 export async function editorTargets(env: EnvironmentConfig): Promise<ResolvedTarget[]> {
-  const deploy = await import('../core/deploy');
-  return deploy.resolveTargets(env, { sshBinary: await editorSshBinary() });
+  const { resolveTargets } = await import('../core/fleet/local');
+  return resolveTargets(env, { sshBinary: await editorSshBinary() });
 }
 
 /** SSH options for an environment: the agent first, then the identity files with a stored passphrase. */
 export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
-  const { defaultDeps } = await import('../core/deploy/context');
+  const { defaultDeps } = await import('../core/fleet/local');
   const { environmentOptions } = await import('../core/usecases/remoteOptions');
   const passphrase = (file: string) => secrets.passphrase(file);
   const base = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });

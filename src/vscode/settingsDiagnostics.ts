@@ -21,7 +21,7 @@ async function probeAll(root: vscode.Uri, secrets: Secrets, log: vscode.LogOutpu
   const { config } = await loadConfigFile(root.fsPath);
   if (!config) return [];
   const probe = await import('../core/check/settingsProbe');
-  const { defaultDeps } = await import('../core/deploy/context');
+  const { defaultDeps } = await import('../core/fleet/local');
   const { closeSessions, openSessions } = await import('../core/ssh/sessions');
   const settings = await probe.readProjectSettings(root.fsPath);
   const findings: SettingFinding[] = [];

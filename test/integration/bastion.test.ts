@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseDeployConfig } from '../../src/core/config/load';
-import { resolveTargets } from '../../src/core/deploy';
+import { resolveTargets } from '../../src/core/fleet/local';
 import { opensshArgs } from '../../src/core/ssh/opensshCommand';
 import { removeProject, runCli } from '../support/cli';
 import { REPO_ROOT, SANDBOX_KEY } from '../support/paths';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { resolveTargets } from '../../src/core/deploy';
+import { resolveTargets } from '../../src/core/fleet/local';
 import type { EnvironmentConfig } from '../../src/core/config/types';
 import { createSshLookup } from '../../src/core/ssh/openssh';
 

@@ -50,8 +50,7 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   const loaded = await applyInventories(parseDeployConfig(deployYml), root);
   const env = loaded.config?.environments[envName];
   if (!env) return [];
-  const { resolveTargets, passphraseFromEnv } = await import('../deploy');
-  const { defaultDeps } = await import('../deploy/context');
+  const { defaultDeps, resolveTargets, passphraseFromEnv } = await import('../fleet/local');
   const deps = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
   const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
   let targets;

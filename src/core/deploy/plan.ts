@@ -2,7 +2,7 @@
 import type { Plan, PlanBatch, Step } from '../plan/types';
 import { newLockToken } from '../remote/lock';
 import { checkReleaseId, remotePaths } from '../remote/paths';
-import { defaultDeps } from './context';
+import { defaultDeps } from '../fleet/local';
 import { cleanupStep } from './steps/cleanup';
 import { connectStep } from './steps/connect';
 import { finishRun } from './steps/finish';
@@ -22,7 +22,8 @@ import { slotIdentityStep } from './steps/identity';
 import { blueGreenSteps, drainStep, rollBackBlueGreen } from './steps/blueGreen';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
-import type { DeployOptions, DeployState, RemoteOptions, RollbackOptions } from './types';
+import type { DeployOptions, DeployState, RollbackOptions } from './types';
+import type { RemoteOptions } from '../fleet/types';
 
 export interface PlanAndState {
   plan: Plan<DeployState>;

@@ -8,11 +8,11 @@ import { remotePaths, type RemotePaths } from '../remote/paths';
 import type { SshConnection } from '../ssh/connection';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
-import { defaultDeps, pidRunning } from './context';
+import { defaultDeps, pidRunning } from '../fleet/local';
 import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
 import { envKeysCommand, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
-import type { RemoteOptions } from './types';
+import type { RemoteOptions } from '../fleet/types';
 
 export interface ReleaseInfo {
   id: string;

@@ -13,7 +13,7 @@ import {
   drainCommand, drainTimedOut, parseWorkers, pointSlotAtCommand, pointSlotCommand, routeCommand, routeRestored,
 } from '../remote/slots';
 import { appFailure, withAppWords } from './appSays';
-import { liveConnection, runOn } from './hosts';
+import { liveConnection, runOn } from '../fleet/hosts';
 import { healthUrl } from './service';
 import { describeReport, pollHealth } from './steps/healthPoll';
 import { settleUnit } from './unitState';

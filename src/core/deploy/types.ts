@@ -2,9 +2,7 @@
 import type { StructuredError } from '../errors';
 import type { SlotName } from '../host/spec';
 import type { EnvironmentConfig } from '../config/types';
-import type { PassphraseProvider } from '../ssh/auth';
 import type { SshConnection } from '../ssh/connection';
-import type { RsyncRun, RsyncStats } from '../ssh/rsync';
 import type { RsyncTransport } from '../ssh/upload';
 import type { ResolvedTarget } from '../ssh/target';
 import type { LockHolder } from '../remote/lock';
@@ -12,6 +10,7 @@ import type { DeployRecord } from '../remote/log';
 import type { RemotePaths } from '../remote/paths';
 import type { InspectedSlots } from '../remote/inspect';
 import type { PlanOutcome } from '../plan/types';
+import type { DeployIdentity, FleetDeps, RemoteOptions } from '../fleet/types';
 
 /** What the deploy needs of a built release; the build engine's Manifest satisfies it. */
 export interface ReleaseToDeploy {
@@ -25,44 +24,6 @@ export interface ReleaseToDeploy {
   subject?: string;
   erts?: string;
   bytes?: number;
-}
-
-/** Who is deploying, for the lock, deploys.log and the per-developer cache. */
-export interface DeployIdentity {
-  /** git user.email or the OS user. */
-  who: string;
-  /** `who`, sanitised to [a-z0-9._-]: the cache directory name. */
-  developer: string;
-  /** This machine's host name. */
-  localHost: string;
-  pid: number;
-}
-
-/** Side effects, injectable for tests. */
-export interface DeployDeps {
-  connect(target: ResolvedTarget, signal: AbortSignal): Promise<SshConnection>;
-  /** rsync to a host; `connection` is that host's open ssh2 connection (for the tunnel transport). */
-  upload(run: RsyncRun, opts: { signal?: AbortSignal; onOutput?(text: string): void; connection?: SshConnection }): Promise<RsyncStats>;
-  now(): Date;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export interface RemoteOptions {
-  environment: EnvironmentConfig;
-  /** The release name (config `app`, else mix.exs): names the units of a `service: systemd` host. */
-  app?: string;
-  /** Resolved hosts (see resolveTargets); the primary is first. */
-  targets: ResolvedTarget[];
-  /** The project (where config/deploy.yml is): local hooks run there. */
-  projectDir?: string;
-  identity: DeployIdentity;
-  /** Default: SSH_AUTH_SOCK. */
-  agentSocket?: string;
-  passphrase?: PassphraseProvider;
-  /** `tunnel` (default): rsync through our ssh2 connection; `openssh`: rsync's own ssh with the same checks. */
-  rsyncTransport?: RsyncTransport;
-  /** Side effects (SSH, rsync, clock), replaced in tests. */
-  deps?: Partial<DeployDeps>;
 }
 
 export interface DeployOptions extends RemoteOptions {
@@ -143,7 +104,7 @@ export interface DeployState {
   identity: DeployIdentity;
   /** What this run's lock holds on every host; unlocking removes only a lock that still holds it. */
   lockHolder: LockHolder;
-  deps: DeployDeps;
+  deps: FleetDeps;
   /** Primary first. */
   hosts: HostState[];
   release?: ReleaseToDeploy;

@@ -1,8 +1,8 @@
 /** `env list`: every host's shared/env in one round trip each; keys for everyone, values only when asked. */
-import { defaultDeps } from '../deploy/context';
+import { defaultDeps } from '../fleet/local';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import { remotePaths } from '../remote/paths';
-import type { RemoteOptions } from '../deploy/types';
+import type { RemoteOptions } from '../fleet/types';
 import { envValues, parseEnvFile } from './envFile';
 import { parseEnvRead, readEnvCommand } from './remote';
 

@@ -1,5 +1,6 @@
 /** Inputs, per-run state and results of `env set | unset | push`. */
-import type { DeployResult, DeployState, RemoteOptions } from '../deploy/types';
+import type { DeployResult, DeployState } from '../deploy/types';
+import type { RemoteOptions } from '../fleet/types';
 import type { StructuredError } from '../errors';
 import type { EnvChange, EnvEdit } from './envFile';
 import type { EnvOnHost } from './remote';

@@ -4,8 +4,8 @@
  * environment's `logs` command. `follow` keeps streaming until the signal aborts.
  */
 import type { EnvironmentConfig, LogsConfig } from '../config/types';
-import { defaultDeps } from '../deploy/context';
-import type { RemoteOptions } from '../deploy/types';
+import { defaultDeps } from '../fleet/local';
+import type { RemoteOptions } from '../fleet/types';
 import { managedHost } from '../host/spec';
 import { UserError } from '../errors';
 import { remotePaths } from '../remote/paths';

@@ -2,8 +2,8 @@
  * An interactive IEx on the live node, in a pseudo-terminal over the verified SSH connection. The
  * caller feeds keystrokes (raw, so Ctrl-C reaches IEx) and resizes; output arrives as bytes.
  */
-import { defaultDeps } from '../deploy/context';
-import type { RemoteOptions } from '../deploy/types';
+import { defaultDeps } from '../fleet/local';
+import type { RemoteOptions } from '../fleet/types';
 import { UserError } from '../errors';
 import type { PtySize } from '../ssh/connection';
 import type { ResolvedTarget } from '../ssh/target';

@@ -1,6 +1,6 @@
 /** `rpc EXPR`: the expression evaluated on each chosen host's live node; each host's output, named. */
-import { defaultDeps } from '../deploy/context';
-import type { RemoteOptions } from '../deploy/types';
+import { defaultDeps } from '../fleet/local';
+import type { RemoteOptions } from '../fleet/types';
 import { UserError } from '../errors';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';

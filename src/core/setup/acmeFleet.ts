@@ -6,7 +6,7 @@
  * included) under /etc/phoenix-deploy/<app>/tls/, which nginx serves. Renewals run from setup
  * (the lineage is created with --no-autorenew): see README, "HTTPS".
  */
-import { onHosts, runOn } from '../deploy/hosts';
+import { onHosts, runOn } from '../fleet/hosts';
 import type { AcmeSpec, HostTls } from '../host/acme';
 import { UserError } from '../errors';
 import type { StepContext } from '../plan/types';

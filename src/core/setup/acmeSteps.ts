@@ -5,7 +5,7 @@
  * certbot's renewal timer. A failed certbot run puts the site back as it was, so nginx keeps
  * serving what it served before, and names its cause.
  */
-import { onHosts, runOn } from '../deploy/hosts';
+import { onHosts, runOn } from '../fleet/hosts';
 import { CERTBOT_TIMER, EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type AcmeSpec, type HostTls } from '../host/acme';
 import { NGINX, SYSTEMCTL } from '../host/spec';
 import { describePerHost, when, work } from '../plan/describe';

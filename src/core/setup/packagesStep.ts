@@ -1,5 +1,5 @@
 /** setup's step for the Dockerfile final stage's packages and locales: only what inspect found missing. */
-import { onHosts, runOn } from '../deploy/hosts';
+import { onHosts, runOn } from '../fleet/hosts';
 import { UserError } from '../errors';
 import type { Step } from '../plan/types';
 import { describePerHost, when, work } from '../plan/describe';

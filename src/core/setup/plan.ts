@@ -1,5 +1,5 @@
 /** `setup` as a plan of named steps; `describePlan` prints it for --dry-run. */
-import { defaultDeps } from '../deploy/context';
+import { defaultDeps } from '../fleet/local';
 import { closeSessions } from '../ssh/sessions';
 import { managedHost } from '../host/spec';
 import { describePlan, runPlan } from '../plan/runner';

@@ -1,7 +1,7 @@
 /** setup's named steps. Nothing changes on any host before `confirm`, and only what differs after it. */
 import { type Step } from '../plan/types';
 import { UserError, CancelledError } from '../errors';
-import { onHosts, runOn } from '../deploy/hosts';
+import { onHosts, runOn } from '../fleet/hosts';
 import { describePerHost, local, noted, when, work } from '../plan/describe';
 import { liveSlotOf } from '../host/nginx';
 import { CP, NGINX, SYSTEMCTL, SLOT_NAMES, type SlotName } from '../host/spec';

@@ -1,7 +1,7 @@
 /** Inputs, per-run state and results of `setup`. */
 import type { EnvironmentConfig } from '../config/types';
 import type { StructuredError } from '../errors';
-import type { DeployDeps, RemoteOptions } from '../deploy/types';
+import type { FleetDeps, RemoteOptions } from '../fleet/types';
 import type { ManagedHost } from '../host/spec';
 import type { ReleaseRuntime } from '../runtime/spec';
 import type { SshConnection } from '../ssh/connection';
@@ -57,7 +57,7 @@ export interface SetupState {
   environment: EnvironmentConfig;
   host: ManagedHost;
   hosts: SetupHostState[];
-  deps: DeployDeps;
+  deps: FleetDeps;
   force: boolean;
   confirm: SetupOptions['confirm'];
   /** Something would change on some host. */

@@ -1,8 +1,8 @@
 /** How both adapters reach an environment's hosts: the project's config, the environment, SSH options and the app's name. */
 import type { DeployConfig, EnvironmentConfig } from '../config/types';
-import type { DeployDeps, RemoteOptions } from '../deploy/types';
-import { remoteOptionsFor } from '../deploy/remoteOptions';
-import type { ResolveOptions } from '../deploy/context';
+import type { FleetDeps, RemoteOptions } from '../fleet/types';
+import { remoteOptionsFor } from '../fleet/remoteOptions';
+import type { ResolveOptions } from '../fleet/local';
 import { projectAppName } from '../project/appName';
 import { requireConfig, requireEnvironment } from '../project/loadConfig';
 import type { PassphraseProvider } from '../ssh/auth';
@@ -13,7 +13,7 @@ export interface EnvironmentAccess {
   environment: EnvironmentConfig;
   passphrase: PassphraseProvider;
   /** What the adapter runs differently (e.g. the editor's rsync binary). */
-  deps?: Partial<DeployDeps>;
+  deps?: Partial<FleetDeps>;
   resolve?: ResolveOptions;
 }
 

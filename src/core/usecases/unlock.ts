@@ -1,5 +1,5 @@
 /** `unlock`, as both adapters run it: show each host's lock, ask, then remove only the locks shown. */
-import type { RemoteOptions } from '../deploy/types';
+import type { RemoteOptions } from '../fleet/types';
 import { readLocks, unlock, type HostLock, type UnlockResult } from '../deploy/releases';
 import { describeHolder } from '../remote/lock';
 

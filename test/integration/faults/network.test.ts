@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { listReleases, readLocks, runDeploy, unlock } from '../../../src/core/deploy';
-import type { DeployResult, DeployDeps, ReleaseToDeploy } from '../../../src/core/deploy';
+import type { DeployResult, ReleaseToDeploy } from '../../../src/core/deploy';
+import type { FleetDeps } from '../../../src/core/fleet/types';
 import type { PlanEvent } from '../../../src/core/plan/types';
-import { defaultDeps } from '../../../src/core/deploy/context';
+import { defaultDeps } from '../../../src/core/fleet/local';
 import {
   bringOnline, current, cutSessions, D, environment, faultyDeps, health, lastLog, localSums, lockState, onHost, options,
   prepareHost, release, releases, remote, remoteSums, slowRsync, startHost, takeOffline, trustHost, waitClosed, type Releases,
@@ -72,7 +73,7 @@ describe('faults: the network (two hosts)', function () {
       }
     })();
     const slow = slowRsync();
-    const deps: Partial<DeployDeps> = { ...faultyDeps({}), upload: (run, o) => defaultDeps({}).upload({ ...run, rsyncBinary: slow }, o) };
+    const deps: Partial<FleetDeps> = { ...faultyDeps({}), upload: (run, o) => defaultDeps({}).upload({ ...run, rsyncBinary: slow }, o) };
     const result = await deploy(next, deps)
       .finally(() => (uploading = false));
     await watcher;

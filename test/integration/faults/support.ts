@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import type { DeployOptions, DeployDeps, ReleaseToDeploy } from '../../../src/core/deploy';
-import { resolveTargets } from '../../../src/core/deploy';
+import type { DeployOptions, ReleaseToDeploy } from '../../../src/core/deploy';
+import type { FleetDeps } from '../../../src/core/fleet/types';
+import { resolveTargets } from '../../../src/core/fleet/local';
 import { makeReleaseId } from '../../../src/core/release/id';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import { connectTarget } from '../../../src/core/ssh/chain';
@@ -206,7 +207,7 @@ export function environment(ports: number[], overrides: Partial<EnvironmentConfi
 export const identity = (who = 'faults@example.com', pid = process.pid) =>
   ({ who, developer: who.replace(/[^a-z0-9._-]+/g, '_'), localHost: 'fault-suite', pid });
 
-export async function options(env: EnvironmentConfig, rel: ReleaseToDeploy, deps: Partial<DeployDeps> = {}): Promise<DeployOptions> {
+export async function options(env: EnvironmentConfig, rel: ReleaseToDeploy, deps: Partial<FleetDeps> = {}): Promise<DeployOptions> {
   return { environment: env, targets: await resolveTargets(env, { home: HOME }), release: rel, identity: identity(), healthIntervalMs: 300, deps };
 }
 
@@ -234,7 +235,7 @@ export interface FaultHooks {
 }
 
 /** The real connection, wrapped so a test can cut it at an exact point. */
-export function faultyDeps(hooks: FaultHooks): Partial<DeployDeps> {
+export function faultyDeps(hooks: FaultHooks): Partial<FleetDeps> {
   return {
     connect: async (t, signal) => {
       const conn = await connectTarget(t, { signal });

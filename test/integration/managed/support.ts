@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import { resolveTargets } from '../../../src/core/deploy';
+import { resolveTargets } from '../../../src/core/fleet/local';
 import type { DeployOptions, ReleaseToDeploy } from '../../../src/core/deploy';
 import type { SetupOptions, SetupPreview } from '../../../src/core/setup';
 import { REPO_ROOT, SANDBOX_KEY, SANDBOX_KNOWN_HOSTS } from '../../support/paths';

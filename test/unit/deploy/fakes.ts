@@ -1,7 +1,8 @@
 /** Fake hosts for plan tests: record every rendered command, answer from a small script. */
 import { createHash } from 'node:crypto';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import type { DeployIdentity, DeployOptions, DeployDeps } from '../../../src/core/deploy/types';
+import type { DeployIdentity, FleetDeps } from '../../../src/core/fleet/types';
+import type { DeployOptions } from '../../../src/core/deploy/types';
 import type { DeployRecord } from '../../../src/core/remote/log';
 import { renderCommand, type Command } from '../../../src/core/shell';
 import { ConnectionLostError, type SshConnection } from '../../../src/core/ssh/connection';
@@ -169,7 +170,7 @@ export function environment(hosts: FakeHost[], overrides: Partial<EnvironmentCon
 
 export const identity: DeployIdentity = { who: 'me@example.com', developer: 'me_example.com', localHost: 'laptop', pid: 1 };
 
-export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, deps: Partial<DeployDeps> = {}): DeployOptions {
+export function options(hosts: FakeHost[], overrides: Partial<EnvironmentConfig> = {}, deps: Partial<FleetDeps> = {}): DeployOptions {
   const env = environment(hosts, overrides);
   const targets: ResolvedTarget[] = hosts.map((h, i) => directTarget(`${h.key}:22`, h.key, 22, { primary: i === 0, identityFiles: ['/id'] }));
   let clock = Date.parse('2026-01-03T00:00:00Z');

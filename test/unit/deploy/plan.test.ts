@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describeDeploy, describeRollback, runDeploy, runRollback } from '../../../src/core/deploy';
-import { sanitizeDeveloper } from '../../../src/core/deploy/context';
+import { sanitizeDeveloper } from '../../../src/core/fleet/local';
 import type { PlanEvent } from '../../../src/core/plan/types';
 import { fakeHost, ID0, ID1, isUnlock, NEW, options, type FakeHost } from './fakes';
 

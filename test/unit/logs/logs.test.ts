@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EnvironmentConfig } from '../../../src/core/config/types';
-import type { RemoteOptions } from '../../../src/core/deploy/types';
+import type { RemoteOptions } from '../../../src/core/fleet/types';
 import { formatLogLine, logSource, readLogs, type LogLine } from '../../../src/core/logs';
 import { journalCommand, parseJournalEntry } from '../../../src/core/host/journal';
 import { renderCommand, type Command } from '../../../src/core/shell';

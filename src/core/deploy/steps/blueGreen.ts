@@ -9,7 +9,7 @@ import { systemctl } from '../../host/spec';
 import type { PlannedAction, Step, StepContext } from '../../plan/types';
 import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
 import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../slotPhases';
-import { onHosts } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
 import { healthUrl } from '../service';
 import { UNIT_SETTLE_SECONDS, unitStateCommand } from '../unitState';
 import type { DeployState, HostState } from '../types';

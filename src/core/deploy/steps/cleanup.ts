@@ -1,6 +1,6 @@
 import type { Step } from '../../plan/types';
 import { cleanupCommand, selectForCleanup } from '../../remote/cleanup';
-import { onHosts, runOn } from '../hosts';
+import { onHosts, runOn } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { when, work } from '../../plan/describe';

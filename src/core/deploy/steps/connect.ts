@@ -3,7 +3,7 @@ import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { viaText } from '../../ssh/chain';
 import { describeTarget } from '../../ssh/targetText';
-import { onHosts } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 

@@ -4,7 +4,7 @@ import { describeHolder, LOCK_CHANGED_EXIT, lockText, parseReadLock, unlockComma
 import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { join, op } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
-import { liveConnection, onHosts } from '../hosts';
+import { liveConnection, onHosts } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { endedAs, writeRecords } from './record';
 import { readBackCurrent } from './switch';

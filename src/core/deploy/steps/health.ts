@@ -3,7 +3,7 @@ import { UserError } from '../../errors';
 import { hearApp, ledByApp } from '../appSays';
 import { noted, work } from '../../plan/describe';
 import { managedServiceUnit, settleUnit, UNIT_SETTLE_SECONDS, unitStateCommand } from '../unitState';
-import { onHosts } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
 import type { DeployState } from '../types';
 import { healthUrl } from '../service';
 import { all, perHost, type Select } from './describe';

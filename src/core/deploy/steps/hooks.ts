@@ -13,7 +13,8 @@ import { isCancel, UserError } from '../../errors';
 import { renderCommand } from '../../shell';
 import { local } from '../../plan/describe';
 import { perHost } from './describe';
-import { onHosts, tail } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
+import { tail } from '../../ssh/query';
 import { outcomeOf } from './record';
 import type { DeployState, HostState } from '../types';
 

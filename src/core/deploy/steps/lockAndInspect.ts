@@ -5,9 +5,10 @@ import { inspectCommand, parseInspection } from '../../remote/inspect';
 import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand, stageCommand } from '../../remote/release';
 import { seedCommand, versionedDirs } from '../../remote/seed';
-import { pidRunning } from '../context';
+import { pidRunning } from '../../fleet/local';
 import { slotsToInspect } from '../service';
-import { primaryFirst, tail } from '../hosts';
+import { primaryFirst } from '../../fleet/hosts';
+import { tail } from '../../ssh/query';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 

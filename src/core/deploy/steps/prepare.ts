@@ -7,7 +7,7 @@ import { describeCompatProblems, lddCommand, parseLddOutput } from '../../remote
 import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { linkSharedPathsCommand, parseSharedRefusal, syncStaticCommand } from '../../remote/sharedPaths';
 import { staticLinkCount } from '../../host/spec';
-import { onHosts, runOn } from '../hosts';
+import { onHosts, runOn } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { ipv6LoopbackCommand, ipv6Needs } from './ipv6';

@@ -1,6 +1,6 @@
 import type { PlanOutcome, Step, StepContext } from '../../plan/types';
 import { recordCommand, type DeployOutcome, type DeployRecord } from '../../remote/log';
-import { liveConnection, onHosts } from '../hosts';
+import { liveConnection, onHosts } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
 

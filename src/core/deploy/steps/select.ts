@@ -2,7 +2,7 @@ import { work } from '../../plan/describe';
 import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { chooseRollback } from '../../remote/history';
-import { onHosts } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 

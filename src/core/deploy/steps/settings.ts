@@ -10,7 +10,8 @@ import { UserError } from '../../errors';
 import { envKeysCommand, parseEnvKeys } from '../../settings/remote';
 import { fixCommand, type RequiredSetting } from '../../settings/required';
 import type { ReleaseSettings } from '../../settings/release';
-import { onHosts, tail } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
+import { tail } from '../../ssh/query';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 

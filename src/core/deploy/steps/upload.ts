@@ -4,7 +4,7 @@ import { renderCommand } from '../../shell';
 import { rsyncArgs, type RsyncRun } from '../../ssh/rsync';
 import { TUNNEL_RSH_PLACEHOLDER } from '../../ssh/upload';
 import { uploadTarget } from '../../remote/release';
-import { onHosts } from '../hosts';
+import { onHosts } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { explainUploadFailure } from './uploadFailure';

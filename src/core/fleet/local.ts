@@ -1,4 +1,4 @@
-/** The local side of a deploy: who is deploying, where the hosts really are, and the real side effects (DeployDeps). */
+/** The local side of the fleet: who is changing it, where its hosts really are, and the real side effects (FleetDeps). */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
@@ -9,7 +9,7 @@ import { createSshLookup, type SshLookup } from '../ssh/openssh';
 import { runRsync } from '../ssh/rsync';
 import { rsyncOverConnection, type RsyncTransport } from '../ssh/upload';
 import { expandHome, resolveTarget, type ResolvedTarget } from '../ssh/target';
-import type { DeployIdentity, DeployDeps } from './types';
+import type { DeployIdentity, FleetDeps } from './types';
 
 /** `Jane.Doe@Example.com` → `jane.doe_example.com`: safe as one path component. */
 export function sanitizeDeveloper(who: string): string {
@@ -79,7 +79,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function defaultDeps(opts: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport }): DeployDeps {
+export function defaultDeps(opts: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport }): FleetDeps {
   return {
     connect: (t, signal) => connectTarget(t, {
       agentSocket: opts.agentSocket ?? process.env.SSH_AUTH_SOCK, // the agent first, as OpenSSH does
