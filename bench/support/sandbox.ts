@@ -143,7 +143,7 @@ export class Counter {
       ...conn, // whatever else the connection offers (e.g. isAlive), unchanged
       exec: (command, options) => {
         counts.execs++;
-        counts.commands.push((typeof command === 'string' ? command : renderCommand(command)).slice(0, 70));
+        counts.commands.push((renderCommand(command)).slice(0, 70));
         return conn.exec(command, options);
       },
       channel: (command) => {

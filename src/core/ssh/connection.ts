@@ -61,7 +61,7 @@ export interface SshConnection {
   readonly name: string;
   /** The verified host key's `SHA256:` fingerprint. */
   readonly fingerprint: string;
-  exec(command: Command | string, options?: ExecOptions): Promise<ExecResult>;
+  exec(command: Command, options?: ExecOptions): Promise<ExecResult>;
   /** GET from the host's side through a forwarded channel. */
   httpGet(url: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<HttpResponse>;
   /** A raw exec channel (stdin/stdout/stderr streams), e.g. for the rsync tunnel. */

@@ -26,8 +26,8 @@ export function abortError(): Error {
   return Object.assign(new Error('aborted'), { name: 'AbortError' });
 }
 
-export function execOnClient(client: Client, command: Command | string, options: ExecOptions = {}): Promise<ExecResult> {
-  const text = typeof command === 'string' ? command : renderCommand(command);
+export function execOnClient(client: Client, command: Command, options: ExecOptions = {}): Promise<ExecResult> {
+  const text = renderCommand(command);
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(abortError());
   return new Promise<ExecResult>((resolve, reject) => {

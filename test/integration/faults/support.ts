@@ -250,9 +250,9 @@ function wrap(conn: SshConnection, key: string, hooks: FaultHooks): SshConnectio
     name: conn.name,
     fingerprint: conn.fingerprint,
     isAlive: () => conn.isAlive?.() !== false,
-    async exec(command: Command | string, o) {
+    async exec(command: Command, o) {
       const result = await conn.exec(command, o);
-      await hooks.afterExec?.(key, typeof command === 'string' ? command : renderCommand(command), result, conn);
+      await hooks.afterExec?.(key, renderCommand(command), result, conn);
       return result;
     },
     httpGet: (url, o) => conn.httpGet(url, o),

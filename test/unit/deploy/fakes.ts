@@ -132,10 +132,11 @@ export function fakeConnection(h: FakeHost, target: ResolvedTarget): SshConnecti
     name: h.key,
     fingerprint: 'SHA256:fake',
     isAlive: () => alive,
-    async exec(command: Command | string, opts = {}) {
+    async exec(command: Command, opts = {}) {
       if (opts.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       if (!alive) throw new ConnectionLostError(h.key, undefined, 'closed');
-      const text = typeof command === 'string' ? command : renderCommand(command);
+      if (!Array.isArray(command)) throw new Error(`fake host ${h.key}: exec takes a Command (argv words), not shell text: ${String(command)}`);
+      const text = renderCommand(command);
       h.commands.push(text);
       const r = answer(h, text, opts.stdin);
       if (h.dropAfter?.(text)) {

@@ -50,7 +50,7 @@ describe('deploy hooks (fake hosts, real local processes)', () => {
     const connect = opts.deps!.connect!;
     opts.deps!.connect = async (t, s) => {
       const conn = await connect(t, s);
-      return { ...conn, exec: async (c, o) => (typeof c !== 'string' && c.includes('bin/assets_check') && t.target.host === 'web2'
+      return { ...conn, exec: async (c, o) => (c.includes('bin/assets_check') && t.target.host === 'web2'
         ? { code: 2, stdout: '', stderr: 'assets missing\n' } : conn.exec(c, o)) };
     };
     const result = await runDeploy(opts, (e) => events.push(e), never);

@@ -23,7 +23,7 @@ function timed(hosts: FakeHost[], rollout: RolloutConfig = ROLLOUT, overrides = 
     ...base,
     connect: async (t) => {
       const conn = fakeConnection(hosts.find((h) => h.key === t.target.host)!, t);
-      return { ...conn, exec: (command, opts) => conn.exec(command, opts).finally(() => timeline.push(`${t.key} ${typeof command === 'string' ? command : command.join(' ')}`)) };
+      return { ...conn, exec: (command, opts) => conn.exec(command, opts).finally(() => timeline.push(`${t.key} ${command.join(' ')}`)) };
     },
     sleep: async (ms, signal) => {
       timeline.push(`sleep ${ms}`);

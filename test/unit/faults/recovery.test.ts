@@ -42,7 +42,7 @@ function flaky(h: FakeHost, faults: Faults) {
       isAlive: () => alive,
       async exec(command, o) {
         if (!alive) throw new ConnectionLostError(`deploy@${h.key}:22`);
-        const text = typeof command === 'string' ? command : renderCommand(command);
+        const text = renderCommand(command);
         if (text.includes('@@phoenix-deploy:current=')) {
           h.commands.push(text);
           return { code: 0, stdout: `@@phoenix-deploy:current=${h.current ? `releases/${h.current}` : ''}\n`, stderr: '' };

@@ -51,8 +51,8 @@ describe('logs: journald commands and entries', () => {
 function fakeJournalHost(host: string, backlog: string[], later: string[] = [], commands: string[] = []): SshConnection {
   return {
     target: { host, port: 22, user: 'deploy' }, name: host, fingerprint: 'SHA256:x',
-    async exec(command: Command | string, o: ExecOptions = {}): Promise<ExecResult> {
-      const text = typeof command === 'string' ? command : renderCommand(command);
+    async exec(command: Command, o: ExecOptions = {}): Promise<ExecResult> {
+      const text = renderCommand(command);
       commands.push(text);
       if (!text.includes('--follow')) return { code: 0, stdout: backlog.map((l) => `${l}\n`).join(''), stderr: '' };
       for (const l of later) { // split mid-line

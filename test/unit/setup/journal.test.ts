@@ -13,8 +13,8 @@ const M = '@@phoenix-deploy:';
 function host(groups: string[], commands: string[], inspectionFiles: (paths: string[]) => string): SshConnection {
   return {
     target: { host: 'web1', port: 22, user: 'admin' }, name: 'web1', fingerprint: 'SHA256:x',
-    async exec(command: Command | string) {
-      const text = typeof command === 'string' ? command : renderCommand(command);
+    async exec(command: Command) {
+      const text = renderCommand(command);
       commands.push(text);
       if (text.includes(`${M}journal-group`)) {
         const paths = (command as string[]).slice(12); // after sudo -n sh -c SCRIPT sh user deploy_to link cert key dirs
