@@ -4,10 +4,10 @@
  * - src/core is pure: it never imports `vscode`, src/vscode, src/cli or the extension's entry;
  * - src/core's layers point one way. A folder (or top-level file) of src/core may import its own
  *   layer and the layers above it in this list, never one below:
- *     1. base:      shell (commands as data, quoting), errors, findings
+ *     1. base:      shell (commands as data, quoting), remoteQuery (a command with its parser), errors, findings
  *     2. model:     config, versions, project, release, tools, scaffold, settings (read and check local files)
  *     3. reach:     ssh, docker, git, remote, host, probe, hooks, appSays (talk to hosts, Docker and git;
- *                   ssh/query.ts is the one way a command runs on a host)
+ *                   ssh/runQuery.ts is the one way a command runs on a host)
  *     4. plan:      plan (named steps, the runner, events)
  *     5. fleet:     fleet (who changes the fleet, its hosts' connections, running work on each host)
  *     6. engines:   releaseBuild, deploy (building a release, and deploying, rolling back, restarting)
@@ -17,7 +17,7 @@
  *   check, logs, node and setup reach hosts through the fleet layer alone.
  */
 const LAYERS = [
-  ['shell', 'errors', 'findings'],
+  ['shell', 'remoteQuery', 'errors', 'findings'],
   ['config', 'versions', 'project', 'release', 'tools', 'scaffold', 'settings', 'runtime'],
   ['ssh', 'docker', 'git', 'remote', 'host', 'probe', 'hooks', 'appSays'],
   ['plan'],

@@ -34,7 +34,7 @@ async function probeAll(root: vscode.Uri, secrets: Secrets, log: vscode.LogOutpu
       const { sessions, errors } = await openSessions(options.targets, (t) => t.key, (t) => deps.connect(t, signal));
       try {
         for (const e of errors) log.warn(`settings check: ${e.key}: ${e.error.message}`);
-        const keys = await Promise.all([...sessions].map(async ([host, conn]) => ({ host, keys: await probe.probeEnvKeys(conn, env, settings, signal) })));
+        const keys = await Promise.all([...sessions].map(async ([host, conn]) => ({ host, keys: await probe.probeEnvKeys({ target: { key: host }, conn }, env, settings, signal) })));
         findings.push(...probe.settingsFindings(settings, keys, env));
       } finally {
         await closeSessions(sessions.values());

@@ -6,10 +6,11 @@ import { probeImage, type ImageProbeResult } from '../probe/image';
 import { builtWith, hostProbeFindings, hostProbeFromInspection } from '../probe/host';
 import { inspectCommand, parseInspection } from '../remote/inspect';
 import { remotePaths } from '../remote/paths';
-import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+import { ANY_EXIT } from '../remoteQuery';
+import { runQuery, type QueryHost } from '../ssh/runQuery';
+import { askEachHost } from '../fleet/eachHost';
 import { hostKey } from '../ssh/target';
 import type { EnvironmentConfig } from '../config/types';
-import type { SshConnection } from '../ssh/connection';
 import { certificateWarnings, parseCertificateFacts, probeCertificateCommand, type CertificateWarning } from '../setup/certificate';
 import type { EnvKeysOnHost } from '../settings/remote';
 import { needsSettingsProbe, probeEnvKeys, readProjectSettings, settingsFindings } from './settingsProbe';
@@ -65,18 +66,18 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   const settings = await readProjectSettings(root);
   const askKeys = needsSettingsProbe(settings, env);
   const keys: Array<{ host: string; keys: EnvKeysOnHost }> = [];
-  const results = await mapLimit(targets, HOST_PARALLELISM, async (target) => {
-    const conn = await deps.connect(target, signal);
-    try {
-      const result = await conn.exec(inspectCommand(remotePaths(env.deployTo)), { signal });
-      const inspection = parseInspection(result.stdout);
-      if (!inspection.complete) throw new Error(`the host inspection did not complete (exit ${result.code}): ${result.stderr.trim().split('\n')[0] || 'no output'}`);
-      if (askKeys) keys.push({ host: target.key, keys: await probeEnvKeys(conn, env, settings, signal) });
-      return { probe: hostProbeFromInspection(inspection), certificate: await probeCertificate(conn, target.key, env, signal) };
-    } finally {
-      await conn.close();
-    }
-  });
+  const results = await askEachHost(deps.connect, targets, async (host) => {
+    const inspection = await runQuery(host, {
+      what: 'inspecting the host', command: inspectCommand(remotePaths(env.deployTo)), okCodes: ANY_EXIT, // complete or not, by its markers
+      parse(result) {
+        const read = parseInspection(result.stdout);
+        if (!read.complete) throw new Error(`the host inspection did not complete (exit ${result.code}): ${result.stderr.trim().split('\n')[0] || 'no output'}`);
+        return read;
+      },
+    }, { signal });
+    if (askKeys) keys.push({ host: host.target.key, keys: await probeEnvKeys(host, env, settings, signal) });
+    return { probe: hostProbeFromInspection(inspection), certificate: await probeCertificate(host, env, signal) };
+  }, { step: 'check --probe', signal });
   return [...settingsFindings(settings, keys, env), ...results.flatMap((r, i) => {
     const host = targets[i].key;
     const range = at(env.hosts.findIndex((h) => hostKey(h) === host)); // targets come primary first
@@ -92,10 +93,12 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
 }
 
 /** `tls: auto`: the certificate nginx serves on the host (read over TLS there) and certbot's last renewal. */
-async function probeCertificate(conn: SshConnection, host: string, env: EnvironmentConfig, signal: AbortSignal): Promise<CertificateWarning[]> {
+async function probeCertificate(host: QueryHost, env: EnvironmentConfig, signal: AbortSignal): Promise<CertificateWarning[]> {
   const tls = env.proxy?.tls;
   if (!tls?.auto) return [];
   const name = env.proxy!.serverName.split(' ')[0];
-  const result = await conn.exec(probeCertificateCommand(tls.listen, name), { signal });
-  return certificateWarnings(host, name, parseCertificateFacts(result.stdout), new Date(), env.hosts.length > 1);
+  return runQuery(host, {
+    what: 'reading the certificate', command: probeCertificateCommand(tls.listen, name), okCodes: ANY_EXIT, // the facts decide
+    parse: (result) => certificateWarnings(host.target.key, name, parseCertificateFacts(result.stdout), new Date(), env.hosts.length > 1),
+  }, { signal });
 }

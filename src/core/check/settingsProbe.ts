@@ -9,8 +9,8 @@ import type { EnvironmentConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { remotePaths } from '../remote/paths';
 import { envCallAt, fixCommand, requiredSettingsOf, RUNTIME_CONFIG_FILES, type EnvCall, type RequiredSetting } from '../settings/required';
-import { envKeysCommand, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
-import type { SshConnection } from '../ssh/connection';
+import { envKeysQuery, type EnvKeysOnHost } from '../settings/remote';
+import { runQuery, type QueryHost } from '../ssh/runQuery';
 
 export interface SettingFinding extends Finding {
   /** The key to set and where: an editor's quick fix opens "Edit Environment…" for it. */
@@ -41,12 +41,8 @@ export function phxHostNames(settings: ProjectSettings, env: EnvironmentConfig):
 }
 
 /** One host's keys (values stay there), over an open connection. */
-export async function probeEnvKeys(conn: SshConnection, env: EnvironmentConfig, settings: ProjectSettings, signal?: AbortSignal): Promise<EnvKeysOnHost> {
-  const names = phxHostNames(settings, env);
-  const result = await conn.exec(envKeysCommand(remotePaths(env.deployTo).sharedEnv, names), { signal });
-  const read = result.code === 0 ? parseEnvKeys(result.stdout) : undefined;
-  if (!read) throw new Error(`cannot read the keys of shared/env: ${result.stderr.trim().slice(-300) || `exit ${result.code}`}`);
-  return read;
+export function probeEnvKeys(host: QueryHost, env: EnvironmentConfig, settings: ProjectSettings, signal?: AbortSignal): Promise<EnvKeysOnHost> {
+  return runQuery(host, envKeysQuery(remotePaths(env.deployTo).sharedEnv, phxHostNames(settings, env)), { signal });
 }
 
 const at = (s: EnvCall) => ({ file: s.file, line: s.line, column: s.column + 1, endLine: s.line, endColumn: s.endColumn + 1 });

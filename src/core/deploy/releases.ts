@@ -2,16 +2,17 @@
 import { parseReleaseId } from '../release/id';
 import { inspectCommand, parseInspection, type HostInspection } from '../remote/inspect';
 import { chooseRollback, liveHistory, type LiveEntry } from '../remote/history';
-import { LOCK_CHANGED_EXIT, parseLockHolder, parseReadLock, readLockCommand, staleLockReason, unlockCommand, unlocked, type HeldLock, type LockHolder } from '../remote/lock';
+import { LOCK_CHANGED_EXIT, parseLockHolder, parseReadLock, readLockQuery, staleLockReason, unlockCommand, unlocked, type HeldLock, type LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import { remotePaths, type RemotePaths } from '../remote/paths';
-import type { SshConnection } from '../ssh/connection';
-import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
-import { defaultDeps, pidRunning } from '../fleet/local';
+import { ANY_EXIT, commandQuery, type RemoteQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
+import { askEachHost, type ConnectedHost } from '../fleet/eachHost';
+import { fleetDeps, pidRunning } from '../fleet/local';
 import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
-import { envKeysCommand, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
+import { envKeysQuery, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
 import type { RemoteOptions } from '../fleet/types';
 
 export interface ReleaseInfo {
@@ -92,20 +93,22 @@ export interface UnlockResult {
   error?: string;
 }
 
-async function withHosts<R>(options: RemoteOptions, fn: (conn: SshConnection, paths: RemotePaths, t: ResolvedTarget) => Promise<R>,
+async function withHosts<R>(options: RemoteOptions, step: string, fn: (host: ConnectedHost, paths: RemotePaths) => Promise<R>,
   onError: (t: ResolvedTarget, e: Error) => R, signal?: AbortSignal): Promise<R[]> {
-  const deps = { ...defaultDeps(options), ...options.deps };
   const paths = remotePaths(options.environment.deployTo);
-  const s = signal ?? new AbortController().signal;
-  const results = await mapLimit(options.targets, HOST_PARALLELISM, async (t) => {
-    const conn = await deps.connect(t, s);
-    try {
-      return await fn(conn, paths, t);
-    } finally {
-      await conn.close();
-    }
-  });
-  return results.map((r, i) => (r.ok ? r.value : onError(options.targets[i], r.error)));
+  const answers = await askEachHost(fleetDeps(options).connect, options.targets, (host) => fn(host, paths), { step, signal });
+  return answers.map((a, i) => (a.ok ? a.value : onError(options.targets[i], new Error(a.error.message))));
+}
+
+/** What `releases` reads on a host: its releases, `current`, the lock, the log and the slots. */
+function inspectQuery(paths: RemotePaths, slots: ReturnType<typeof slotsToInspect>, unitFile: string | undefined): RemoteQuery<HostInspection> {
+  return {
+    what: 'inspecting', command: inspectCommand(paths, slots, unitFile), okCodes: ANY_EXIT,
+    parse(result) {
+      if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
+      return parseInspection(result.stdout);
+    },
+  };
 }
 
 /** The slots as the inspection read them, with their configured ports. */
@@ -176,26 +179,25 @@ export interface ListExtras {
 }
 
 export function listReleases(options: RemoteOptions, signal?: AbortSignal, extras: ListExtras = {}): Promise<HostReleases[]> {
-  return withHosts(options, async (conn, paths, t): Promise<HostReleases> => {
+  return withHosts(options, 'releases', async (on, paths): Promise<HostReleases> => {
     const slots = slotsToInspect(options.environment, options.app);
     const unitFile = options.environment.service === 'systemd' && options.app ? managedHost(options.app, options.environment).unitFile : undefined;
-    const result = await conn.exec(inspectCommand(paths, slots, unitFile), { signal });
-    if (result.code !== 0) throw new Error(`inspecting failed (exit ${result.code}): ${result.stderr.trim()}`);
+    const inspection = await runQuery(on, inspectQuery(paths, slots, unitFile), { signal });
     const ports = slots ? new Map(managedHost(slots.app, options.environment).slots.map((s) => [s.name as string, s.port])) : undefined;
-    const host = toHostReleases(t, parseInspection(result.stdout), options.identity.localHost, ports);
+    const host = toHostReleases(on.target, inspection, options.identity.localHost, ports);
     if (!extras.envKeys) return host;
     // Unreadable keys leave envKeys unset: the settings advice stays silent rather than guess.
-    const keys = await conn.exec(envKeysCommand(paths.sharedEnv, extras.envKeys.serverNames), { signal });
-    const envKeys = keys.code === 0 ? parseEnvKeys(keys.stdout) : undefined;
+    const keysQuery = envKeysQuery(paths.sharedEnv, extras.envKeys.serverNames);
+    const envKeys = await runQuery(on, { ...keysQuery, parse: (r) => (r.code === 0 ? parseEnvKeys(r.stdout) : undefined) }, { signal });
     return envKeys ? { ...host, envKeys } : host;
   }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [], history: [] }), signal);
 }
 
 /** Every host's lock, read to show the user before `unlock`. */
 export function readLocks(options: RemoteOptions, signal?: AbortSignal): Promise<HostLock[]> {
-  return withHosts(options, async (conn, paths, t): Promise<HostLock> => {
-    const lock = parseReadLock((await conn.exec(readLockCommand(paths), { signal })).stdout);
-    return { host: t.key, ok: true, lock, stale: lock ? staleLockReason(lock.holder, options.identity.localHost, pidRunning) : undefined };
+  return withHosts(options, 'unlock', async (on, paths): Promise<HostLock> => {
+    const lock = await runQuery(on, readLockQuery(paths), { signal });
+    return { host: on.target.key, ok: true, lock, stale: lock ? staleLockReason(lock.holder, options.identity.localHost, pidRunning) : undefined };
   }, (t, e) => ({ host: t.key, ok: false, error: e.message }), signal);
 }
 
@@ -206,9 +208,10 @@ export function readLocks(options: RemoteOptions, signal?: AbortSignal): Promise
 export function unlock(options: RemoteOptions, shown: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<UnlockResult[]> {
   // Only the hosts whose lock was shown are touched (and connected to).
   const targets = options.targets.filter((t) => shown.has(t.key));
-  return withHosts({ ...options, targets }, async (conn, paths, t): Promise<UnlockResult> => {
+  return withHosts({ ...options, targets }, 'unlock', async (on, paths): Promise<UnlockResult> => {
+    const t = on.target;
     const expected = shown.get(t.key)!;
-    const result = await conn.exec(unlockCommand(paths, expected), { signal });
+    const result = await runQuery(on, commandQuery('removing the lock', unlockCommand(paths, expected), ANY_EXIT), { signal });
     if (result.code === LOCK_CHANGED_EXIT) return { host: t.key, ok: true, removed: false, changed: parseReadLock(result.stdout) };
     if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
     if (!unlocked(result.stdout)) return { host: t.key, ok: true, removed: false };

@@ -1,6 +1,7 @@
 /** `env list`: every host's shared/env in one round trip each; keys for everyone, values only when asked. */
-import { defaultDeps } from '../fleet/local';
-import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
+import { askEachHost } from '../fleet/eachHost';
+import { fleetDeps } from '../fleet/local';
+import { ANY_EXIT } from '../remoteQuery';
 import { remotePaths } from '../remote/paths';
 import type { RemoteOptions } from '../fleet/types';
 import { envValues, parseEnvFile } from './envFile';
@@ -33,24 +34,19 @@ export interface EnvListing {
 }
 
 export async function listEnv(options: RemoteOptions, want: { values: boolean }, signal?: AbortSignal): Promise<EnvListing> {
-  const deps = { ...defaultDeps(options), ...options.deps };
   const file = remotePaths(options.environment.deployTo).sharedEnv;
-  const s = signal ?? new AbortController().signal;
-  const read = await mapLimit(options.targets, HOST_PARALLELISM, async (t) => {
-    const conn = await deps.connect(t, s);
-    try {
-      const result = await conn.exec(readEnvCommand(file), { signal: s });
+  const read = await askEachHost(fleetDeps(options).connect, options.targets, {
+    what: `reading ${file}`, command: readEnvCommand(file), okCodes: ANY_EXIT,
+    parse(result) {
       const parsed = result.code === 0 ? parseEnvRead(result.stdout) : undefined;
       if (!parsed) throw new Error(`cannot read ${file}: ${result.stderr.trim() || `exit ${result.code}`}`);
       return parsed;
-    } finally {
-      await conn.close();
-    }
-  });
+    },
+  }, { step: 'env list', signal });
   const hosts: EnvHostListing[] = [];
   const perHost = new Map<string, Map<string, string>>();
-  read.forEach((r, i) => {
-    const host = options.targets[i].key;
+  read.forEach((r) => {
+    const host = r.host;
     if (!r.ok) return hosts.push({ host, ok: false, error: r.error.message });
     perHost.set(host, envValues(parseEnvFile(r.value.text)));
     hosts.push({ host, ok: true, exists: r.value.exists, ...(r.value.mode ? { mode: r.value.mode } : {}) });

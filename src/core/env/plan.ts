@@ -10,7 +10,7 @@ import { type EventSink, type Plan, type Step } from '../plan/types';
 import { CancelledError, UserError } from '../errors';
 import { closeSessions } from '../ssh/sessions';
 import { onHosts } from '../fleet/hosts';
-import { tail } from '../ssh/query';
+import { tail } from '../ssh/runQuery';
 import { baseState } from '../deploy/plan';
 import { liveRestartSteps, restartLiveRelease } from '../deploy/restart';
 import { resultOf } from '../deploy/run';

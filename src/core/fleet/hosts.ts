@@ -5,7 +5,8 @@ import type { Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
-import { commandQuery, runQuery } from '../ssh/query';
+import { commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 import type { ResolvedTarget } from '../ssh/target';
 import type { FleetDeps } from './types';
 

@@ -101,3 +101,8 @@ export function pidRunning(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The side effects remote commands use: the real ones, with the caller's replacements (tests) on top. */
+export function fleetDeps(options: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport; deps?: Partial<FleetDeps> }): FleetDeps {
+  return { ...defaultDeps(options), ...options.deps };
+}

@@ -4,14 +4,15 @@
  * environment's `logs` command. `follow` keeps streaming until the signal aborts.
  */
 import type { EnvironmentConfig, LogsConfig } from '../config/types';
-import { defaultDeps } from '../fleet/local';
+import { withConnections, type ConnectedHost } from '../fleet/eachHost';
+import { fleetDeps } from '../fleet/local';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
 import type { RemoteOptions } from '../fleet/types';
 import { managedHost } from '../host/spec';
 import { UserError } from '../errors';
 import { remotePaths } from '../remote/paths';
 import { join, op, type Command } from '../shell';
-import type { SshConnection } from '../ssh/connection';
-import { closeSessions, openSessions } from '../ssh/sessions';
+import { runQuery } from '../ssh/runQuery';
 import type { ResolvedTarget } from '../ssh/target';
 import { journalCommand, checkSince, parseJournalEntry, type LogLine } from '../host/journal';
 import { byTime, LineSplitter } from './lines';
@@ -76,14 +77,14 @@ export const FOLLOW_BATCH_MS = 200;
 export async function readLogs(options: RemoteOptions, request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<LogsHostResult[]> {
   const source = logSource(options.environment, options.app);
   logCommands(source, options.environment, request); // refuse what cannot work before connecting anywhere
-  const deps = { ...defaultDeps(options), ...options.deps };
-  const { sessions, errors } = await openSessions(request.targets, (t) => t.key, (t) => deps.connect(t, signal));
-  const results = new Map<string, LogsHostResult>(errors.map((e) => [e.key, { host: e.key, ok: false, error: e.error.message }]));
-  try {
+  const results = new Map<string, LogsHostResult>();
+  await withConnections(fleetDeps(options).connect, request.targets, 'logs', signal, async (hosts, unreached) => {
+    for (const e of unreached) results.set(e.host, { host: e.host, ok: false, error: e.error.message });
     const cursors = new Map<string, string | undefined>();
-    const backlog: LogLine[][] = await Promise.all([...sessions].map(async ([host, conn]) => {
+    const backlog: LogLine[][] = await Promise.all(hosts.map(async (on) => {
+      const host = on.target.key;
       try {
-        const lines = await readBacklog(source, options.environment, request, host, conn, signal, cursors);
+        const lines = await readBacklog(source, options.environment, request, on, signal, cursors);
         results.set(host, { host, ok: true });
         return lines;
       } catch (e) {
@@ -93,18 +94,18 @@ export async function readLogs(options: RemoteOptions, request: LogsRequest, onL
     }));
     const all = source.kind === 'journal' ? byTime(backlog.flat()) : backlog.flat(); // a command's lines have no times: host by host
     for (const line of all) onLine(line);
-    if (request.follow && !signal.aborted) await follow(source, options.environment, request, sessions, results, cursors, onLine, signal);
-  } finally {
-    await closeSessions(sessions.values());
-  }
+    if (request.follow && !signal.aborted) await follow(source, options.environment, request, hosts, results, cursors, onLine, signal);
+  });
   return request.targets.map((t) => results.get(t.key) ?? { host: t.key, ok: false, error: 'not read' });
 }
 
-async function readBacklog(source: LogSource, env: EnvironmentConfig, request: LogsRequest, host: string, conn: SshConnection,
+async function readBacklog(source: LogSource, env: EnvironmentConfig, request: LogsRequest, on: ConnectedHost,
   signal: AbortSignal, cursors: Map<string, string | undefined>): Promise<LogLine[]> {
   const { backlog } = logCommands(source, env, request);
   if (!backlog) return [];
-  const result = await conn.exec(backlog, { signal });
+  const host = on.target.key;
+  const conn = on.conn;
+  const result = await runQuery(on, commandQuery('reading the log', backlog, ANY_EXIT), { signal });
   if (result.code !== 0) throw new Error(`reading the log failed (exit ${result.code}): ${result.stderr.trim().slice(-500)}`);
   const lines = result.stdout.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -120,7 +121,7 @@ async function readBacklog(source: LogSource, env: EnvironmentConfig, request: L
   return entries.map((e) => e.line);
 }
 
-async function follow(source: LogSource, env: EnvironmentConfig, request: LogsRequest, sessions: Map<string, SshConnection>,
+async function follow(source: LogSource, env: EnvironmentConfig, request: LogsRequest, hosts: readonly ConnectedHost[],
   results: Map<string, LogsHostResult>, cursors: Map<string, string | undefined>, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
   let batch: LogLine[] = [];
   const flush = () => {
@@ -130,14 +131,15 @@ async function follow(source: LogSource, env: EnvironmentConfig, request: LogsRe
   };
   const timer = setInterval(flush, FOLLOW_BATCH_MS);
   try {
-    await Promise.all([...sessions].filter(([host]) => results.get(host)?.ok).map(async ([host, conn]) => {
+    await Promise.all(hosts.filter((on) => results.get(on.target.key)?.ok).map(async (on) => {
+      const host = on.target.key;
       const { follow: command } = logCommands(source, env, request, cursors.get(host));
       const splitter = new LineSplitter((text) => {
         const line = source.kind === 'journal' ? parseJournalEntry(host, text)?.line : { host, message: text };
         if (line) batch.push(line);
       });
       try {
-        const result = await conn.exec(command!, { signal, onStdout: (t) => splitter.push(t) });
+        const result = await runQuery(on, commandQuery('following the log', command!, ANY_EXIT), { signal, onStdout: (t) => splitter.push(t) });
         splitter.end();
         if (!signal.aborted) results.set(host, { host, ok: false, error: `the log stream ended (exit ${result.code}): ${result.stderr.trim().slice(-300)}` });
       } catch (e) {

@@ -1,8 +1,9 @@
 /** `rpc EXPR`: the expression evaluated on each chosen host's live node; each host's output, named. */
-import { defaultDeps } from '../fleet/local';
+import { askEachHost } from '../fleet/eachHost';
+import { fleetDeps } from '../fleet/local';
+import { ANY_EXIT } from '../remoteQuery';
 import type { RemoteOptions } from '../fleet/types';
 import { UserError } from '../errors';
-import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import type { ResolvedTarget } from '../ssh/target';
 import { NO_LIVE_NODE_EXIT, rpcCommand } from './remote';
 
@@ -23,16 +24,12 @@ export function requireApp(options: RemoteOptions): string {
 
 export async function runRpc(options: RemoteOptions, expression: string, targets: readonly ResolvedTarget[], signal: AbortSignal): Promise<RpcHostResult[]> {
   const command = rpcCommand(options.environment, requireApp(options), expression);
-  const deps = { ...defaultDeps(options), ...options.deps };
-  const results = await mapLimit(targets, HOST_PARALLELISM, async (t): Promise<RpcHostResult> => {
-    const conn = await deps.connect(t, signal);
-    try {
-      const r = await conn.exec(command, { signal });
+  const results = await askEachHost(fleetDeps(options).connect, targets, {
+    what: 'rpc', command, okCodes: ANY_EXIT, // every exit is reported as the host's own result
+    parse: (r, host): RpcHostResult => {
       const error = r.code === NO_LIVE_NODE_EXIT ? r.stderr.trim() : r.code !== 0 ? `exit ${r.code}` : undefined;
-      return { host: t.key, ok: r.code === 0, code: r.code, stdout: r.stdout, stderr: r.stderr, ...(error ? { error } : {}) };
-    } finally {
-      await conn.close();
-    }
-  });
-  return results.map((r, i) => (r.ok ? r.value : { host: targets[i].key, ok: false, code: -1, stdout: '', stderr: '', error: r.error.message }));
+      return { host, ok: r.code === 0, code: r.code, stdout: r.stdout, stderr: r.stderr, ...(error ? { error } : {}) };
+    },
+  }, { step: 'rpc', signal });
+  return results.map((r) => (r.ok ? r.value : { host: r.host, ok: false, code: -1, stdout: '', stderr: '', error: r.error.message }));
 }

@@ -5,6 +5,7 @@
  * still read and still refuse a deploy.
  */
 import { randomBytes } from 'node:crypto';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import { join, op, type Command } from '../shell';
 import type { RemotePaths } from './paths';
 
@@ -50,6 +51,11 @@ const READ_LOCK = 'read_lock() { if [ -L "$1" ]; then readlink -- "$1"; elif [ -
 /** Prints the held lock's text behind a marker; exit 0 only when a lock exists. */
 export function readLockCommand(paths: RemotePaths): Command {
   return ['sh', '-c', `${READ_LOCK}; t=$(read_lock "$1") || exit 1; printf '${LOCK_MARK}%s\\n' "$t"`, 'sh', paths.lock];
+}
+
+/** The lock held on a host, or undefined when there is none (any exit: the marker decides). */
+export function readLockQuery(paths: RemotePaths): RemoteQuery<HeldLock | undefined> {
+  return { what: 'reading the lock', command: readLockCommand(paths), okCodes: ANY_EXIT, parse: (result) => parseReadLock(result.stdout) };
 }
 
 /** The held lock in readLockCommand's (or unlockCommand's) output, or undefined when there is none. */

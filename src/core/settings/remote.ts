@@ -3,6 +3,7 @@
  * one value the check needs, PHX_HOST, is compared there with proxy.server_name (passed as an
  * argument), and only the verdict comes back.
  */
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import type { Command } from '../shell';
 
 const M = '@@phoenix-deploy:';
@@ -32,6 +33,20 @@ export interface EnvKeysOnHost {
   keys: string[];
   /** PHX_HOST against proxy.server_name; absent when there is no proxy to compare with. */
   phxHost?: 'unset' | 'same' | 'differs';
+}
+
+/** shared/env's keys on a host; an answer without them (e.g. sh failed) is an error naming the file and host. */
+export function envKeysQuery(sharedEnv: string, serverNames = ''): RemoteQuery<EnvKeysOnHost> {
+  return {
+    what: `reading the keys of ${sharedEnv}`,
+    command: envKeysCommand(sharedEnv, serverNames),
+    okCodes: ANY_EXIT, // the markers decide
+    parse(result, host) {
+      const read = result.code === 0 ? parseEnvKeys(result.stdout) : undefined;
+      if (!read) throw new Error(`cannot read the keys of ${sharedEnv} on ${host}: ${result.stderr.trim().slice(-300) || `exit ${result.code}`}`);
+      return read;
+    },
+  };
 }
 
 export function parseEnvKeys(stdout: string): EnvKeysOnHost | undefined {

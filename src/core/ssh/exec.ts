@@ -1,15 +1,10 @@
 /** Runs one command on an open ssh2 client: streams output, honours an AbortSignal. */
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
+import type { CommandResult } from '../remoteQuery';
 import { renderCommand, type Command } from '../shell';
 
-export interface ExecResult {
-  /** Exit code; -1 when the remote process died by a signal or the channel closed without one. */
-  code: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-}
+export type ExecResult = CommandResult;
 
 export interface ExecOptions {
   onStdout?(text: string): void;

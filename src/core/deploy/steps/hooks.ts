@@ -14,7 +14,7 @@ import { renderCommand } from '../../shell';
 import { local } from '../../plan/describe';
 import { perHost } from './describe';
 import { onHosts } from '../../fleet/hosts';
-import { tail } from '../../ssh/query';
+import { tail } from '../../ssh/runQuery';
 import { outcomeOf } from './record';
 import type { DeployState, HostState } from '../types';
 

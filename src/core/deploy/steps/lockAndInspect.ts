@@ -8,7 +8,7 @@ import { seedCommand, versionedDirs } from '../../remote/seed';
 import { pidRunning } from '../../fleet/local';
 import { slotsToInspect } from '../service';
 import { primaryFirst } from '../../fleet/hosts';
-import { tail } from '../../ssh/query';
+import { tail } from '../../ssh/runQuery';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 

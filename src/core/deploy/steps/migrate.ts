@@ -2,7 +2,7 @@ import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { migrateCommand } from '../../remote/release';
 import { describeAppSays, extractAppSays } from '../../appSays/extract';
-import { tail } from '../../ssh/query';
+import { tail } from '../../ssh/runQuery';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 

@@ -11,7 +11,7 @@ import { envKeysCommand, parseEnvKeys } from '../../settings/remote';
 import { fixCommand, type RequiredSetting } from '../../settings/required';
 import type { ReleaseSettings } from '../../settings/release';
 import { onHosts } from '../../fleet/hosts';
-import { tail } from '../../ssh/query';
+import { tail } from '../../ssh/runQuery';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 

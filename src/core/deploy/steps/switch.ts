@@ -2,7 +2,7 @@ import { type Step, type StepContext } from '../../plan/types';
 import { structuredError, UserError } from '../../errors';
 import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
-import { CommandTimeoutError } from '../../ssh/query';
+import { CommandTimeoutError } from '../../ssh/runQuery';
 import { HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../../fleet/hosts';
 import { withAppWords } from '../appSays';
 import { restartArgv } from '../service';

@@ -1,25 +1,11 @@
 /**
- * A remote query is a command together with the exit codes that count as an answer and the parser
- * of that answer. `runQuery` is the one way the core runs a command on a host: one place for the
- * time bound, the exit-code policy and errors that name the host.
+ * `runQuery` is the one way the core runs a command on a host (see ../remoteQuery.ts): one place
+ * for the time bound, the exit-code policy and errors that name the host.
  */
 import { UserError } from '../errors';
-import type { Command } from '../shell';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import { ConnectionLostError, type SshConnection } from './connection';
 import type { ExecResult } from './exec';
-
-/** Every exit status is an answer: the parser reads the code itself. */
-export const ANY_EXIT = 'any';
-
-export interface RemoteQuery<T> {
-  /** What it does, for messages: "the migration", "reading the lock". */
-  readonly what: string;
-  readonly command: Command;
-  /** The exit codes that are answers rather than failures; default [0]. */
-  readonly okCodes?: readonly number[] | typeof ANY_EXIT;
-  /** Turns the answer into a value; may throw (a UserError keeps its message; the host is added). */
-  parse(result: ExecResult): T;
-}
 
 /** A host as the runner needs it: its name for messages, and its connection once open. */
 export interface QueryHost {
@@ -50,16 +36,11 @@ export function exitCodeOf(error: unknown): number | undefined {
   return (error as { exitCode?: number } | undefined)?.exitCode;
 }
 
-/** The whole answer: for commands whose output nobody parses, or whose caller reads the code. */
-export function commandQuery(what: string, command: Command, okCodes?: RemoteQuery<ExecResult>['okCodes']): RemoteQuery<ExecResult> {
-  return { what, command, okCodes, parse: (result) => result };
-}
-
 /**
  * Runs `query` on `host`. Fails, naming the host, when it is not connected, when the command
  * outlives `timeoutMs` (CommandTimeoutError), when the connection is lost (ConnectionLostError
  * naming `what`), on an exit code outside `okCodes` (a UserError with the tail of its stderr
- * and `exitCode`), and when the parser rejects the answer. A cancel stays a cancel.
+ * and `exitCode`), and when the parser rejects the answer (its message, tagged with the host). A cancel stays a cancel.
  */
 export async function runQuery<T>(host: QueryHost, query: RemoteQuery<T>, options: QueryOptions = {}): Promise<T> {
   const key = host.target.key;
@@ -83,11 +64,17 @@ export async function runQuery<T>(host: QueryHost, query: RemoteQuery<T>, option
       { exitCode: result.code });
   }
   try {
-    return query.parse(result);
+    return query.parse(result, key);
   } catch (e) {
-    if (e instanceof UserError) throw e.constructor === UserError && !e.detail?.host ? new UserError(e.message, { ...e.detail, host: key }) : e;
-    throw new UserError(`${query.what} on ${key} gave an answer that could not be read: ${(e as Error).message}`, { host: key });
+    throw hostTagged(e, key);
   }
+}
+
+/** `error` naming `host`: a plain Error or UserError without a host becomes a UserError with it (same message); subclasses are kept. */
+function hostTagged(error: unknown, host: string): unknown {
+  if (!(error instanceof Error) || error.name === 'AbortError') return error;
+  if (error instanceof UserError && (error.constructor !== UserError || error.detail?.host)) return error;
+  return new UserError(error.message, { ...(error instanceof UserError ? error.detail : {}), host });
 }
 
 export function tail(text: string, max: number): string {
