@@ -9,6 +9,8 @@ import { remotePaths } from '../remote/paths';
 import { join, op, type Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';
 import { extractAppSays } from './extract';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 /** Journal lines read after a failure (the crash loop repeats itself; the first boot is what counts). */
 const JOURNAL_LINES = 400;
@@ -47,9 +49,8 @@ export function appLines(source: AppSaysSource, stdout: string): string[] {
 /** What the app said on this host, most telling line first; [] when it cannot be read (never throws). */
 export async function readAppSays(conn: SshConnection, source: AppSaysSource, signal?: AbortSignal): Promise<string[]> {
   try {
-    const timeout = AbortSignal.timeout(15_000);
-    const result = await conn.exec(appSaysCommand(source), { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-    return extractAppSays(appLines(source, result.stdout));
+    const read: RemoteQuery<string[]> = { what: 'reading what the app said', command: appSaysCommand(source), okCodes: ANY_EXIT, parse: (r) => extractAppSays(appLines(source, r.stdout)) };
+    return await runQuery({ target: { key: conn.name }, conn }, read, { signal, timeoutMs: 15_000 });
   } catch {
     return [];
   }

@@ -7,6 +7,8 @@
 import { SYSTEMCTL } from '../host/spec';
 import type { Command } from '../shell';
 import type { DeployState, HostState } from './types';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 /** How long a freshly started unit must stay active, and how often it is looked at meanwhile. */
 export const UNIT_SETTLE_SECONDS = 5;
@@ -47,6 +49,16 @@ export function unitTrouble(unit: string, s: UnitState): string | undefined {
     '`phoenix-deploy logs` shows what the release printed';
 }
 
+/** Why `unit` is not fine (a state it cannot be read in counts), or undefined when it is. */
+function unitStateQuery(unit: string): RemoteQuery<string | undefined> {
+  return {
+    what: `reading the state of ${unit}`, command: unitStateCommand(unit), okCodes: ANY_EXIT,
+    parse: (result) => (result.code !== 0
+      ? `could not read the state of ${unit}: ${result.stderr.trim() || `exit ${result.code}`}`
+      : unitTrouble(unit, parseUnitState(result.stdout))),
+  };
+}
+
 /**
  * Watches `unit` until UNIT_SETTLE_SECONDS after `h.unitStartedAt` (or now): the first bad state
  * fails at once. Sets and returns `h.unitFailure`.
@@ -55,10 +67,7 @@ export async function settleUnit(h: HostState, state: DeployState, unit: string,
   const now = () => state.deps.now().getTime();
   const until = (h.unitStartedAt ?? now()) + UNIT_SETTLE_SECONDS * 1000;
   for (;;) {
-    const result = await h.conn!.exec(unitStateCommand(unit), { signal });
-    const trouble = result.code !== 0
-      ? `could not read the state of ${unit}: ${result.stderr.trim() || `exit ${result.code}`}`
-      : unitTrouble(unit, parseUnitState(result.stdout));
+    const trouble = await runQuery(h, unitStateQuery(unit), { signal });
     if (trouble || now() >= until) {
       h.unitFailure = trouble;
       return trouble;

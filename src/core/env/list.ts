@@ -1,11 +1,10 @@
 /** `env list`: every host's shared/env in one round trip each; keys for everyone, values only when asked. */
 import { askEachHost } from '../fleet/eachHost';
 import { fleetDeps } from '../fleet/local';
-import { ANY_EXIT } from '../remoteQuery';
 import { remotePaths } from '../remote/paths';
 import type { RemoteOptions } from '../fleet/types';
 import { envValues, parseEnvFile } from './envFile';
-import { parseEnvRead, readEnvCommand } from './remote';
+import { readEnvQuery } from './remote';
 
 export interface EnvKeyInfo {
   key: string;
@@ -35,14 +34,7 @@ export interface EnvListing {
 
 export async function listEnv(options: RemoteOptions, want: { values: boolean }, signal?: AbortSignal): Promise<EnvListing> {
   const file = remotePaths(options.environment.deployTo).sharedEnv;
-  const read = await askEachHost(fleetDeps(options).connect, options.targets, {
-    what: `reading ${file}`, command: readEnvCommand(file), okCodes: ANY_EXIT,
-    parse(result) {
-      const parsed = result.code === 0 ? parseEnvRead(result.stdout) : undefined;
-      if (!parsed) throw new Error(`cannot read ${file}: ${result.stderr.trim() || `exit ${result.code}`}`);
-      return parsed;
-    },
-  }, { step: 'env list', signal });
+  const read = await askEachHost(fleetDeps(options).connect, options.targets, readEnvQuery(file), { step: 'env list', signal });
   const hosts: EnvHostListing[] = [];
   const perHost = new Map<string, Map<string, string>>();
   read.forEach((r) => {

@@ -10,7 +10,8 @@ import { type EventSink, type Plan, type Step } from '../plan/types';
 import { CancelledError, UserError } from '../errors';
 import { closeSessions } from '../ssh/sessions';
 import { onHosts } from '../fleet/hosts';
-import { tail } from '../ssh/runQuery';
+import { runQuery } from '../ssh/runQuery';
+import { commandQuery } from '../remoteQuery';
 import { baseState } from '../deploy/plan';
 import { liveRestartSteps, restartLiveRelease } from '../deploy/restart';
 import { resultOf } from '../deploy/run';
@@ -18,7 +19,7 @@ import { connectStep } from '../deploy/steps/connect';
 import { finishRun } from '../deploy/steps/finish';
 import { lockAndInspectStep } from '../deploy/steps/lockAndInspect';
 import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange } from './envFile';
-import { ENV_CHANGED_EXIT, parseEnvRead, readEnvCommand, writeEnvCommand } from './remote';
+import { ENV_CHANGED_EXIT, readEnvCommand, readEnvQuery, writeEnvCommand } from './remote';
 import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
 
 
@@ -34,9 +35,7 @@ const readStep: Step<EnvState> = {
   async run(ctx, state) {
     if (state.restart) restartLiveRelease(state);
     await onHosts(state.hosts, async (h) => {
-      const result = await h.conn!.exec(readEnvCommand(state.paths.sharedEnv), { signal: ctx.signal });
-      const read = result.code === 0 ? parseEnvRead(result.stdout) : undefined;
-      if (!read) throw new UserError(`cannot read ${state.paths.sharedEnv} on ${h.target.key}: ${tail(result.stderr.trim(), 500) || `exit ${result.code}`}`, { host: h.target.key });
+      const read = await runQuery(h, readEnvQuery(state.paths.sharedEnv), { signal: ctx.signal });
       const { file, changes } = applyEdit(parseEnvFile(read.text), state.edit);
       state.files.set(h.target.key, { read, changes, written: false, next: changesAnything(changes) ? renderEnvFile(file) : undefined });
     });
@@ -81,11 +80,11 @@ const writeStep: Step<EnvState> = {
     await onHosts(state.hosts, async (h) => {
       const file = state.files.get(h.target.key);
       if (file?.next === undefined || !file.read) return; // '' is a file too: the last key unset
-      const result = await h.conn!.exec(writeEnvCommand(state.paths.sharedEnv, file.read.version), { signal: ctx.signal, stdin: file.next });
+      const write = commandQuery(`writing ${state.paths.sharedEnv}`, writeEnvCommand(state.paths.sharedEnv, file.read.version), [0, ENV_CHANGED_EXIT]);
+      const result = await runQuery(h, write, { signal: ctx.signal, stdin: file.next });
       if (result.code === ENV_CHANGED_EXIT) {
         throw new UserError(`${state.paths.sharedEnv} on ${h.target.key} changed since it was read (someone else edited it); it was left alone. Run the command again.`, { host: h.target.key });
       }
-      if (result.code !== 0) throw new UserError(`writing ${state.paths.sharedEnv} failed on ${h.target.key} (exit ${result.code}): ${tail(result.stderr.trim(), 500)}`, { host: h.target.key });
       file.written = true;
       ctx.note(`wrote ${state.paths.sharedEnv}: ${describeChanges(file.changes.filter((c) => c.action !== 'keep' && c.action !== 'absent'))}`, 'info', h.target.key);
     });

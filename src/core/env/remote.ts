@@ -4,7 +4,9 @@
  * and never in the text of a command the tool logs or shows.
  */
 import { createHash } from 'node:crypto';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import type { Command } from '../shell';
+import { tail } from '../ssh/runQuery';
 
 const M = '@@phoenix-deploy:';
 const ABSENT = 'absent';
@@ -24,6 +26,18 @@ export interface EnvOnHost {
   exists: boolean;
   /** Octal permission bits, e.g. `600`. */
   mode?: string;
+}
+
+/** The file as it is on a host (absent counts); an answer without the marker is an error naming the file. */
+export function readEnvQuery(file: string): RemoteQuery<EnvOnHost> {
+  return {
+    what: `reading ${file}`, command: readEnvCommand(file), okCodes: ANY_EXIT, // the marker decides
+    parse(result, host) {
+      const read = result.code === 0 ? parseEnvRead(result.stdout) : undefined;
+      if (!read) throw new Error(`cannot read ${file} on ${host}: ${tail(result.stderr.trim(), 500) || `exit ${result.code}`}`);
+      return read;
+    },
+  };
 }
 
 export function parseEnvRead(stdout: string): EnvOnHost | undefined {

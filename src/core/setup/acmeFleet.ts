@@ -18,6 +18,8 @@ import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, obtainReason } from './certificate';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 type AcmeTls = HostTls & { acme: AcmeSpec };
 
@@ -38,7 +40,8 @@ export async function obtainOnPrimary(state: SetupState, tls: AcmeTls, ctx: Step
   const others = state.hosts.filter((h) => h !== primary);
   const stream = (text: string) => ctx.output(text, primary.target.key);
   let finished = false;
-  const certbot = primary.conn!.exec(obtainCommand(tls.acme, primary.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream })
+  const obtain = commandQuery('certbot', obtainCommand(tls.acme, primary.cert!.lineage !== undefined), ANY_EXIT); // its failure is classified below
+  const certbot = runQuery(primary, obtain, { signal: ctx.signal, onStdout: stream, onStderr: stream })
     .finally(() => { finished = true; });
   const placed: string[] = [];
   let placeError: Error | undefined;
@@ -81,7 +84,7 @@ export async function distribute(state: SetupState, tls: AcmeTls, ctx: StepConte
   if (!chain || !key) throw new UserError(`${primary.target.key} has no certificate in ${tls.acme.liveDir} to copy`, { host: primary.target.key });
   const dir = tls.certificate.slice(0, tls.certificate.lastIndexOf('/'));
   await onHosts(targets, async (h) => {
-    const copied = await h.conn!.exec(installCopyCommand(dir), { signal: ctx.signal, stdin: `${chain}\n${key}\n` });
+    const copied = await runQuery(h, commandQuery('copying the certificate', installCopyCommand(dir), ANY_EXIT), { signal: ctx.signal, stdin: `${chain}\n${key}\n` });
     if (copied.code !== 0) throw new UserError(`copying the certificate to ${h.target.key} failed: ${copied.stderr.trim() || `exit ${copied.code}`}`, { host: h.target.key });
     state.changed = true;
     ctx.note(`installed the certificate in ${dir}`, 'info', h.target.key);

@@ -19,6 +19,8 @@ import { classifyCertbotFailure } from './certbotFailure';
 import { describeReason, inspectCertificateCommand, obtainReason, parseCertificateFacts } from './certificate';
 import { reloadNginxCommand } from './remote';
 import type { SetupHostState, SetupState } from './types';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 export const tlsOf = (state: SetupState): HostTls & { acme: AcmeSpec } | undefined => {
   const tls = state.host.proxy?.tls;
@@ -128,7 +130,8 @@ export const certificateStep: Step<SetupState> = {
 
 async function obtain(h: SetupHostState, state: SetupState, tls: HostTls & { acme: AcmeSpec }, ctx: StepContext): Promise<void> {
   const stream = (text: string) => ctx.output(text, h.target.key);
-  const result = await h.conn!.exec(obtainCommand(tls.acme, h.cert!.lineage !== undefined), { signal: ctx.signal, onStdout: stream, onStderr: stream });
+  const certbot = commandQuery('certbot', obtainCommand(tls.acme, h.cert!.lineage !== undefined), ANY_EXIT); // its failure is classified below
+  const result = await runQuery(h, certbot, { signal: ctx.signal, onStdout: stream, onStderr: stream });
   if (result.code !== 0) {
     const put = await putSiteBack(h, state);
     const failure = classifyCertbotFailure(result.stdout, result.stderr);
@@ -145,7 +148,8 @@ export async function putSiteBack(h: SetupHostState, state: SetupState): Promise
   const files = changed(h, 'proxy').map((f) => ({ path: f.path, before: h.facts!.files.get(f.path) }));
   const link = h.facts!.link === undefined ? state.host.proxy!.siteLink : undefined;
   if (files.length === 0 && !link) return 'nginx was not changed.';
-  const result = await h.conn!.exec(restoreSiteCommand(files, link), { signal: AbortSignal.timeout(60_000) });
+  // Not under the step's cancel: the site goes back even when setup is being cancelled.
+  const result = await runQuery(h, commandQuery('putting the nginx site back', restoreSiteCommand(files, link), ANY_EXIT), { timeoutMs: 60_000 });
   return result.code === 0
     ? 'The nginx site was put back as it was before setup, and nginx reloaded.'
     : `Putting the nginx site back failed (${result.stderr.trim() || `exit ${result.code}`}); check ${state.host.proxy!.siteFile}.`;

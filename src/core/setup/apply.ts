@@ -7,6 +7,8 @@ import { applyFilesCommand, applyOutcome, VISUDO, type ApplyCheck } from './remo
 import { NGINX } from '../host/spec';
 import { when } from '../plan/describe';
 import type { SetupHostState, SetupState } from './types';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 export const changed = (h: SetupHostState, group: FileGroup) => h.files.filter((f) => f.group === group && f.action !== 'keep');
 
@@ -29,7 +31,7 @@ export function applyAction(h: SetupHostState, state: SetupState, group: FileGro
 
 export async function applyGroup(h: SetupHostState, state: SetupState, files: FileChange[], check: ApplyCheck, ctx: StepContext,
   link?: { target: string; path: string }): Promise<void> {
-  const result = await h.conn!.exec(applyFilesCommand(files, check, link), { signal: ctx.signal });
+  const result = await runQuery(h, commandQuery('installing the files', applyFilesCommand(files, check, link), ANY_EXIT), { signal: ctx.signal }); // told below
   if (result.code === 0) {
     state.changed = true;
     for (const f of files) ctx.note(`${f.action === 'create' ? 'created' : 'updated'} ${f.path}`, 'info', h.target.key);

@@ -17,6 +17,8 @@ import {
 } from './remote';
 import type { SetupHostState, SetupState } from './types';
 import { describeUnitRuntime, missingOn, parseRuntimeFacts, runtimeQueryCommand } from './packages';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 
 
 export const connectStep: Step<SetupState> = {
@@ -38,7 +40,7 @@ export const rightsStep: Step<SetupState> = {
   describe: (state) => describePerHost(state.hosts, () => [sudoCheckCommand()]),
   async run(ctx, state) {
     await onHosts(state.hosts, async (h) => {
-      const result = await h.conn!.exec(sudoCheckCommand(), { signal: ctx.signal });
+      const result = await runQuery(h, commandQuery('checking sudo -n', sudoCheckCommand(), ANY_EXIT), { signal: ctx.signal }); // a refusal is told below
       if (result.code === 0) return;
       const said = result.stderr.trim().split('\n')[0] || `exit ${result.code}`;
       const admin = h.target.target.user;

@@ -14,7 +14,8 @@ import { renderCommand } from '../../shell';
 import { local } from '../../plan/describe';
 import { perHost } from './describe';
 import { onHosts } from '../../fleet/hosts';
-import { tail } from '../../ssh/runQuery';
+import { runQuery, tail } from '../../ssh/runQuery';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
 import { outcomeOf } from './record';
 import type { DeployState, HostState } from '../types';
 
@@ -61,7 +62,8 @@ async function runRemote(hook: HookCommand, state: DeployState, ctx: StepContext
   const failures = new Map<HostState, string>();
   const hosts = state.hosts.filter((h) => h.conn);
   await onHosts(hosts, async (h) => {
-    const result = await h.conn!.exec(remoteHookCommand(state.paths, hook.argv, variables(state, h)), {
+    const command = remoteHookCommand(state.paths, hook.argv, variables(state, h));
+    const result = await runQuery(h, commandQuery(`the hook ${shown(hook.argv)}`, command, ANY_EXIT), { // failures are gathered below
       signal, onStdout: (t) => ctx.output(t, h.target.key), onStderr: (t) => ctx.output(t, h.target.key),
     });
     if (result.code !== 0) failures.set(h, `on ${h.target.key} (exit ${result.code})${result.stderr.trim() ? `: ${tail(result.stderr.trim(), 500)}` : ''}`);

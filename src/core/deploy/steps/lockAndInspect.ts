@@ -2,13 +2,14 @@ import { type Step, type StepContext } from '../../plan/types';
 import { UserError } from '../../errors';
 import { join, op, type Command } from '../../shell';
 import { inspectCommand, parseInspection } from '../../remote/inspect';
-import { describeHolder, lockCommand, parseReadLock, readLockCommand, staleLockReason, type LockHolder } from '../../remote/lock';
+import { describeHolder, lockCommand, readLockQuery, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand, stageCommand } from '../../remote/release';
 import { seedCommand, versionedDirs } from '../../remote/seed';
 import { pidRunning } from '../../fleet/local';
 import { slotsToInspect } from '../service';
 import { primaryFirst } from '../../fleet/hosts';
-import { tail } from '../../ssh/runQuery';
+import { runQuery, tail } from '../../ssh/runQuery';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 
@@ -38,12 +39,12 @@ function lockAndLookCommand(state: DeployState): Command {
 }
 
 async function lockAndInspectHost(h: HostState, state: DeployState, ctx: StepContext): Promise<void> {
-  const conn = h.conn!;
-  const result = await conn.exec(lockAndLookCommand(state), { signal: ctx.signal });
+  // Any exit is an answer: TAKEN in the output says the lock was taken, the exit then says whether the look worked.
+  const result = await runQuery(h, commandQuery('taking the lock', lockAndLookCommand(state), ANY_EXIT), { signal: ctx.signal });
   const taken = result.code === 0 || result.stdout.includes(TAKEN);
   if (!taken) {
     // The lock and its holder appear in one step, so a lock that exists always says whose it is.
-    const held = parseReadLock((await conn.exec(readLockCommand(state.paths), { signal: ctx.signal })).stdout);
+    const held = await runQuery(h, readLockQuery(state.paths), { signal: ctx.signal });
     if (held) throw new LockHeldError(h.target.key, held.holder, staleLockReason(held.holder, state.identity.localHost, pidRunning));
     throw new UserError(`cannot create ${state.paths.lock} on ${h.target.key}: ${result.stderr.trim() || `exit ${result.code}`}`, { host: h.target.key });
   }

@@ -2,7 +2,8 @@ import { type Step } from '../../plan/types';
 import { UserError } from '../../errors';
 import { migrateCommand } from '../../remote/release';
 import { describeAppSays, extractAppSays } from '../../appSays/extract';
-import { tail } from '../../ssh/runQuery';
+import { runQuery, tail } from '../../ssh/runQuery';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 
@@ -22,7 +23,7 @@ export const migrateStep: Step<DeployState> = {
     }
     const h = state.hosts[0];
     await ctx.onHost(h.target.key, async () => {
-      const result = await h.conn!.exec(migrateCommand(state.paths, state.release!.id, migrate), {
+      const result = await runQuery(h, commandQuery('the migration', migrateCommand(state.paths, state.release!.id, migrate), ANY_EXIT), { // its failure is told below
         signal: ctx.signal,
         onStdout: (t) => ctx.output(t, h.target.key),
         onStderr: (t) => ctx.output(t, h.target.key),

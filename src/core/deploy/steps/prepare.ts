@@ -11,6 +11,8 @@ import { onHosts, runOn } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { ipv6LoopbackCommand, ipv6Needs } from './ipv6';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
+import { runQuery } from '../../ssh/runQuery';
 
 function prepareCommands(state: DeployState) {
   const id = state.release!.id;
@@ -32,7 +34,7 @@ export function syncStatic(state: DeployState) {
 async function linkSharedPaths(h: HostState, state: DeployState, signal: AbortSignal): Promise<void> {
   const command = sharedPathsCommand(state);
   if (!command) return;
-  const result = await h.conn!.exec(command, { signal });
+  const result = await runQuery(h, commandQuery('linking shared_paths', command, ANY_EXIT), { signal }); // a refusal is read below
   if (result.code === 0) return;
   const refusal = parseSharedRefusal(result.stdout);
   const entry = state.environment.sharedPaths?.find((p) => p.path === refusal?.entry);
@@ -83,14 +85,15 @@ export const compatStep: Step<DeployState> = {
     const ipv6 = await ipv6Needs(state.release!);
     await onHosts(state.hosts, async (h) => {
       if (ipv6) {
-        const answer = await h.conn!.exec(ipv6LoopbackCommand(), { signal: ctx.signal });
-        if (!answer.stdout.includes('present')) {
+        const hasLoopback = await runQuery(h, { what: 'looking for ::1', command: ipv6LoopbackCommand(), okCodes: ANY_EXIT, parse: (r) => r.stdout.includes('present') },
+          { signal: ctx.signal });
+        if (!hasLoopback) {
           throw new UserError(`the release starts its node with -proto_dist inet6_tcp (${ipv6}), and ${h.target.key} has no IPv6 loopback (::1): ` +
             'the node could not start there. Enable IPv6 on the host, or export that setting only on the platform that needs it. Nothing was switched.', { host: h.target.key });
         }
       }
-      const result = await h.conn!.exec(lddCommand(state.paths, state.release!.id), { signal: ctx.signal });
       // ldd exits non-zero for scripts ("not a dynamic executable"), so the text decides, not the code.
+      const result = await runQuery(h, commandQuery('ldd', lddCommand(state.paths, state.release!.id), ANY_EXIT), { signal: ctx.signal });
       const problems = parseLddOutput(`${result.stdout}\n${result.stderr}`);
       if (problems.length > 0) throw new UserError(describeCompatProblems(h.target.key, problems), { host: h.target.key });
       if (result.code !== 0 && result.stdout.trim() === '') {

@@ -3,6 +3,8 @@ import { recordCommand, type DeployOutcome, type DeployRecord } from '../../remo
 import { liveConnection, onHosts } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
+import { runQuery } from '../../ssh/runQuery';
 
 export function recordFor(state: DeployState, h: HostState, outcome: DeployOutcome, error?: string): DeployRecord {
   const id = h.release ?? state.release?.id ?? state.rollbackTo ?? 'unknown';
@@ -36,7 +38,8 @@ export async function writeRecords(state: DeployState, ctx: StepContext | undefi
   await onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
     try {
       const conn = await liveConnection(h, state, signal);
-      const result = await conn.exec(recordCommand(state.paths, recordFor(state, h, hostOutcome(h, outcome), error)), { signal });
+      const record = recordCommand(state.paths, recordFor(state, h, hostOutcome(h, outcome), error));
+      const result = await runQuery({ target: h.target, conn }, commandQuery(`writing ${state.paths.log}`, record, ANY_EXIT), { signal });
       if (result.code !== 0) ctx?.note(`could not write ${state.paths.log}: ${result.stderr.trim()}`, 'warning', h.target.key);
     } catch (e) {
       ctx?.note(`could not write ${state.paths.log}: ${(e as Error).message}`, 'warning', h.target.key);

@@ -7,11 +7,11 @@
 import type { Step } from '../../plan/types';
 import { noted } from '../../plan/describe';
 import { UserError } from '../../errors';
-import { envKeysCommand, parseEnvKeys } from '../../settings/remote';
+import { envKeysCommand, envKeysQuery } from '../../settings/remote';
 import { fixCommand, type RequiredSetting } from '../../settings/required';
 import type { ReleaseSettings } from '../../settings/release';
 import { onHosts } from '../../fleet/hosts';
-import { tail } from '../../ssh/runQuery';
+import { runQuery } from '../../ssh/runQuery';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 
@@ -25,9 +25,7 @@ export function settingsStep(settings: ReleaseSettings): Step<DeployState> {
     async run(ctx, state) {
       const missing = new Map<string, RequiredSetting[]>();
       await onHosts(state.hosts, async (h) => {
-        const result = await h.conn!.exec(envKeysCommand(state.paths.sharedEnv, serverNames(state)), { signal: ctx.signal });
-        const read = result.code === 0 ? parseEnvKeys(result.stdout) : undefined;
-        if (!read) throw new UserError(`cannot read the keys of ${state.paths.sharedEnv} on ${h.target.key}: ${tail(result.stderr.trim(), 300) || `exit ${result.code}`}`, { host: h.target.key });
+        const read = await runQuery(h, envKeysQuery(state.paths.sharedEnv, serverNames(state)), { signal: ctx.signal });
         const lacking = settings.required.filter((s) => !read.keys.includes(s.key));
         if (lacking.length > 0) missing.set(h.target.key, lacking);
         if (read.phxHost === 'differs' || read.phxHost === 'unset') {

@@ -4,6 +4,8 @@ import { isCancel, UserError } from '../../errors';
 import { clearStagingCommand, diskSpaceCommand, parseDiskSpace } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import type { DeployState, HostState } from '../types';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
+import { runQuery } from '../../ssh/runQuery';
 
 const DISK_FULL = /No space left on device|Disk quota exceeded|ENOSPC|EDQUOT/i;
 
@@ -19,8 +21,11 @@ export async function explainUploadFailure(e: Error, h: HostState, state: Deploy
   if (!DISK_FULL.test(e.message) || !conn) return e;
   const staging = state.paths.staging(state.identity.developer);
   const signal = new AbortController().signal; // clean up even if the deploy is being cancelled
-  const cleaned = await conn.exec(clearStagingCommand(state.paths, state.identity.developer), { signal }).catch((x: Error) => x);
-  const df = await conn.exec(diskSpaceCommand(state.paths), { signal }).then((r) => parseDiskSpace(r.stdout), () => undefined);
+  const on = { target: h.target, conn };
+  const clear = commandQuery('removing the partial upload', clearStagingCommand(state.paths, state.identity.developer), ANY_EXIT);
+  const cleaned = await runQuery(on, clear, { signal }).catch((x: Error) => x);
+  const df = await runQuery(on, { what: 'reading the free space', command: diskSpaceCommand(state.paths), okCodes: ANY_EXIT, parse: (r) => parseDiskSpace(r.stdout) },
+    { signal }).catch(() => undefined);
   const disk = df ? `${df.filesystem} mounted on ${df.mount}, ${Math.round(df.sizeKb / 1024)} MB` : 'its filesystem';
   const left = df ? ` (${Math.round(df.availableKb / 1024)} MB free now)` : '';
   const tidy = cleaned instanceof Error || cleaned.code !== 0
