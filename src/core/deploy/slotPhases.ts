@@ -14,6 +14,8 @@ import {
 } from '../remote/slots';
 import { appFailure, withAppWords } from './appSays';
 import { liveConnection, runOn } from '../fleet/hosts';
+import { ANY_EXIT, commandQuery } from '../remoteQuery';
+import { runQuery } from '../ssh/runQuery';
 import { healthUrl } from './service';
 import { describeReport, pollHealth } from './steps/healthPoll';
 import { settleUnit } from './unitState';
@@ -81,7 +83,7 @@ export async function routeToIdle(h: HostState, state: DeployState, ctx: StepCon
   const host = managedOf(state);
   const sw = planSwitch(h);
   const to = slotOf(host, sw.to);
-  const result = await h.conn!.exec(routeCommand(host, to, slotOf(host, sw.from)), { signal: ctx.signal });
+  const result = await runQuery(h, commandQuery('switching nginx', routeCommand(host, to, slotOf(host, sw.from)), ANY_EXIT), { signal: ctx.signal }); // told below
   if (result.code !== 0) {
     const restored = routeRestored(result.stdout);
     throw new UserError(`${h.target.key}: ${restored ? 'nginx -t refused the configuration with the new upstream; the previous upstream was put back' : 'switching nginx failed'}. ` +

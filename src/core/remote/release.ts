@@ -1,4 +1,5 @@
 /** The release lifecycle on a host, as commands (data). Rendering happens only in shell.ts. */
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import { join, op, type Command } from '../shell';
 import { checkReleaseId, type RemotePaths } from './paths';
 
@@ -109,6 +110,11 @@ const CURRENT_MARK = '@@phoenix-deploy:current=';
 /** Prints where `current` points, behind a marker so shell noise or an empty answer is never a value. */
 export function readCurrentCommand(paths: RemotePaths): Command {
   return ['sh', '-c', `printf '${CURRENT_MARK}%s\\n' "$(readlink -- "$1" 2>/dev/null)"`, 'sh', paths.current];
+}
+
+/** Where `current` points (see parseCurrent); any exit: the marker decides. */
+export function readCurrentQuery(paths: RemotePaths): RemoteQuery<string | null | undefined> {
+  return { what: 'reading current', command: readCurrentCommand(paths), okCodes: ANY_EXIT, parse: (result) => parseCurrent(result.stdout) };
 }
 
 /** The release name `current` points at; null when there is no `current`; undefined when unknown. */

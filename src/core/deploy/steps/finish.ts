@@ -4,6 +4,8 @@ import { describeHolder, LOCK_CHANGED_EXIT, lockText, parseReadLock, unlockComma
 import { parseCurrent, readCurrentCommand, removeUnusedReleaseCommand } from '../../remote/release';
 import { join, op } from '../../shell';
 import { closeSessions } from '../../ssh/sessions';
+import { runQuery } from '../../ssh/runQuery';
+import { ANY_EXIT, commandQuery } from '../../remoteQuery';
 import { liveConnection, onHosts } from '../../fleet/hosts';
 import type { DeployState, HostState } from '../types';
 import { endedAs, writeRecords } from './record';
@@ -44,7 +46,7 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
     const id = state.release.id;
     const leftovers = state.hosts.filter((h) => h.prepared && !h.switched && h.previous !== id && live(h));
     await attempt('removing the unused release', () => onHosts(leftovers, async (h) => {
-      await h.conn!.exec(removeUnusedReleaseCommand(state.paths, id), { signal });
+      await runQuery(h, commandQuery('removing the unused release', removeUnusedReleaseCommand(state.paths, id), ANY_EXIT), { signal });
     }));
   }
   // The truth for the report, read while the lock is still ours; then the unlock, in the same round trip.
@@ -53,7 +55,7 @@ export async function finishRun(state: DeployState, outcome: PlanOutcome, note?:
     if (now !== undefined) h.observedCurrent = now;
   }).catch(() => undefined);
   await attempt('unlocking', () => onHosts(state.hosts.filter((h) => h.locked && live(h)), async (h) => {
-    const result = await h.conn!.exec(join(op.then, readCurrentCommand(state.paths), unlockCommand(state.paths, lockText(state.lockHolder))), { signal });
+    const result = await runQuery(h, commandQuery('unlocking', join(op.then, readCurrentCommand(state.paths), unlockCommand(state.paths, lockText(state.lockHolder))), ANY_EXIT), { signal });
     const now = parseCurrent(result.stdout);
     if (now !== undefined) h.observedCurrent = now;
     h.locked = false;

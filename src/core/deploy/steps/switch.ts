@@ -1,8 +1,8 @@
 import { type Step, type StepContext } from '../../plan/types';
 import { structuredError, UserError } from '../../errors';
-import { readCurrentCommand, parseCurrent, restartCommand, switchCommand } from '../../remote/release';
+import { readCurrentQuery, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
-import { CommandTimeoutError } from '../../ssh/runQuery';
+import { CommandTimeoutError, runQuery } from '../../ssh/runQuery';
 import { HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../../fleet/hosts';
 import { withAppWords } from '../appSays';
 import { restartArgv } from '../service';
@@ -36,8 +36,7 @@ async function restartOn(h: HostState, state: DeployState, ctx: StepContext, wha
 
 /** Reads `current` back from the host: the release name, null when absent, undefined when unknown. */
 export async function readBackCurrent(h: HostState, state: DeployState, signal: AbortSignal): Promise<string | null | undefined> {
-  const result = await h.conn!.exec(readCurrentCommand(state.paths), { signal });
-  return parseCurrent(result.stdout);
+  return runQuery(h, readCurrentQuery(state.paths), { signal });
 }
 
 /**
