@@ -8,16 +8,10 @@ import { describePerHost, local, noted, when } from '../plan/describe';
 import { describePlan, runPlan } from '../plan/runner';
 import { type EventSink, type Plan, type Step } from '../plan/types';
 import { CancelledError, UserError } from '../errors';
-import { closeSessions } from '../ssh/sessions';
 import { onHosts } from '../fleet/hosts';
 import { runQuery } from '../ssh/runQuery';
 import { commandQuery } from '../remoteQuery';
-import { baseState } from '../deploy/plan';
-import { liveRestartSteps, restartLiveRelease } from '../deploy/restart';
-import { resultOf } from '../deploy/run';
-import { connectStep } from '../deploy/steps/connect';
-import { finishRun } from '../deploy/steps/finish';
-import { lockAndInspectStep } from '../deploy/steps/lockAndInspect';
+import { liveRestart, restartRunState, type LiveRestart } from '../deploy/liveRestart';
 import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange } from './envFile';
 import { ENV_CHANGED_EXIT, readEnvCommand, readEnvQuery, writeEnvCommand } from './remote';
 import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
@@ -28,12 +22,13 @@ export function describeChanges(changes: readonly EnvChange[]): string {
   return changes.map((c) => `${words[c.action]} ${c.key}`).join(', ');
 }
 
-const readStep: Step<EnvState> = {
+/** `live`: with a restart, each host's live release is chosen here, so a host with none fails before anything is written. */
+const readStep = (live: LiveRestart<EnvState>): Step<EnvState> => ({
   name: 'read',
   title: 'Read shared/env on each host',
   describe: (state) => describePerHost(state.hosts, () => [readEnvCommand(state.paths.sharedEnv)]),
   async run(ctx, state) {
-    if (state.restart) restartLiveRelease(state);
+    live.chooseLive(state);
     await onHosts(state.hosts, async (h) => {
       const read = await runQuery(h, readEnvQuery(state.paths.sharedEnv), { signal: ctx.signal });
       const { file, changes } = applyEdit(parseEnvFile(read.text), state.edit);
@@ -41,7 +36,7 @@ const readStep: Step<EnvState> = {
     });
     state.pending = [...state.files.values()].some((f) => f.next !== undefined);
   },
-};
+});
 
 function previewOf(state: EnvState): EnvPreview {
   const hosts = state.hosts.map((h) => ({ host: h.target.key, changes: state.files.get(h.target.key)?.changes ?? [] }));
@@ -91,28 +86,29 @@ const writeStep: Step<EnvState> = {
   },
 };
 
-export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; state: EnvState } {
+export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; state: EnvState; live: LiveRestart<EnvState> } {
   const restart = options.restart ?? false;
   const state: EnvState = {
-    ...baseState('restart', options, 'the live release (applying shared/env)', options.healthIntervalMs),
+    ...restartRunState(options, 'the live release (applying shared/env)', options.healthIntervalMs),
     edit: options.edit, restart, confirm: options.confirm, files: new Map(), pending: false,
   };
   const keys = [...options.edit.set.keys(), ...options.edit.unset].join(', ');
   // The deploy's steps take a DeployState; an EnvState is one.
-  const restartSteps: Array<Step<EnvState>> = restart ? liveRestartSteps(state) : [];
-  const steps: Array<Step<EnvState>> = [connectStep, ...(restart ? [lockAndInspectStep] : []), readStep, confirmStep, writeStep, ...restartSteps];
+  const live = liveRestart(state, restart);
+  const steps: Array<Step<EnvState>> = [...live.before, readStep(live), confirmStep, writeStep, ...live.after];
   return {
     state,
+    live,
     plan: {
       title: `Change ${keys} in shared/env on ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})${restart ? ', then restart' : ''}`,
       steps,
-      finally: (s, outcome) => (restart ? finishRun(s, outcome) : closeSessions(s.hosts.flatMap((h) => (h.conn ? [h.conn] : [])))),
+      finally: (s, outcome) => live.finish(s, outcome),
     },
   };
 }
 
 export async function runEnvChange(options: EnvOptions, emit: EventSink, signal: AbortSignal): Promise<EnvResult> {
-  const { plan, state } = createEnvPlan(options);
+  const { plan, state, live } = createEnvPlan(options);
   const run = await runPlan(plan, state, emit, signal);
   const { outcome } = run;
   const hosts = state.hosts.map((h) => {
@@ -128,7 +124,7 @@ export async function runEnvChange(options: EnvOptions, emit: EventSink, signal:
     changed: hosts.some((h) => h.written),
     restarted: state.restart && outcome.ok,
     hosts,
-    ...(state.restart ? { restart: resultOf(state, run) } : {}),
+    ...(state.restart ? { restart: live.result(state, run) } : {}),
   };
 }
 
