@@ -2,7 +2,7 @@
 import type { Plan, PlanBatch, Step } from '../plan/types';
 import { newLockToken } from '../remote/lock';
 import { checkReleaseId, remotePaths } from '../remote/paths';
-import { defaultDeps } from '../fleet/local';
+import { fleetDeps } from '../fleet/local';
 import { cleanupStep } from './steps/cleanup';
 import { connectStep } from './steps/connect';
 import { finishRun } from './steps/finish';
@@ -66,7 +66,7 @@ function switching(state: DeployState, strategy: Strategy): { steps: Array<Step<
 /** `lockRelease`: what the lock says this run is putting live. */
 export function baseState(kind: DeployState['kind'], options: RemoteOptions, lockRelease: string, healthIntervalMs?: number): DeployState {
   if (options.targets.length === 0) throw new Error('no hosts to deploy to');
-  const deps = { ...defaultDeps(options), ...options.deps };
+  const deps = fleetDeps(options);
   const startedAt = deps.now();
   return {
     kind,

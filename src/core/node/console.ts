@@ -2,7 +2,7 @@
  * An interactive IEx on the live node, in a pseudo-terminal over the verified SSH connection. The
  * caller feeds keystrokes (raw, so Ctrl-C reaches IEx) and resizes; output arrives as bytes.
  */
-import { defaultDeps } from '../fleet/local';
+import { fleetDeps } from '../fleet/local';
 import type { RemoteOptions } from '../fleet/types';
 import { UserError } from '../errors';
 import type { PtySize } from '../ssh/connection';
@@ -23,7 +23,7 @@ export interface ConsoleSession {
 export async function openConsole(options: RemoteOptions, target: ResolvedTarget, size: PtySize,
   onOutput: (data: Buffer) => void, signal: AbortSignal): Promise<ConsoleSession> {
   const command = remoteConsoleCommand(options.environment, requireApp(options));
-  const deps = { ...defaultDeps(options), ...options.deps };
+  const deps = fleetDeps(options);
   const conn = await deps.connect(target, signal);
   if (!conn.ptyChannel) {
     await conn.close();

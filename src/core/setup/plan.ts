@@ -1,5 +1,5 @@
 /** `setup` as a plan of named steps; `describePlan` prints it for --dry-run. */
-import { defaultDeps } from '../fleet/local';
+import { fleetDeps } from '../fleet/local';
 import { closeSessions } from '../ssh/sessions';
 import { managedHost } from '../host/spec';
 import { describePlan, runPlan } from '../plan/runner';
@@ -27,7 +27,7 @@ export function createSetupPlan(options: SetupOptions): { plan: Plan<SetupState>
       target: options.admin ? { ...target, target: { ...target.target, user: options.admin } } : target, files: [], dirs: [], createEnv: false, joinJournal: false,
       missing: { packages: [], locales: [] },
     })),
-    deps: { ...defaultDeps(options), ...options.deps },
+    deps: fleetDeps(options),
     force: options.force ?? false,
     confirm: options.confirm,
     pending: false,
