@@ -14,6 +14,7 @@ import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
 import { envKeysQuery, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
 import type { RemoteOptions } from '../fleet/types';
+import type { StructuredError } from '../errors';
 
 export interface ReleaseInfo {
   id: string;
@@ -94,10 +95,10 @@ export interface UnlockResult {
 }
 
 async function withHosts<R>(options: RemoteOptions, step: string, fn: (host: ConnectedHost, paths: RemotePaths) => Promise<R>,
-  onError: (t: ResolvedTarget, e: Error) => R, signal?: AbortSignal): Promise<R[]> {
+  onError: (t: ResolvedTarget, e: StructuredError) => R, signal?: AbortSignal): Promise<R[]> {
   const paths = remotePaths(options.environment.deployTo);
   const answers = await askEachHost(fleetDeps(options).connect, options.targets, (host) => fn(host, paths), { step, signal });
-  return answers.map((a, i) => (a.ok ? a.value : onError(options.targets[i], new Error(a.error.message))));
+  return answers.map((a, i) => (a.ok ? a.value : onError(options.targets[i], a.error)));
 }
 
 /** What `releases` reads on a host: its releases, `current`, the lock, the log and the slots. */
