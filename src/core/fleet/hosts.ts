@@ -1,6 +1,6 @@
 /** Running work on hosts: bounded parallelism, primary first when order matters, errors named by host. */
 import { type StepContext } from '../plan/types';
-import { HostsError, isCancel, UserError } from '../errors';
+import { HostsError, isCancel } from '../errors';
 import type { Command } from '../shell';
 import type { SshConnection } from '../ssh/connection';
 import type { ExecResult } from '../ssh/exec';
@@ -44,8 +44,6 @@ export async function liveConnection(h: RecoverableHost, fleet: { deps: Pick<Fle
   h.reconnected = true;
   return h.conn;
 }
-
-export { HostsError } from '../errors';
 
 /**
  * Runs fn on every host (≤ 8 at once; the others wait, unconnected work not yet started); after

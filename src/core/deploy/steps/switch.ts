@@ -1,9 +1,9 @@
 import { type Step, type StepContext } from '../../plan/types';
-import { structuredError, UserError } from '../../errors';
+import { HostsError, structuredError, UserError } from '../../errors';
 import { readCurrentQuery, restartCommand, switchCommand } from '../../remote/release';
 import { ConnectionLostError } from '../../ssh/connection';
 import { CommandTimeoutError, runQuery } from '../../ssh/runQuery';
-import { HostsError, liveConnection, onHosts, primaryFirst, runOn } from '../../fleet/hosts';
+import { liveConnection, onHosts, primaryFirst, runOn } from '../../fleet/hosts';
 import { withAppWords } from '../appSays';
 import { restartArgv } from '../service';
 import type { DeployState, HostState } from '../types';
