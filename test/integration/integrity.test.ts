@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLocks, runDeploy, runRollback, unlock } from '../../src/core/deploy';
+import { runDeploy, runRollback } from '../../src/core/deploy';
+import { readLocks, unlock } from '../../src/core/fleet/locks';
 import type { DeployResult } from '../../src/core/deploy';
 import { lockCommand, lockText, type LockHolder } from '../../src/core/remote/lock';
 import { remotePaths } from '../../src/core/remote/paths';

@@ -1,20 +1,19 @@
-/** `releases` and `unlock`: one connection and one round trip per host, unreachable hosts reported, not fatal. */
+/** `releases`: one connection and one round trip per host, unreachable hosts reported, not fatal. */
 import { parseReleaseId } from '../release/id';
 import { inspectCommand, parseInspection, type HostInspection } from '../remote/inspect';
 import { chooseRollback, liveHistory, type LiveEntry } from '../remote/history';
-import { LOCK_CHANGED_EXIT, parseLockHolder, parseReadLock, readLockQuery, staleLockReason, unlockCommand, unlocked, type HeldLock, type LockHolder } from '../remote/lock';
+import { staleLockReason, type LockHolder } from '../remote/lock';
 import type { DeployRecord } from '../remote/log';
 import { remotePaths, type RemotePaths } from '../remote/paths';
 import type { ResolvedTarget } from '../ssh/target';
-import { ANY_EXIT, commandQuery, type RemoteQuery } from '../remoteQuery';
+import { ANY_EXIT, type RemoteQuery } from '../remoteQuery';
 import { runQuery } from '../ssh/runQuery';
-import { askEachHost, type ConnectedHost } from '../fleet/eachHost';
-import { fleetDeps, pidRunning } from '../fleet/local';
+import { answerEachHost } from '../fleet/eachHost';
+import { pidRunning } from '../fleet/locks';
 import { managedHost } from '../host/spec';
 import { slotsToInspect } from './service';
 import { envKeysQuery, parseEnvKeys, type EnvKeysOnHost } from '../settings/remote';
 import type { RemoteOptions } from '../fleet/types';
-import type { StructuredError } from '../errors';
 
 export interface ReleaseInfo {
   id: string;
@@ -63,16 +62,6 @@ export interface HostReleases {
   unreadable?: string[];
 }
 
-/** A host's lock as read before `unlock`: what the user is shown and asked about. */
-export interface HostLock {
-  host: string;
-  ok: boolean;
-  lock?: HeldLock;
-  /** Set when the lock is provably stale. */
-  stale?: string;
-  error?: string;
-}
-
 export interface SlotInfo {
   name: string;
   port?: number;
@@ -80,25 +69,6 @@ export interface SlotInfo {
   /** `systemctl is-active`: active, inactive, failed, activating… */
   state: string;
   live: boolean;
-}
-
-export interface UnlockResult {
-  host: string;
-  ok: boolean;
-  removed: boolean;
-  holder?: Partial<LockHolder>;
-  /** Set when the removed lock was provably stale. */
-  stale?: string;
-  /** The lock now on the host when it is not the one shown: it was left alone. */
-  changed?: HeldLock;
-  error?: string;
-}
-
-async function withHosts<R>(options: RemoteOptions, step: string, fn: (host: ConnectedHost, paths: RemotePaths) => Promise<R>,
-  onError: (t: ResolvedTarget, e: StructuredError) => R, signal?: AbortSignal): Promise<R[]> {
-  const paths = remotePaths(options.environment.deployTo);
-  const answers = await askEachHost(fleetDeps(options).connect, options.targets, (host) => fn(host, paths), { step, signal });
-  return answers.map((a, i) => (a.ok ? a.value : onError(options.targets[i], a.error)));
 }
 
 /** What `releases` reads on a host: its releases, `current`, the lock, the log and the slots. */
@@ -180,7 +150,8 @@ export interface ListExtras {
 }
 
 export function listReleases(options: RemoteOptions, signal?: AbortSignal, extras: ListExtras = {}): Promise<HostReleases[]> {
-  return withHosts(options, 'releases', async (on, paths): Promise<HostReleases> => {
+  const paths = remotePaths(options.environment.deployTo);
+  return answerEachHost(options, 'releases', async (on): Promise<HostReleases> => {
     const slots = slotsToInspect(options.environment, options.app);
     const unitFile = options.environment.service === 'systemd' && options.app ? managedHost(options.app, options.environment).unitFile : undefined;
     const inspection = await runQuery(on, inspectQuery(paths, slots, unitFile), { signal });
@@ -192,31 +163,4 @@ export function listReleases(options: RemoteOptions, signal?: AbortSignal, extra
     const envKeys = await runQuery(on, { ...keysQuery, parse: (r) => (r.code === 0 ? parseEnvKeys(r.stdout) : undefined) }, { signal });
     return envKeys ? { ...host, envKeys } : host;
   }, (t, e) => ({ host: t.key, primary: t.primary, ok: false, error: e.message, releases: [], locked: false, recent: [], history: [] }), signal);
-}
-
-/** Every host's lock, read to show the user before `unlock`. */
-export function readLocks(options: RemoteOptions, signal?: AbortSignal): Promise<HostLock[]> {
-  return withHosts(options, 'unlock', async (on, paths): Promise<HostLock> => {
-    const lock = await runQuery(on, readLockQuery(paths), { signal });
-    return { host: on.target.key, ok: true, lock, stale: lock ? staleLockReason(lock.holder, options.identity.localHost, pidRunning) : undefined };
-  }, (t, e) => ({ host: t.key, ok: false, error: e.message }), signal);
-}
-
-/**
- * Removes each host's lock only if it is still the one the user was shown (`shown`: host → lock
- * text): compare, then remove, so a lock someone took since is reported and left alone.
- */
-export function unlock(options: RemoteOptions, shown: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<UnlockResult[]> {
-  // Only the hosts whose lock was shown are touched (and connected to).
-  const targets = options.targets.filter((t) => shown.has(t.key));
-  return withHosts({ ...options, targets }, 'unlock', async (on, paths): Promise<UnlockResult> => {
-    const t = on.target;
-    const expected = shown.get(t.key)!;
-    const result = await runQuery(on, commandQuery('removing the lock', unlockCommand(paths, expected), ANY_EXIT), { signal });
-    if (result.code === LOCK_CHANGED_EXIT) return { host: t.key, ok: true, removed: false, changed: parseReadLock(result.stdout) };
-    if (result.code !== 0) throw new Error(result.stderr.trim() || `exit ${result.code}`);
-    if (!unlocked(result.stdout)) return { host: t.key, ok: true, removed: false };
-    const holder = parseLockHolder(expected);
-    return { host: t.key, ok: true, removed: true, holder, stale: staleLockReason(holder, options.identity.localHost, pidRunning) };
-  }, (t, e) => ({ host: t.key, ok: false, removed: false, error: e.message }), signal);
 }

@@ -9,7 +9,8 @@ import type { SshConnection } from '../ssh/connection';
 import { HOST_PARALLELISM, mapLimit } from '../ssh/parallel';
 import { runQuery } from '../ssh/runQuery';
 import type { ResolvedTarget } from '../ssh/target';
-import type { FleetDeps } from './types';
+import { fleetDeps } from './local';
+import type { FleetDeps, RemoteOptions } from './types';
 
 /** A host with its connection open. */
 export interface ConnectedHost {
@@ -44,6 +45,13 @@ export async function askEachHost<T>(connect: FleetDeps['connect'], targets: rea
     const host = targets[i].key;
     return r.ok ? { host, ok: true, value: r.value } : { host, ok: false, error: structuredError(r.error, options.step, host) };
   });
+}
+
+/** askEachHost over an environment's hosts with the fleet's deps; a failed host's answer is `failed`'s. */
+export async function answerEachHost<R>(options: RemoteOptions, step: string, work: HostWork<R>,
+  failed: (target: ResolvedTarget, error: StructuredError) => R, signal?: AbortSignal): Promise<R[]> {
+  const answers = await askEachHost(fleetDeps(options).connect, options.targets, work, { step, signal });
+  return answers.map((a, i) => (a.ok ? a.value : failed(options.targets[i], a.error)));
 }
 
 /**

@@ -92,16 +92,6 @@ export function defaultDeps(opts: { agentSocket?: string; passphrase?: Passphras
   };
 }
 
-/** Is a process with this pid running on this machine? (EPERM: it exists, owned by someone else.) */
-export function pidRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The side effects remote commands use: the real ones, with the caller's replacements (tests) on top. */
 export function fleetDeps(options: { agentSocket?: string; passphrase?: PassphraseProvider; rsyncTransport?: RsyncTransport; deps?: Partial<FleetDeps> }): FleetDeps {
   return { ...defaultDeps(options), ...options.deps };

@@ -1,6 +1,6 @@
 /** `unlock`, as both adapters run it: show each host's lock, ask, then remove only the locks shown. */
 import type { RemoteOptions } from '../fleet/types';
-import { readLocks, unlock, type HostLock, type UnlockResult } from '../deploy/releases';
+import { readLocks, unlock, type HostLock, type UnlockResult } from '../fleet/locks';
 import { describeHolder } from '../remote/lock';
 
 /** What unlock shows before it asks. */

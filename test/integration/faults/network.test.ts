@@ -7,7 +7,8 @@
  *   npx tsc -p . && node out/test/support/runLayer.js integration faults/network
  */
 import assert from 'node:assert/strict';
-import { listReleases, readLocks, runDeploy, unlock } from '../../../src/core/deploy';
+import { listReleases, runDeploy } from '../../../src/core/deploy';
+import { readLocks, unlock } from '../../../src/core/fleet/locks';
 import type { DeployResult, ReleaseToDeploy } from '../../../src/core/deploy';
 import type { FleetDeps } from '../../../src/core/fleet/types';
 import type { PlanEvent } from '../../../src/core/plan/types';

@@ -5,7 +5,7 @@ import { inspectCommand, parseInspection } from '../../remote/inspect';
 import { describeHolder, lockCommand, readLockQuery, staleLockReason, type LockHolder } from '../../remote/lock';
 import { setupCommand, stageCommand } from '../../remote/release';
 import { seedCommand, versionedDirs } from '../../remote/seed';
-import { pidRunning } from '../../fleet/local';
+import { pidRunning } from '../../fleet/locks';
 import { slotsToInspect } from '../service';
 import { primaryFirst } from '../../fleet/hosts';
 import { runQuery, tail } from '../../ssh/runQuery';
