@@ -10,7 +10,7 @@ import { formatReleases } from './format';
 import { prospectiveRelease } from './dryRun';
 
 export async function remoteOptions(ctx: CliContext): Promise<{ options: RemoteOptions; env: EnvironmentConfig; config: DeployConfig }> {
-  const { loadEnvironment, environmentOptions } = await import('../core/usecases/remoteOptions');
+  const { loadEnvironment, environmentOptions } = await import('../core/usecases/environmentAccess');
   const { config, environment } = await loadEnvironment(ctx.cwd, ctx.env);
   const { passphraseFromEnv } = await import('../core/fleet/local');
   const options = await environmentOptions(ctx.cwd, { config, environment, passphrase: passphraseFromEnv() });

@@ -20,7 +20,7 @@ export async function editorTargets(env: EnvironmentConfig): Promise<ResolvedTar
 /** SSH options for an environment: the agent first, then the identity files with a stored passphrase. */
 export async function editorRemoteOptions(root: vscode.Uri, env: EnvironmentConfig, secrets: Secrets): Promise<RemoteOptions> {
   const { defaultDeps } = await import('../core/fleet/local');
-  const { environmentOptions } = await import('../core/usecases/remoteOptions');
+  const { environmentOptions } = await import('../core/usecases/environmentAccess');
   const passphrase = (file: string) => secrets.passphrase(file);
   const base = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase });
   const rsyncSetting = vscode.workspace.getConfiguration('phoenixDeploy').get<string>('rsyncPath');
