@@ -8,18 +8,19 @@ import { connectStep } from './steps/connect';
 import { finishRun } from './steps/finish';
 import { healthStep } from './steps/health';
 import { all } from './steps/describe';
-import { assignBatches, rolloutSteps, type RollBack, type SwitchingSteps } from './rollout';
+import { assignBatches, rolloutSteps, type SwitchingSteps } from './rollout';
 import { lockAndInspectStep } from './steps/lockAndInspect';
 import { migrateStep } from './steps/migrate';
 import { compatStep, prepareStep } from './steps/prepare';
 import { recordStep } from './steps/record';
 import { selectStep } from './steps/select';
-import { restartStep, rollBackSwitched, switchStep } from './steps/switch';
+import { restartStep, switchStep } from './steps/switch';
 import { uploadStep } from './steps/upload';
 import { settingsStep } from './steps/settings';
 import { releaseSettings } from '../settings/release';
 import { slotIdentityStep } from './steps/identity';
-import { blueGreenSteps, drainStep, rollBackBlueGreen } from './steps/blueGreen';
+import { blueGreenSteps, drainStep } from './steps/blueGreen';
+import { putBackLive } from './putBack';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
 import type { DeployOptions, DeployState, RollbackOptions } from './types';
@@ -45,22 +46,21 @@ function timed(step: Step<DeployState>): Step<DeployState> {
   };
 }
 
-/** How a strategy moves a set of hosts to the release, and how it puts the whole fleet back. */
+/** How a strategy moves a set of hosts to the release; each step pushes its own undo (putBack.ts puts the fleet back). */
 interface Strategy {
   steps: SwitchingSteps;
-  rollBack: RollBack;
 }
 
-const restartStrategy: Strategy = { steps: (select) => [switchStep(select), restartStep(select), healthStep(select)], rollBack: rollBackSwitched };
+const restartStrategy: Strategy = { steps: (select) => [switchStep(select), restartStep(select), healthStep(select)] };
 // blue/green: the new slot is live (route) before `current` moves.
-const blueGreenStrategy: Strategy = { steps: blueGreenSteps, rollBack: rollBackBlueGreen };
+const blueGreenStrategy: Strategy = { steps: blueGreenSteps };
 
 /** The switching steps: over every host at once, or per rollout batch with pauses between. */
 function switching(state: DeployState, strategy: Strategy): { steps: Array<Step<DeployState>>; batches?: PlanBatch[] } {
   const rollout = state.environment.rollout;
   if (!rollout) return { steps: strategy.steps(all) };
   const batches = assignBatches(state, rollout);
-  return { steps: rolloutSteps(state, rollout, strategy.steps, strategy.rollBack), batches };
+  return { steps: rolloutSteps(state, rollout, strategy.steps, putBackLive), batches };
 }
 
 /** `lockRelease`: what the lock says this run is putting live. */
@@ -79,14 +79,13 @@ export function baseState(kind: DeployState['kind'], options: RemoteOptions, loc
       who: options.identity.who, when: startedAt.toISOString(), release: lockRelease, pid: options.identity.pid,
       host: options.identity.localHost, kind, token: newLockToken(),
     },
-    hosts: options.targets.map((target) => ({ target, releases: [], log: [], locked: false, prepared: false, switched: false })),
+    hosts: options.targets.map((target) => ({ target, releases: [], log: [], phase: 'planned', undo: [] })),
     sharedFiles: [],
     rsyncTransport: options.rsyncTransport ?? 'tunnel',
     healthIntervalMs: healthIntervalMs ?? 1000,
     startedAt,
     durations: {},
     recorded: false,
-    rolledBack: false,
     healthChecked: options.environment.health !== undefined,
     warnings: [],
     projectDir: options.projectDir,
@@ -101,7 +100,7 @@ export function createDeployPlan(options: DeployOptions): PlanAndState {
   state.release = options.release;
   state.app ??= options.release.app;
   state.sharedFiles = options.sharedFiles ?? [];
-  for (const h of state.hosts) h.release = options.release.id;
+  for (const h of state.hosts) h.releaseId = options.release.id;
   const hooks = (position: HookPosition) => hookSteps(state, position);
   // Every host has the release prepared and checked, and the migration ran (blue/green: while the old slot serves), before any switches.
   // A release that needs settings has them checked on every host before anything is uploaded.

@@ -17,7 +17,7 @@ export function restartLiveRelease(state: DeployState): void {
   if (empty.length > 0) {
     throw new UserError(`nothing is deployed on ${empty.join(', ')} yet, so there is nothing to restart; the next deploy starts the app`, { host: empty[0] });
   }
-  for (const h of state.hosts) h.release = h.previous;
+  for (const h of state.hosts) h.releaseId = h.previous;
 }
 
 export function liveRestartSteps(state: DeployState): Array<Step<DeployState>> {

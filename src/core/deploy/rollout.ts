@@ -7,6 +7,7 @@
 import type { RolloutConfig } from '../config/types';
 import { type PlanBatch, type Step, type StepContext } from '../plan/types';
 import { CancelledError, isCancel, UserError } from '../errors';
+import { currentWentBack } from './undo';
 import type { DeployState, HostState } from './types';
 import type { Select } from './steps/describe';
 
@@ -83,7 +84,7 @@ function pauseStep(seconds: number, next: number, count: number, rollBack: RollB
       if (seconds > 0 && !cancel.aborted) await state.deps.sleep(seconds * 1000, cancel).catch(() => undefined);
       if (!cancel.aborted) return;
       await rollBack(state, ctx);
-      const back = state.hosts.filter((h) => h.rolledBackTo !== undefined).map((h) => h.target.key);
+      const back = state.hosts.filter(currentWentBack).map((h) => h.target.key);
       throw new CancelledError(`cancelled before batch ${next} of ${count}; ${back.length > 0 ? `${back.join(', ')} went back to the previous release` : 'no host had switched'}`);
     },
   };

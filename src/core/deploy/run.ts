@@ -5,11 +5,12 @@ import { structuredError, UserError, type StructuredError } from '../errors';
 import { createDeployPlan, createRollbackPlan, type PlanAndState } from './plan';
 import { managedHost } from '../host/spec';
 import { rolloutPlace } from './rollout';
+import { anyRolledBack, currentMoved, currentTouched, everRouted, holdsLock, rolledBackHere, routedNow } from './undo';
 import type { DeployOptions, DeployResult, DeployState, HostResult, HostState, RollbackOptions } from './types';
 
 export function resultOf(state: DeployState, run: RunResult): DeployResult {
   const { outcome } = run;
-  const targets = new Set(state.hosts.map((h) => h.release));
+  const targets = new Set(state.hosts.map((h) => h.releaseId));
   const hosts = state.hosts.map((h) => {
     const confirmed = h.observedCurrent !== undefined;
     return {
@@ -17,25 +18,25 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
       primary: h.target.primary,
       previous: h.previous,
       // Read back from the host when we could; otherwise our last knowledge of it.
-      current: confirmed ? h.observedCurrent ?? undefined : h.switched || h.switchUncertain ? h.release : h.rolledBackTo ?? h.previous,
+      current: confirmed ? h.observedCurrent ?? undefined : currentMoved(h) ? h.releaseId : h.previous,
       confirmed,
       unreachable: h.unreachable,
-      lockLeft: h.locked || undefined,
+      lockLeft: holdsLock(h) || undefined,
       error: withAppSays(h.error ?? errorOn(h.target.key, run), h.appSays),
       bytesSent: h.bytesSent,
       health: h.health,
       cleaned: h.cleaned,
       liveSlot: liveSlotOf(state, h),
       ...rolloutPlace(state, h),
-      ...(h.rolledBackTo !== undefined || h.slotSwitch?.everRouted && !h.slotSwitch.routed ? { rolledBack: true } : {}),
+      ...(rolledBackHere(h) ? { rolledBack: true } : {}),
     };
   });
   const blueGreen = state.environment.strategy === 'blue_green';
-  const seen = blueGreen ? state.hosts.some((h) => h.slotSwitch?.everRouted) : undefined;
-  const unseen = blueGreen && !outcome.ok && !seen && state.hosts.some((h) => h.slotSwitch?.pointed !== undefined)
+  const seen = blueGreen ? state.hosts.some(everRouted) : undefined;
+  const unseen = blueGreen && !outcome.ok && !seen && state.hosts.some((h) => h.slotSwitch !== undefined)
     ? `\nNobody saw ${state.release?.id ?? 'the new release'}: nginx kept every request on the old slot, which kept running; current is unchanged.` : '';
   // After a failure, say where every host stands, so a partial switch is never a surprise.
-  const moved = state.hosts.some((h) => h.switched || h.switchUncertain || h.rolledBackTo || h.unreachable);
+  const moved = state.hosts.some((h) => currentTouched(h) || h.unreachable);
   const mixed = new Set(hosts.map((h) => h.current ?? '')).size > 1;
   const where = !outcome.ok && (moved || mixed || state.rollout?.started)
     ? `\nHosts now: ${hosts.map((h) => `${h.host} → ${h.current ?? 'none'}${standing(h)}`).join('; ')}`
@@ -48,7 +49,7 @@ export function resultOf(state: DeployState, run: RunResult): DeployResult {
     error: outcome.ok ? undefined : `${outcome.error.message}${where}${unseen}`,
     failedStep: outcome.ok ? undefined : outcome.step,
     release: state.release?.id ?? (targets.size === 1 ? [...targets][0] : undefined),
-    rolledBack: state.rolledBack,
+    rolledBack: anyRolledBack(state),
     healthChecked: state.healthChecked,
     durations: { ...state.durations },
     hosts,
@@ -85,7 +86,7 @@ function standing(h: HostResult): string {
 function liveSlotOf(state: DeployState, h: HostState): HostResult['liveSlot'] {
   const sw = h.slotSwitch;
   if (!sw || !state.app) return undefined;
-  const name = sw.routed ? sw.to : sw.from;
+  const name = routedNow(h) ? sw.to : sw.from;
   const slot = managedHost(state.app, state.environment).slots.find((s) => s.name === name);
   return slot && { name, port: slot.port };
 }

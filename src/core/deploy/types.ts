@@ -48,30 +48,58 @@ export interface HealthReport {
   error?: string;
 }
 
+/** How far a host got in this run, step by step (a rollback does not move it back: see `undo`). */
+export type HostPhase = 'planned' | 'connected' | 'locked' | 'uploaded' | 'prepared' | 'pointed' | 'started' | 'checked' | 'routed' | 'switched' | 'restarted';
+
+/** Something a run did on a host that must be put back, named by how it is undone. */
+export type UndoAction =
+  /** Release this run's deploy lock (on every exit path, success too). */
+  | { kind: 'unlock' }
+  /** Remove the release this run prepared, unless `current` points at it. */
+  | { kind: 'remove-release'; id: string }
+  /** Put a blue/green slot's link back where it pointed (undefined: no link). */
+  | { kind: 'relink-slot'; slot: SlotName; was?: string }
+  /** Stop the blue/green slot this run started. */
+  | { kind: 'stop-slot'; slot: SlotName }
+  /** nginx back to the old slot (still running), and the new slot disabled at boot. */
+  | { kind: 'route-back'; oldSlot: SlotName; newSlot: SlotName }
+  /**
+   * `current` back on `to` (undefined: nothing to go back to). `uncertain`: the switch's answer was
+   * lost with the connection, so `current` is read back first; `restart`: then restart and health-check.
+   */
+  | { kind: 'current-back'; to?: string; uncertain: boolean; restart: boolean };
+
+/** pending: still to undo; undone; moot: it turned out nothing had changed; kept: nothing to go back to, the change stays. */
+export type UndoStatus = 'pending' | 'undone' | 'moot' | 'kept';
+
+export interface UndoEntry {
+  action: UndoAction;
+  status: UndoStatus;
+}
+
 export interface HostState {
   target: ResolvedTarget;
   conn?: SshConnection;
   /** The release to switch to (deploy: the new one; rollback: chosen per host). */
-  release?: string;
+  releaseId?: string;
   /** The release `current` pointed at when we took the lock. */
   previous?: string;
   /** Release ids on the host when we took the lock. */
   releases: string[];
   /** deploys.log's last records (oldest first) when we took the lock: the live history. */
   log: DeployRecord[];
-  locked: boolean;
-  prepared: boolean;
-  switched: boolean;
+  phase: HostPhase;
+  /** What this run changed here, oldest first; a failure undoes it newest first (undo.ts, putBack.ts). */
+  undo: UndoEntry[];
+  /** Why putting this host back stopped (each host is tried once per run). */
+  undoFailed?: string;
   bytesSent?: number;
   health?: HealthReport;
   /** When the tool's unit (re)started on this host, by the injectable clock: its settle check counts from here. */
   unitStartedAt?: number;
   /** Why the tool's unit did not stay active after its start (unset: it did, or was not checked). */
   unitFailure?: string;
-  rolledBackTo?: string;
   cleaned?: string[];
-  /** The switch command was sent but its result was lost with the connection. */
-  switchUncertain?: boolean;
   /** A lost connection was reopened for rollback or cleanup. */
   reconnected?: boolean;
   /** Why the host could not be reached again after its connection was lost. */
@@ -80,8 +108,6 @@ export interface HostState {
   observedCurrent?: string | null;
   /** This host's own failure, for the per-host report. */
   error?: StructuredError;
-  /** Why putting this host back failed (each host is tried once per run). */
-  rollbackFailed?: string;
   /** Its rollout batch (1-based); absent without `rollout`. */
   batch?: number;
   /** Blue/green: the slots as the lock step found them. */
@@ -115,7 +141,6 @@ export interface DeployState {
   startedAt: Date;
   durations: Record<string, number>;
   recorded: boolean;
-  rolledBack: boolean;
   /** False when no health check is configured: a restart that exits 0 then counts as success. */
   healthChecked: boolean;
   /** Problems while cleaning up (e.g. a lock that could not be removed). */
@@ -176,19 +201,12 @@ export interface DeployResult {
   rollout?: { batches: number; failedBatch?: number };
 }
 
-/** Blue/green: one host's switch between its slots, phase by phase (slotPhases.ts). */
+/** Blue/green: which slot a host moves from and to (slotPhases.ts); what was done is in the host's `undo`. */
 export interface SlotSwitch {
   /** The slot nginx routed to when the run began. */
   from: SlotName;
   /** The idle slot, taking the release. */
   to: SlotName;
-  /** Where the idle slot's link pointed before (undefined: no link). */
-  toWas?: string;
-  pointed: boolean;
-  started: boolean;
-  routed: boolean;
-  /** nginx routed to the new slot at some point of this run. */
-  everRouted: boolean;
   /** nginx workers from before the reload: the drain waits for them. */
   workers: string[];
 }

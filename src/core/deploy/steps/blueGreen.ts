@@ -8,13 +8,14 @@ import { noted, work } from '../../plan/describe';
 import { systemctl } from '../../host/spec';
 import type { PlannedAction, Step, StepContext } from '../../plan/types';
 import { drainCommand, pointSlotCommand, routeCommand } from '../../remote/slots';
-import { checkIdle, managedOf, planSwitch, pointIdle, routeBack, routeToIdle, startIdle, stopOld } from '../slotPhases';
+import { checkIdle, managedOf, planSwitch, pointIdle, routeToIdle, startIdle, stopOld } from '../slotPhases';
 import { onHosts } from '../../fleet/hosts';
+import { putBackLive } from '../putBack';
 import { healthUrl } from '../service';
 import { UNIT_SETTLE_SECONDS, unitStateCommand } from '../unitState';
 import type { DeployState, HostState } from '../types';
 import { all, perHost, releaseOf, type Select } from './describe';
-import { mayHaveSwitched, switchCurrentBack, switchStep } from './switch';
+import { switchStep } from './switch';
 
 /** For --dry-run before anything is read: the slots as the plan expects them (blue live first). */
 function slotsFor(state: DeployState, h: HostState) {
@@ -38,7 +39,7 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
   const point: Step<DeployState> = {
     name: 'point',
     title: 'Point the idle slot at the release',
-    describe: (state) => describe(state, (h) => [h.release ? pointSlotCommand(slotsFor(state, h).to, h.release) : work(`point the idle slot at ${releaseOf(h)}`)]),
+    describe: (state) => describe(state, (h) => [h.releaseId ? pointSlotCommand(slotsFor(state, h).to, h.releaseId) : work(`point the idle slot at ${releaseOf(h)}`)]),
     run: (ctx, state) => on(state, ctx, (h) => pointIdle(h, state, ctx)),
   };
   const start: Step<DeployState> = {
@@ -68,13 +69,13 @@ export function blueGreenSteps(select: Select = all): Array<Step<DeployState>> {
       try {
         await on(state, ctx, (h) => routeToIdle(h, state, ctx));
       } catch (e) {
-        await rollBackBlueGreen(state, ctx);
+        await putBackLive(state, ctx);
         throw e;
       }
     },
   };
-  // `current` moves with the restart strategy's own step, and its safety for a lost connection.
-  const current = switchStep(select, rollBackBlueGreen);
+  // `current` moves with the restart strategy's own step, and its safety for a lost connection; no restart.
+  const current = switchStep(select, false);
   return [point, start, health, route, current];
 }
 
@@ -96,21 +97,4 @@ export function drainStep(select: Select = all): Step<DeployState> {
       await on(state, ctx, (h) => stopOld(h, state, ctx)).catch((e: Error) => ctx.note(`stopping the old slot: ${e.message}`, 'warning'));
     },
   };
-}
-
-/**
- * Puts every host of every batch back where visitors saw the previous release: `current` back
- * where it moved, then nginx back to the old slot (still running until the drain). Hosts whose new
- * slot never took traffic are left to the plan's `finally`, which stops it. Never throws.
- */
-export async function rollBackBlueGreen(state: DeployState, ctx: StepContext): Promise<void> {
-  await onHosts(mayHaveSwitched(state), async (h) => {
-    await switchCurrentBack(h, state, ctx).then((back) => {
-      if (back === 'back') ctx.rolledBack(h.target.key, h.previous!, ['switch']);
-    }, (x: Error) => {
-      h.rollbackFailed = x.message;
-      ctx.note(`could not switch current back: ${x.message}`, 'warning', h.target.key);
-    });
-  }).catch(() => undefined);
-  await onHosts(state.hosts.filter((h) => h.slotSwitch?.routed && h.rollbackFailed === undefined), (h) => routeBack(h, state, ctx)).catch(() => undefined);
 }

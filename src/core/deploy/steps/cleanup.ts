@@ -7,7 +7,7 @@ import { when, work } from '../../plan/describe';
 import { syncStatic } from './prepare';
 
 function toDelete(state: DeployState, h: HostState): string[] {
-  const current = h.release!;
+  const current = h.releaseId!;
   return selectForCleanup({
     releases: [...h.releases, current],
     current,

@@ -4,6 +4,7 @@ import { UserError } from '../../errors';
 import { viaText } from '../../ssh/chain';
 import { describeTarget } from '../../ssh/targetText';
 import { onHosts } from '../../fleet/hosts';
+import { reach } from '../undo';
 import type { DeployState } from '../types';
 import { perHost } from './describe';
 
@@ -18,6 +19,7 @@ export const connectStep: Step<DeployState> = {
         throw new UserError(`${h.target.key} is reached through ${viaText(h.target)}; the openssh rsync transport does not follow that chain, use the tunnel`, { host: h.target.key });
       }
       h.conn = await state.deps.connect(h.target, ctx.signal);
+      reach(h, 'connected');
       const via = viaText(h.target);
       ctx.note(`connected${via ? ` via ${via}` : ''}, host key ${h.conn.fingerprint}`, 'info', h.target.key);
     }, ctx);

@@ -13,5 +13,5 @@ export function perHost(state: DeployState, actions: (h: HostState) => Array<Pla
 
 /** The release a host switches to, or a placeholder in a dry run that has not looked yet. */
 export function releaseOf(h: HostState): string {
-  return h.release ?? '<release before current>';
+  return h.releaseId ?? '<release before current>';
 }

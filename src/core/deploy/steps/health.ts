@@ -8,7 +8,8 @@ import type { DeployState } from '../types';
 import { healthUrl } from '../service';
 import { all, perHost, type Select } from './describe';
 import { describeReport, pollHealth } from './healthPoll';
-import { rollBackSwitched } from './switch';
+import { putBackLive } from '../putBack';
+import { anyRolledBack } from '../undo';
 
 /**
  * Health from each selected host's side, and the tool's own unit still active a few seconds after
@@ -53,11 +54,11 @@ export function healthStep(select: Select = all): Step<DeployState> {
       if (failed.length === 0) return;
       // What the app said, read before the rollback restarts the old release over it.
       await Promise.all(failed.map((h) => hearApp(h, state)));
-      await rollBackSwitched(state, ctx);
+      await putBackLive(state, ctx);
       const lines = failed.map((h) => `${h.target.key}: ${health && !h.health?.ok
         ? `${healthUrl(state.environment)} not healthy after ${health.timeout}s; ${h.health ? describeReport(h.health, health.expect) : 'no answer'}`
         : h.unitFailure}`);
-      const rolled = state.rolledBack ? ' Rolled back automatically.' : '';
+      const rolled = anyRolledBack(state) ? ' Rolled back automatically.' : '';
       // The app's words lead (each host's), then the tool's account of the check.
       const said = failed.flatMap((h) => (h.appSays?.length ? [ledByApp(h, state, '').trimEnd()] : []));
       throw new UserError(`${said.map((x) => `${x}\n`).join('')}health check failed.${rolled}\n${lines.join('\n')}`, { host: failed[0].target.key });

@@ -10,6 +10,7 @@ import { slotsToInspect } from '../service';
 import { primaryFirst } from '../../fleet/hosts';
 import { runQuery, tail } from '../../ssh/runQuery';
 import { ANY_EXIT, commandQuery } from '../../remoteQuery';
+import { pushUndo, reach } from '../undo';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 
@@ -48,7 +49,8 @@ async function lockAndInspectHost(h: HostState, state: DeployState, ctx: StepCon
     if (held) throw new LockHeldError(h.target.key, held.holder, staleLockReason(held.holder, state.identity.localHost, pidRunning));
     throw new UserError(`cannot create ${state.paths.lock} on ${h.target.key}: ${result.stderr.trim() || `exit ${result.code}`}`, { host: h.target.key });
   }
-  h.locked = true;
+  pushUndo(h, { kind: 'unlock' });
+  reach(h, 'locked');
   if (result.code !== 0) {
     const detail = tail(result.stderr.trim(), 1500);
     throw new UserError(`inspecting the host failed on ${h.target.key} (exit ${result.code})${detail ? `: ${detail}` : ''}`, { host: h.target.key });

@@ -8,6 +8,7 @@ import { linkSharedCommand, prepareCommand, removeUnusedReleaseCommand } from '.
 import { linkSharedPathsCommand, parseSharedRefusal, syncStaticCommand } from '../../remote/sharedPaths';
 import { staticLinkCount } from '../../host/spec';
 import { onHosts, runOn } from '../../fleet/hosts';
+import { pushUndo, reach } from '../undo';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { ipv6LoopbackCommand, ipv6Needs } from './ipv6';
@@ -66,11 +67,12 @@ export const prepareStep: Step<DeployState> = {
         ctx.note(`${id} was left over by an interrupted deploy; preparing it afresh`, 'warning', h.target.key);
         await runOn(h, removeUnusedReleaseCommand(state.paths, id), ctx, 'removing the leftover release');
       }
-      h.prepared = true; // set first: a half-made dir is still removed on failure
+      pushUndo(h, { kind: 'remove-release', id }); // first: a half-made dir is still removed on failure
       await runOn(h, prepareCommands(state), ctx, 'preparing the release');
       await linkSharedPaths(h, state, ctx.signal);
       const sync = syncStatic(state);
       if (sync) await runOn(h, sync, ctx, 'linking the static dirs of kept releases');
+      reach(h, 'prepared');
     }, ctx);
   },
 };

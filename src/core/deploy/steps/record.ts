@@ -1,13 +1,14 @@
 import type { PlanOutcome, Step, StepContext } from '../../plan/types';
 import { recordCommand, type DeployOutcome, type DeployRecord } from '../../remote/log';
 import { liveConnection, onHosts } from '../../fleet/hosts';
+import { anyRolledBack, holdsLock, rolledBackHere } from '../undo';
 import type { DeployState, HostState } from '../types';
 import { perHost, releaseOf } from './describe';
 import { ANY_EXIT, commandQuery } from '../../remoteQuery';
 import { runQuery } from '../../ssh/runQuery';
 
 export function recordFor(state: DeployState, h: HostState, outcome: DeployOutcome, error?: string): DeployRecord {
-  const id = h.release ?? state.release?.id ?? state.rollbackTo ?? 'unknown';
+  const id = h.releaseId ?? state.release?.id ?? state.rollbackTo ?? 'unknown';
   return {
     kind: state.kind === 'rollback' ? 'rollback' : 'deploy',
     id,
@@ -29,13 +30,13 @@ export function recordFor(state: DeployState, h: HostState, outcome: DeployOutco
  */
 export function hostOutcome(h: HostState, run: DeployOutcome): DeployOutcome {
   if (run === 'success') return run;
-  return h.rolledBackTo !== undefined || (h.slotSwitch?.everRouted === true && !h.slotSwitch.routed) ? 'rolled-back' : run;
+  return rolledBackHere(h) ? 'rolled-back' : run;
 }
 
 export async function writeRecords(state: DeployState, ctx: StepContext | undefined, outcome: DeployOutcome, error?: string): Promise<void> {
   const signal = ctx?.signal ?? new AbortController().signal;
   // A record is history, not the deploy: a host that cannot take it is a warning, never a failure.
-  await onHosts(state.hosts.filter((h) => h.locked && h.conn), async (h) => {
+  await onHosts(state.hosts.filter((h) => holdsLock(h) && h.conn), async (h) => {
     try {
       const conn = await liveConnection(h, state, signal);
       const record = recordCommand(state.paths, recordFor(state, h, hostOutcome(h, outcome), error));
@@ -56,7 +57,7 @@ export function endedAs(outcome: PlanOutcome): DeployOutcome {
 
 /** The run's outcome as a whole (what hooks see): rolled-back once any host went back. */
 export function outcomeOf(state: DeployState, outcome: PlanOutcome): DeployOutcome {
-  return !outcome.ok && state.rolledBack ? 'rolled-back' : endedAs(outcome);
+  return !outcome.ok && anyRolledBack(state) ? 'rolled-back' : endedAs(outcome);
 }
 
 /** One JSON line per host in deploys.log. Failures are recorded too, by the plan's `finally`. */

@@ -35,7 +35,7 @@ export const selectStep: Step<DeployState> = {
         throw new UserError(`${h.target.key}: ${target} ran before ${h.previous}, but it is no longer on the host (removed by cleanup?); ` +
           `roll back with --to one of: ${h.releases.filter((r) => r !== h.previous).join(', ') || 'none'}`, { host: h.target.key });
       }
-      h.release = target;
+      h.releaseId = target;
       if (choice?.source === 'id-order') ctx.note(`${choice.reason}; falling back to id order`, 'warning', h.target.key);
       const how = choice?.source === 'history' ? ` (live before ${h.previous}, since ${choice.since})` : '';
       ctx.note(`${h.previous ?? 'nothing'} → ${target}${how}`, 'info', h.target.key);

@@ -5,6 +5,7 @@ import { rsyncArgs, type RsyncRun } from '../../ssh/rsync';
 import { TUNNEL_RSH_PLACEHOLDER } from '../../ssh/upload';
 import { uploadTarget } from '../../remote/release';
 import { onHosts } from '../../fleet/hosts';
+import { hasReached, reach } from '../undo';
 import type { DeployState, HostState } from '../types';
 import { perHost } from './describe';
 import { explainUploadFailure } from './uploadFailure';
@@ -12,7 +13,7 @@ import { explainUploadFailure } from './uploadFailure';
 function rsyncRun(state: DeployState, h: HostState): RsyncRun {
   const t = h.target;
   // A dry run has not looked at the host yet: show the basis a host with a current release gets.
-  const target = uploadTarget(state.paths, state.identity.developer, h.previous !== undefined || !h.locked);
+  const target = uploadTarget(state.paths, state.identity.developer, h.previous !== undefined || !hasReached(h, 'locked'));
   return {
     source: state.release!.path,
     remoteDir: target.dir,
@@ -43,6 +44,7 @@ export const uploadStep: Step<DeployState> = {
       const stats = await state.deps.upload(rsyncRun(state, h), { signal: ctx.signal, connection: h.conn })
         .catch(async (e: Error) => { throw await explainUploadFailure(e, h, state, ctx); });
       h.bytesSent = stats.bytesSent;
+      reach(h, 'uploaded');
       ctx.bytesSent(h.target.key, stats.bytesSent);
       const total = state.release!.bytes ?? stats.totalFileSize;
       const share = total > 0 ? ` (${((100 * stats.bytesSent) / total).toFixed(1)}% of ${total} bytes)` : '';
