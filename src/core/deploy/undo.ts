@@ -28,7 +28,7 @@ export function pushUndo(h: HostState, action: UndoAction): UndoEntry {
  */
 export type UndoLayer = 'lock' | 'release' | 'slot' | 'live';
 
-export function layerOf(action: UndoAction): UndoLayer {
+function layerOf(action: UndoAction): UndoLayer {
   switch (action.kind) {
     case 'unlock': return 'lock';
     case 'remove-release': return 'release';
