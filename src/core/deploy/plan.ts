@@ -20,7 +20,6 @@ import { settingsStep } from './steps/settings';
 import { releaseSettings } from '../settings/release';
 import { slotIdentityStep } from './steps/identity';
 import { blueGreenSteps, drainStep } from './steps/blueGreen';
-import { putBackLive } from './putBack';
 import { hookSteps } from './steps/hooks';
 import type { HookPosition } from '../config/types';
 import type { DeployOptions, DeployState, RollbackOptions } from './types';
@@ -47,20 +46,16 @@ function timed(step: Step<DeployState>): Step<DeployState> {
 }
 
 /** How a strategy moves a set of hosts to the release; each step pushes its own undo (putBack.ts puts the fleet back). */
-interface Strategy {
-  steps: SwitchingSteps;
-}
-
-const restartStrategy: Strategy = { steps: (select) => [switchStep(select), restartStep(select), healthStep(select)] };
+const restartStrategy: SwitchingSteps = (select) => [switchStep(select), restartStep(select), healthStep(select)];
 // blue/green: the new slot is live (route) before `current` moves.
-const blueGreenStrategy: Strategy = { steps: blueGreenSteps };
+const blueGreenStrategy: SwitchingSteps = blueGreenSteps;
 
 /** The switching steps: over every host at once, or per rollout batch with pauses between. */
-function switching(state: DeployState, strategy: Strategy): { steps: Array<Step<DeployState>>; batches?: PlanBatch[] } {
+function switching(state: DeployState, strategy: SwitchingSteps): { steps: Array<Step<DeployState>>; batches?: PlanBatch[] } {
   const rollout = state.environment.rollout;
-  if (!rollout) return { steps: strategy.steps(all) };
+  if (!rollout) return { steps: strategy(all) };
   const batches = assignBatches(state, rollout);
-  return { steps: rolloutSteps(state, rollout, strategy.steps, putBackLive), batches };
+  return { steps: rolloutSteps(state, rollout, strategy), batches };
 }
 
 /** `lockRelease`: what the lock says this run is putting live. */
@@ -133,8 +128,8 @@ export function createRollbackPlan(options: RollbackOptions): PlanAndState {
   state.rollbackTo = options.to;
   // Every host at once, rollout or not: the target already ran. blue/green: the same dance toward it, whose slot may still hold it.
   const steps = isBlueGreen(state)
-    ? [connectStep, lockAndInspectStep, selectStep, ...blueGreenStrategy.steps(all), recordStep, drainStep()]
-    : [connectStep, lockAndInspectStep, selectStep, ...restartStrategy.steps(all), recordStep];
+    ? [connectStep, lockAndInspectStep, selectStep, ...blueGreenStrategy(all), recordStep, drainStep()]
+    : [connectStep, lockAndInspectStep, selectStep, ...restartStrategy(all), recordStep];
   return {
     state,
     plan: {

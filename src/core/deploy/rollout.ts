@@ -5,16 +5,15 @@
  * every batch, goes back to the release it ran before; hosts of later batches are never touched.
  */
 import type { RolloutConfig } from '../config/types';
-import { type PlanBatch, type Step, type StepContext } from '../plan/types';
+import { type PlanBatch, type Step } from '../plan/types';
 import { CancelledError, isCancel, UserError } from '../errors';
+import { putBackLive } from './putBack';
 import { currentWentBack } from './undo';
 import type { DeployState, HostState } from './types';
 import type { Select } from './steps/describe';
 
 /** The steps that switch the selected hosts, in order (e.g. switch, restart, health). */
 export type SwitchingSteps = (select: Select) => Array<Step<DeployState>>;
-/** Puts every switched host of the fleet back; never throws. */
-export type RollBack = (state: DeployState, ctx: StepContext) => Promise<void>;
 
 /** Hosts (primary first) in batches: `canary` hosts, then `batch` at a time (a percentage of all hosts, rounded down, at least 1). */
 export function rolloutBatches<T>(hosts: readonly T[], rollout: RolloutConfig): T[][] {
@@ -41,17 +40,17 @@ const inBatch = (n: number): Select => (state) => state.hosts.filter((h) => h.ba
  * Each batch's switching steps (tagged with the batch), a pause before every batch after the
  * first. A failing batch step records the batch and puts the whole fleet back.
  */
-export function rolloutSteps(state: DeployState, rollout: RolloutConfig, steps: SwitchingSteps, rollBack: RollBack): Array<Step<DeployState>> {
+export function rolloutSteps(state: DeployState, rollout: RolloutConfig, steps: SwitchingSteps): Array<Step<DeployState>> {
   const count = state.rollout?.batches ?? 0;
   const out: Array<Step<DeployState>> = [];
   for (let n = 1; n <= count; n++) {
-    if (n > 1) out.push(pauseStep(rollout.pause, n, count, rollBack));
-    steps(inBatch(n)).forEach((step, i) => out.push(batchStep(step, n, i === 0, rollBack)));
+    if (n > 1) out.push(pauseStep(rollout.pause, n, count));
+    steps(inBatch(n)).forEach((step, i) => out.push(batchStep(step, n, i === 0)));
   }
   return out;
 }
 
-function batchStep(step: Step<DeployState>, batch: number, first: boolean, rollBack: RollBack): Step<DeployState> {
+function batchStep(step: Step<DeployState>, batch: number, first: boolean): Step<DeployState> {
   return {
     ...step,
     batch,
@@ -62,7 +61,7 @@ function batchStep(step: Step<DeployState>, batch: number, first: boolean, rollB
       } catch (e) {
         if (!state.rollout || isCancel(e, ctx.signal)) throw e; // a cancel stays a cancel, for the runner to report
         state.rollout.failedBatch ??= batch;
-        await rollBack(state, ctx);
+        await putBackLive(state, ctx);
         // The terminal, the panel and the result all say which batch it was.
         const hosts = state.hosts.filter((h) => h.batch === batch).map((h) => h.target.key).join(', ');
         throw Object.assign(new UserError(`batch ${batch} of ${state.rollout.batches} (${hosts}) failed at ${step.name}: ${(e as Error).message}`,
@@ -73,7 +72,7 @@ function batchStep(step: Step<DeployState>, batch: number, first: boolean, rollB
 }
 
 /** Between batches: waits `seconds`; a cancel here (or during the batch before) puts every switched host back. */
-function pauseStep(seconds: number, next: number, count: number, rollBack: RollBack): Step<DeployState> {
+function pauseStep(seconds: number, next: number, count: number): Step<DeployState> {
   return {
     name: 'pause',
     title: seconds > 0 ? `Pause ${seconds} s, then batch ${next} of ${count}` : `Batch ${next} of ${count} next`,
@@ -83,7 +82,7 @@ function pauseStep(seconds: number, next: number, count: number, rollBack: RollB
       const cancel = ctx.cancel ?? ctx.signal;
       if (seconds > 0 && !cancel.aborted) await state.deps.sleep(seconds * 1000, cancel).catch(() => undefined);
       if (!cancel.aborted) return;
-      await rollBack(state, ctx);
+      await putBackLive(state, ctx);
       const back = state.hosts.filter(currentWentBack).map((h) => h.target.key);
       throw new CancelledError(`cancelled before batch ${next} of ${count}; ${back.length > 0 ? `${back.join(', ')} went back to the previous release` : 'no host had switched'}`);
     },
