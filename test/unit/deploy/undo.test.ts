@@ -45,11 +45,11 @@ interface Fault {
   lose?: 'before' | 'after';
 }
 
-/** Options whose connection to `host` fails the first command `fault` matches; that command stays in host.commands as the marker. */
-function faulty(host: FakeHost, fault: Fault, overrides: Partial<EnvironmentConfig> = {}): DeployOptions {
+/** Options whose connection to `host` fails the first command each fault matches; that command stays in host.commands as the marker. */
+function faulty(host: FakeHost, faults: Fault | Fault[], overrides: Partial<EnvironmentConfig> = {}): DeployOptions {
   const o = options([host], overrides);
   const connect = o.deps!.connect!;
-  let fired = false;
+  const waiting = [faults].flat();
   o.deps = {
     ...o.deps,
     connect: async (t, signal) => {
@@ -61,8 +61,9 @@ function faulty(host: FakeHost, fault: Fault, overrides: Partial<EnvironmentConf
         async exec(command, opts) {
           if (!alive) throw new ConnectionLostError(host.key, undefined, 'closed');
           const text = typeof command === 'string' ? command : renderCommand(command);
-          if (fired || !fault.match(text)) return conn.exec(command, opts);
-          fired = true;
+          const fault = waiting.find((f) => f.match(text));
+          if (!fault) return conn.exec(command, opts);
+          waiting.splice(waiting.indexOf(fault), 1);
           if (fault.lose === 'after') await conn.exec(command, opts);
           else host.commands.push(text);
           if (fault.answer) return fault.answer;
@@ -179,5 +180,18 @@ describe('the undo list: per host, and what a success keeps', () => {
     assert.equal(state.hosts[0].phase, 'switched');
     assert.equal(web1.current, NEW);
     assert.ok(!web1.commands.some((c) => c === 'rm -f -- /opt/app/slots/green' || c.includes('kept $2')), 'nothing of the release was undone');
+  });
+
+  it('nginx cannot be routed back: the new slot keeps serving, so it and its release stay; the failure is recorded, the lock released', async () => {
+    const web1 = fakeHost('web1');
+    const isRouteBack = (t: string) => / sh \S+\/upstream-blue\.conf /.test(t);
+    const o = faulty(web1, [{ match: isSwitch, answer: fail() }, { match: isRouteBack, answer: fail() }], BLUE_GREEN);
+    const notes: string[] = [];
+    const result = await runDeploy(o, (e) => (e.type === 'note' ? notes.push(e.message) : undefined), never);
+    assert.deepEqual([result.ok, result.failedStep, result.rolledBack], [false, 'switch', false]);
+    assert.deepEqual(afterFailure(web1, isSwitch), ['route-blue', 'record', 'unlock']);
+    assert.ok(web1.releases.includes(NEW), 'the release the live slot runs is kept');
+    assert.ok(notes.some((n) => n.startsWith('could not route nginx back to blue: ')), notes.join('\n'));
+    assert.deepEqual(result.hosts.map((h) => h.liveSlot?.name), ['green']);
   });
 });
