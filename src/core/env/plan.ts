@@ -6,12 +6,13 @@
  */
 import { describePerHost, local, noted, when } from '../plan/describe';
 import { describePlan, runPlan } from '../plan/runner';
+import { focus } from '../plan/focus';
 import { type EventSink, type Plan, type Step } from '../plan/types';
 import { CancelledError, UserError } from '../errors';
 import { onHosts } from '../fleet/hosts';
 import { runQuery } from '../ssh/runQuery';
 import { commandQuery } from '../remoteQuery';
-import { liveRestart, restartRunState, type LiveRestart } from '../deploy/liveRestart';
+import { liveRestart, restartRunState, type DeployState, type LiveRestart } from '../deploy/liveRestart';
 import { applyEdit, changesAnything, parseEnvFile, renderEnvFile, type EnvChange } from './envFile';
 import { ENV_CHANGED_EXIT, readEnvCommand, readEnvQuery, writeEnvCommand } from './remote';
 import type { EnvOptions, EnvPreview, EnvResult, EnvState } from './types';
@@ -23,14 +24,15 @@ export function describeChanges(changes: readonly EnvChange[]): string {
 }
 
 /** `live`: with a restart, each host's live release is chosen here, so a host with none fails before anything is written. */
-const readStep = (live: LiveRestart<EnvState>): Step<EnvState> => ({
+const readStep = (live: LiveRestart): Step<EnvState> => ({
   name: 'read',
   title: 'Read shared/env on each host',
-  describe: (state) => describePerHost(state.hosts, () => [readEnvCommand(state.paths.sharedEnv)]),
+  describe: ({ restartRun: { hosts, paths } }) => describePerHost(hosts, () => [readEnvCommand(paths.sharedEnv)]),
   async run(ctx, state) {
-    live.chooseLive(state);
-    await onHosts(state.hosts, async (h) => {
-      const read = await runQuery(h, readEnvQuery(state.paths.sharedEnv), { signal: ctx.signal });
+    const { hosts, paths } = state.restartRun;
+    live.chooseLive(state.restartRun);
+    await onHosts(hosts, async (h) => {
+      const read = await runQuery(h, readEnvQuery(paths.sharedEnv), { signal: ctx.signal });
       const { file, changes } = applyEdit(parseEnvFile(read.text), state.edit);
       state.files.set(h.target.key, { read, changes, written: false, next: changesAnything(changes) ? renderEnvFile(file) : undefined });
     });
@@ -39,9 +41,9 @@ const readStep = (live: LiveRestart<EnvState>): Step<EnvState> => ({
 });
 
 function previewOf(state: EnvState): EnvPreview {
-  const hosts = state.hosts.map((h) => ({ host: h.target.key, changes: state.files.get(h.target.key)?.changes ?? [] }));
+  const hosts = state.restartRun.hosts.map((h) => ({ host: h.target.key, changes: state.files.get(h.target.key)?.changes ?? [] }));
   const lines = hosts.map((h) => `${h.host}: ${describeChanges(h.changes)}`);
-  if (state.restart) lines.push(state.environment.strategy === 'blue_green'
+  if (state.restart) lines.push(state.restartRun.environment.strategy === 'blue_green'
     ? 'then restart the live release on each host (blue/green: the idle slot starts with the new file, then takes over; no request is dropped)'
     : 'then restart the app on each host (requests fail while it restarts)');
   return { text: `${lines.join('\n')}\n`, hosts };
@@ -66,43 +68,43 @@ const writeStep: Step<EnvState> = {
   name: 'write',
   title: 'Write shared/env (temp file, mode 0600, renamed into place)',
   finishOnCancel: true, // every host gets the same file once writing starts
-  describe: (state) => describePerHost(state.hosts, (h) => {
-    const file = state.files.get(h.target.key);
-    if (!file) return [when(writeEnvCommand(state.paths.sharedEnv, '<sha256 of the file as read>'), 'the new file on stdin, if a key changes')];
-    return file.next !== undefined && file.read ? [noted(writeEnvCommand(state.paths.sharedEnv, file.read.version), 'the new file on stdin')] : [];
+  describe: ({ restartRun: { hosts, paths }, files }) => describePerHost(hosts, (h) => {
+    const file = files.get(h.target.key);
+    if (!file) return [when(writeEnvCommand(paths.sharedEnv, '<sha256 of the file as read>'), 'the new file on stdin, if a key changes')];
+    return file.next !== undefined && file.read ? [noted(writeEnvCommand(paths.sharedEnv, file.read.version), 'the new file on stdin')] : [];
   }),
   async run(ctx, state) {
-    await onHosts(state.hosts, async (h) => {
+    const { hosts, paths } = state.restartRun;
+    await onHosts(hosts, async (h) => {
       const file = state.files.get(h.target.key);
       if (file?.next === undefined || !file.read) return; // '' is a file too: the last key unset
-      const write = commandQuery(`writing ${state.paths.sharedEnv}`, writeEnvCommand(state.paths.sharedEnv, file.read.version), [0, ENV_CHANGED_EXIT]);
+      const write = commandQuery(`writing ${paths.sharedEnv}`, writeEnvCommand(paths.sharedEnv, file.read.version), [0, ENV_CHANGED_EXIT]);
       const result = await runQuery(h, write, { signal: ctx.signal, stdin: file.next });
       if (result.code === ENV_CHANGED_EXIT) {
-        throw new UserError(`${state.paths.sharedEnv} on ${h.target.key} changed since it was read (someone else edited it); it was left alone. Run the command again.`, { host: h.target.key });
+        throw new UserError(`${paths.sharedEnv} on ${h.target.key} changed since it was read (someone else edited it); it was left alone. Run the command again.`, { host: h.target.key });
       }
       file.written = true;
-      ctx.note(`wrote ${state.paths.sharedEnv}: ${describeChanges(file.changes.filter((c) => c.action !== 'keep' && c.action !== 'absent'))}`, 'info', h.target.key);
+      ctx.note(`wrote ${paths.sharedEnv}: ${describeChanges(file.changes.filter((c) => c.action !== 'keep' && c.action !== 'absent'))}`, 'info', h.target.key);
     });
   },
 };
 
-export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; state: EnvState; live: LiveRestart<EnvState> } {
+export function createEnvPlan(options: EnvOptions): { plan: Plan<EnvState>; state: EnvState; live: LiveRestart } {
   const restart = options.restart ?? false;
-  const state: EnvState = {
-    ...restartRunState(options, 'the live release (applying shared/env)', options.healthIntervalMs),
-    edit: options.edit, restart, confirm: options.confirm, files: new Map(), pending: false,
-  };
+  const restartRun = restartRunState(options, 'the live release (applying shared/env)', options.healthIntervalMs);
+  const state: EnvState = { restartRun, edit: options.edit, restart, confirm: options.confirm, files: new Map(), pending: false };
   const keys = [...options.edit.set.keys(), ...options.edit.unset].join(', ');
-  // The deploy's steps take a DeployState; an EnvState is one.
-  const live = liveRestart(state, restart);
-  const steps: Array<Step<EnvState>> = [...live.before, readStep(live), confirmStep, writeStep, ...live.after];
+  const live = liveRestart(restartRun, restart);
+  // The deploy's steps (connect, lock, restart) run on the deploy run's part of the state.
+  const deployStep = (step: Step<DeployState>) => focus(step, (s: EnvState) => s.restartRun);
+  const steps: Array<Step<EnvState>> = [...live.before.map(deployStep), readStep(live), confirmStep, writeStep, ...live.after.map(deployStep)];
   return {
     state,
     live,
     plan: {
-      title: `Change ${keys} in shared/env on ${options.environment.name} (${state.hosts.map((h) => h.target.key).join(', ')})${restart ? ', then restart' : ''}`,
+      title: `Change ${keys} in shared/env on ${options.environment.name} (${restartRun.hosts.map((h) => h.target.key).join(', ')})${restart ? ', then restart' : ''}`,
       steps,
-      finally: (s, outcome) => live.finish(s, outcome),
+      finally: (s, outcome) => live.finish(s.restartRun, outcome),
     },
   };
 }
@@ -111,7 +113,7 @@ export async function runEnvChange(options: EnvOptions, emit: EventSink, signal:
   const { plan, state, live } = createEnvPlan(options);
   const run = await runPlan(plan, state, emit, signal);
   const { outcome } = run;
-  const hosts = state.hosts.map((h) => {
+  const hosts = state.restartRun.hosts.map((h) => {
     const f = state.files.get(h.target.key);
     const error = run.hostErrors.find((e) => e.host === h.target.key);
     return { host: h.target.key, changes: f?.changes ?? [], written: f?.written ?? false, ...(error ? { error } : {}) };
@@ -124,7 +126,7 @@ export async function runEnvChange(options: EnvOptions, emit: EventSink, signal:
     changed: hosts.some((h) => h.written),
     restarted: state.restart && outcome.ok,
     hosts,
-    ...(state.restart ? { restart: live.result(state, run) } : {}),
+    ...(state.restart ? { restart: live.result(state.restartRun, run) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Inputs, per-run state and results of `env set | unset | push`. */
-import type { DeployResult, DeployState } from '../deploy/types';
+import type { DeployResult, DeployState } from '../deploy/liveRestart';
 import type { RemoteOptions } from '../fleet/types';
 import type { StructuredError } from '../errors';
 import type { EnvChange, EnvEdit } from './envFile';
@@ -28,7 +28,13 @@ export interface EnvHostState {
   written: boolean;
 }
 
-export interface EnvState extends DeployState {
+export interface EnvState {
+  /**
+   * The deploy engine's state for this run (its kind is `restart`): the hosts and their
+   * connections, the paths, the lock. Its steps (connect, lock, restart) run on it; env's own
+   * steps read the hosts and paths from it.
+   */
+  restartRun: DeployState;
   edit: EnvEdit;
   restart: boolean;
   confirm: EnvOptions['confirm'];
