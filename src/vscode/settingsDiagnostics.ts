@@ -2,11 +2,13 @@
  * The hosts' shared/env against what config/runtime.exs cannot start without, as diagnostics at
  * the `System.get_env("X")` token (the core's settings probe, over SSH: keys only). Checked when
  * runtime.exs is opened or saved in a trusted workspace, or on "Check Hosts' Settings". A quick fix
- * opens "Edit Environment…" for the key.
+ * opens "Edit Environment…" for the key. A host that did not answer is a warning at its deploy.yml entry.
  */
 import * as vscode from 'vscode';
 import type { Commands } from './commands';
 import type { SettingFinding } from '../core/check/settingsProbe';
+import type { SettingsCheck } from '../core/check/settingsCheck';
+import type { Finding } from '../core/findings';
 import { loadConfigFile } from '../core/project/loadConfig';
 import { toRange } from './diagnostics';
 import { editorRemoteOptions } from './remoteOptions';
@@ -17,33 +19,12 @@ import { projectRoot } from './workspace';
 const RUNTIME_FILES = /(^|[\\/])config[\\/](runtime|releases)\.exs$/;
 const CODES = new Set(['setting-missing', 'phx-host-mismatch']);
 
-async function probeAll(root: vscode.Uri, secrets: Secrets, log: vscode.LogOutputChannel): Promise<SettingFinding[]> {
-  const { config } = await loadConfigFile(root.fsPath);
-  if (!config) return [];
-  const probe = await import('../core/check/settingsProbe');
-  const { defaultDeps } = await import('../core/fleet/local');
-  const { closeSessions, openSessions } = await import('../core/ssh/sessions');
-  const settings = await probe.readProjectSettings(root.fsPath);
-  const findings: SettingFinding[] = [];
-  for (const env of Object.values(config.environments)) {
-    if (!probe.needsSettingsProbe(settings, env)) continue;
-    try {
-      const options = await editorRemoteOptions(root, env, secrets);
-      const deps = { ...defaultDeps(options), ...options.deps };
-      const signal = AbortSignal.timeout(30_000);
-      const { sessions, errors } = await openSessions(options.targets, (t) => t.key, (t) => deps.connect(t, signal));
-      try {
-        for (const e of errors) log.warn(`settings check: ${e.key}: ${e.error.message}`);
-        const keys = await Promise.all([...sessions].map(async ([host, conn]) => ({ host, keys: await probe.probeEnvKeys({ target: { key: host }, conn }, env, settings, signal) })));
-        findings.push(...probe.settingsFindings(settings, keys, env));
-      } finally {
-        await closeSessions(sessions.values());
-      }
-    } catch (e) {
-      log.warn(`settings check of ${env.name}: ${(e as Error).message}`);
-    }
-  }
-  return findings;
+/** The core's settings check over the editor's connections; a host that did not answer is also logged. */
+async function checkAll(root: vscode.Uri, secrets: Secrets, log: vscode.LogOutputChannel): Promise<SettingsCheck> {
+  const { checkHostSettings } = await import('../core/check/settingsCheck');
+  const check = await checkHostSettings(root.fsPath, await loadConfigFile(root.fsPath), (env) => editorRemoteOptions(root, env, secrets));
+  for (const f of check.unanswered) log.warn(`settings check: ${f.message}`);
+  return check;
 }
 
 class SetSettingFix implements vscode.CodeActionProvider {
@@ -76,10 +57,12 @@ export function registerSettingsDiagnostics(context: vscode.ExtensionContext, co
     root = await projectRoot();
     if (!root) return 0;
     const base = root;
-    findings = await probeAll(base, secrets, log);
+    const check = await checkAll(base, secrets, log);
+    findings = check.findings;
     collection.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const f of findings) {
+    const shown: Finding[] = [...findings, ...check.unanswered];
+    for (const f of shown) {
       const d = new vscode.Diagnostic(toRange(f), f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = 'phoenix-deploy';
       d.code = f.code;

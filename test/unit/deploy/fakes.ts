@@ -38,6 +38,8 @@ export interface FakeHost {
   /** shared/env's content (undefined: no file), and what each write sent on stdin. */
   env?: string;
   envWrites?: string[];
+  /** shared/env's keys cannot be read (the settings check's read exits 1). */
+  envUnreadable?: boolean;
   /** The connection dies right after running the first command this matches (it took effect; its answer is lost). */
   dropAfter?: (command: string) => boolean;
 }
@@ -56,8 +58,9 @@ export const OTHER_HOLDER = '{"who":"other@x","host":"laptop","pid":9,"when":"t"
 
 const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
 
-/** shared/env: the read and the compare-then-write scripts (src/core/env/remote.ts). */
+/** shared/env: the keys read (src/core/settings/remote.ts), the read and the compare-then-write scripts (src/core/env/remote.ts). */
 function answerEnv(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult | undefined {
+  if (text.includes("echo '\\''@@phoenix-deploy:keys'\\''")) return answerKeys(h, text);
   if (text.includes("'@@phoenix-deploy:env %s %s")) {
     return { code: 0, stderr: '', stdout: h.env === undefined ? '@@phoenix-deploy:env absent\n' : `@@phoenix-deploy:env ${sha(h.env)} 600\n${Buffer.from(h.env).toString('base64')}\n` };
   }
@@ -67,6 +70,15 @@ function answerEnv(h: FakeHost, text: string, stdin?: string | Buffer): ExecResu
   h.env = String(stdin ?? '');
   (h.envWrites ??= []).push(h.env);
   return { code: 0, stdout: '', stderr: '' };
+}
+
+/** The keys shared/env sets (no PHX_HOST verdict: a check that asks for one is refused, loudly). */
+function answerKeys(h: FakeHost, text: string): ExecResult {
+  if (!text.endsWith(" ''")) return { code: 127, stdout: '', stderr: `fake host ${h.key} does not compare PHX_HOST with proxy.server_name: ${text}\n` };
+  if (h.envUnreadable) return { code: 1, stdout: '', stderr: 'cannot read /opt/app/shared/env\n' };
+  if (h.env === undefined) return { code: 0, stdout: '@@phoenix-deploy:keys absent\n', stderr: '' };
+  const keys = h.env.split('\n').flatMap((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1] ?? []);
+  return { code: 0, stdout: ['@@phoenix-deploy:keys', ...keys, ''].join('\n'), stderr: '' };
 }
 
 function answer(h: FakeHost, text: string, stdin?: string | Buffer): ExecResult {
