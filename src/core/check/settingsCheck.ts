@@ -1,16 +1,15 @@
 /**
  * The editor's settings check: in each environment whose runtime.exs needs something of the hosts,
- * every host asked for its shared/env keys (answerEachHost). The hosts that answered give their
+ * every host asked for its shared/env keys (askEachHost). The hosts that answered give their
  * findings; a host that could not be asked is a warning naming it at its `hosts:` entry, as
  * `check --probe` reports an unreachable host.
  */
 import type { LoadedConfig } from '../config/load';
 import { CONFIG_PATH, type EnvironmentConfig } from '../config/types';
-import type { StructuredError } from '../errors';
 import type { Finding, SourceRange } from '../findings';
-import { answerEachHost } from '../fleet/eachHost';
+import { askEachHost } from '../fleet/eachHost';
+import { fleetDeps } from '../fleet/local';
 import type { RemoteOptions } from '../fleet/types';
-import type { EnvKeysOnHost } from '../settings/remote';
 import { hostKey } from '../ssh/target';
 import { needsSettingsProbe, probeEnvKeys, readProjectSettings, settingsFindings, type ProjectSettings, type SettingFinding } from './settingsProbe';
 
@@ -25,7 +24,7 @@ export interface SettingsCheck {
 }
 
 /** Where deploy.yml lists `host` of `envName` (its `hosts:` entry), else the `hosts:` key, else the file's top. */
-export function hostEntryRange(loaded: LoadedConfig, envName: string, env: EnvironmentConfig, host?: string): SourceRange {
+function hostEntryRange(loaded: LoadedConfig, envName: string, env: EnvironmentConfig, host?: string): SourceRange {
   const index = host === undefined ? -1 : env.hosts.findIndex((h) => hostKey(h) === host);
   return (index >= 0 ? loaded.rangeOf(['environments', envName, 'hosts', index]) : undefined)
     ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -46,8 +45,6 @@ export async function checkHostSettings(root: string, loaded: LoadedConfig,
   return check;
 }
 
-type HostKeys = { host: string; keys: EnvKeysOnHost; error?: never } | { host: string; error: StructuredError; keys?: never };
-
 async function checkEnvironment(settings: ProjectSettings, env: EnvironmentConfig, loaded: LoadedConfig,
   remoteOptions: (env: EnvironmentConfig) => Promise<RemoteOptions>): Promise<SettingsCheck> {
   const warning = (host: string | undefined, message: string): Finding =>
@@ -58,11 +55,10 @@ async function checkEnvironment(settings: ProjectSettings, env: EnvironmentConfi
   } catch (e) {
     return { findings: [], unanswered: [warning(undefined, `The hosts of ${env.name} could not be resolved for the settings check: ${(e as Error).message}`)] };
   }
-  const answers = await answerEachHost<HostKeys>(options, 'settings check',
-    async (host, signal) => ({ host: host.target.key, keys: await probeEnvKeys(host, env, settings, signal) }),
-    (target, error) => ({ host: target.key, error }), AbortSignal.timeout(SETTINGS_CHECK_TIMEOUT_MS));
+  const answers = await askEachHost(fleetDeps(options).connect, options.targets, (host, signal) => probeEnvKeys(host, env, settings, signal),
+    { step: 'settings check', signal: AbortSignal.timeout(SETTINGS_CHECK_TIMEOUT_MS) });
   return {
-    findings: settingsFindings(settings, answers.flatMap((a) => (a.keys ? [{ host: a.host, keys: a.keys }] : [])), env),
-    unanswered: answers.flatMap((a) => (a.error ? [warning(a.host, `The settings of host ${a.host} (${env.name}) could not be read: ${a.error.message}`)] : [])),
+    findings: settingsFindings(settings, answers.flatMap((a) => (a.ok ? [{ host: a.host, keys: a.value }] : [])), env),
+    unanswered: answers.flatMap((a) => (a.ok ? [] : [warning(a.host, `The settings of host ${a.host} (${env.name}) could not be read: ${a.error.message}`)])),
   };
 }
