@@ -57,6 +57,23 @@ export function describeFirstRun(title: string, options: FirstRunOptions): void 
       const seen = await until(what, async () => ((await done.isVisible()) ? 'done' : (await error.isVisible()) && 'error'), ms);
       if (seen === 'error') assert.fail(`${what}: the editor reported: ${await error.innerText()}`);
     }
+    /**
+     * Clicks a Servers row until `opened` shows (up to 3 times). A refresh that replaces the row
+     * between its render and the click leaves VS Code's "Actual command not found" toast (the old
+     * row's command was disposed), which is closed and the new row clicked; any other error fails.
+     */
+    async function clickRow(target: Locator, opened: Locator, what: string, ms = 20_000) {
+      const stale = page.locator('.notification-toast', { hasText: 'Actual command not found' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await target.click();
+        const seen = await until(what, async () => ((await opened.isVisible()) ? 'opened' : (await stale.isVisible()) && 'stale'), ms);
+        if (seen === 'opened') return;
+        if (attempt === 3) assert.fail(`${what}: the row's command was gone 3 times`);
+        await stale.hover();
+        await stale.locator('.codicon-notifications-clear').click();
+        await stale.waitFor({ state: 'hidden', timeout: 10_000 });
+      }
+    }
     const configFile = () => path.join(project!.dir, 'config', 'deploy.yml');
 
     async function openWalkthrough() {
@@ -145,8 +162,7 @@ export function describeFirstRun(title: string, options: FirstRunOptions): void 
       await setUp.waitFor({ timeout: 120_000 });
       assert.match(await rowText(setUp), /2 of 2 host\(s\) not set up yet/);
       await shot('3a-not-set-up');
-      await setUp.click();
-      await input().waitFor({ timeout: 20_000 });
+      await clickRow(setUp, input(), 'the admin user input after [Set Up Servers…]');
       await input().fill('admin');
       await page.keyboard.press('Enter');
       await dialog('Set up production?').waitFor({ timeout: 180_000 });
@@ -161,8 +177,7 @@ export function describeFirstRun(title: string, options: FirstRunOptions): void 
     async function setNext(key: string, value: { typed: string } | 'generate') {
       const settings = row('Set the app\'s settings…');
       await until(`the settings row to name ${key} first`, async () => new RegExp(`^Set the app's settings…\\s*${key}\\b`).test(await rowText(settings)), 120_000);
-      await settings.click();
-      await page.locator('.quick-input-title', { hasText: `Value of ${key}` }).waitFor({ timeout: 60_000 });
+      await clickRow(settings, page.locator('.quick-input-title', { hasText: `Value of ${key}` }), `the value of ${key} after [Set the app's settings…]`, 60_000);
       await shot(`4-${key}-how`);
       if (value === 'generate') await pick('Generate a secret');
       else {

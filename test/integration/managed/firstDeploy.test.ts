@@ -88,11 +88,13 @@ describe('first deploys of a generated Phoenix app: settings, the app\'s words, 
     await setEnv({ DATABASE_URL: 'postgres://not-an-ecto-url' });
     const result: DeployResult = await runDeploy(await deployOptions({ ...env, migrate: undefined }, release(rel)), () => undefined, never);
     assert.deepEqual([result.ok, result.failedStep], [false, 'health']);
-    assert.match(result.error!, /^the app on 127\.0\.0\.1:2615 \(hello_phoenix@green\.service\) said:\n {2}\*\* \(RuntimeError\) DATABASE_URL must be an ecto:\/\/ URL\n/);
+    // The VM can halt before it has written the exception's own line (seen once under load, in every
+    // boot of the window): then the message comes from the crash term, without the `** (RuntimeError)`.
+    assert.match(result.error!, /^the app on 127\.0\.0\.1:2615 \(hello_phoenix@green\.service\) said:\n {2}(\*\* \(RuntimeError\) )?DATABASE_URL must be an ecto:\/\/ URL\n/);
     assert.equal(result.error!.split('DATABASE_URL must be an ecto').length, 2, `said once, though systemd restarted it every 2 s:\n${result.error}`);
     assert.doesNotMatch(result.error!, /<<\d|#\{|erl_crash/);
     const host = result.hosts[0];
-    assert.equal(host.error?.appSays?.[0], '** (RuntimeError) DATABASE_URL must be an ecto:// URL');
+    assert.match(host.error?.appSays?.[0] ?? '', /^(\*\* \(RuntimeError\) )?DATABASE_URL must be an ecto:\/\/ URL$/);
     assert.equal(host.error?.step, 'health');
     assert.equal(host.current, undefined, 'current never switched');
     assert.equal(await onHost(HOST, `readlink ${D}/current || echo none`), 'none');
