@@ -10,6 +10,7 @@ import { ANY_EXIT } from '../remoteQuery';
 import { runQuery, type QueryHost } from '../ssh/runQuery';
 import { askEachHost } from '../fleet/eachHost';
 import { hostKey } from '../ssh/target';
+import { hostEntryRange } from './hostRange';
 import type { EnvironmentConfig } from '../config/types';
 import { certificateWarnings, parseCertificateFacts, probeCertificateCommand, type CertificateWarning } from '../setup/certificate';
 import type { EnvKeysOnHost } from '../settings/remote';
@@ -53,13 +54,12 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   if (!env) return [];
   const { defaultDeps, resolveTargets, passphraseFromEnv } = await import('../fleet/local');
   const deps = defaultDeps({ agentSocket: process.env.SSH_AUTH_SOCK, passphrase: passphraseFromEnv() });
-  const at = (i: number) => loaded.rangeOf(['environments', envName, 'hosts', i]) ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: 'config/deploy.yml', line: 1, column: 1, endLine: 1, endColumn: 1 };
   let targets;
   try {
     targets = await resolveTargets(env);
   } catch (e) {
     log(`probe: cannot resolve the hosts: ${(e as Error).message}`);
-    return [{ ...at(0), severity: 'warning', code: 'host-unreachable', message: `The hosts could not be resolved: ${(e as Error).message}` }];
+    return [{ ...hostEntryRange(loaded, envName, env, env.hosts[0] && hostKey(env.hosts[0])), severity: 'warning', code: 'host-unreachable', message: `The hosts could not be resolved: ${(e as Error).message}` }];
   }
   const built = builtWith(builder, probe);
   const signal = new AbortController().signal;
@@ -80,7 +80,7 @@ async function probeHosts(root: string, deployYml: string | undefined, envName: 
   }, { step: 'check --probe', signal });
   return [...settingsFindings(settings, keys, env), ...results.flatMap((r, i) => {
     const host = targets[i].key;
-    const range = at(env.hosts.findIndex((h) => hostKey(h) === host)); // targets come primary first
+    const range = hostEntryRange(loaded, envName, env, host); // targets come primary first
     if (!r.ok) {
       log(`probe: ${host} unreachable: ${r.error.message}`);
       return [{ ...range, severity: 'warning' as const, code: 'host-unreachable', message: `Host ${host} could not be probed: ${r.error.message}` }];

@@ -5,12 +5,12 @@
  * `check --probe` reports an unreachable host.
  */
 import type { LoadedConfig } from '../config/load';
-import { CONFIG_PATH, type EnvironmentConfig } from '../config/types';
-import type { Finding, SourceRange } from '../findings';
+import type { EnvironmentConfig } from '../config/types';
+import type { Finding } from '../findings';
 import { askEachHost } from '../fleet/eachHost';
 import { fleetDeps } from '../fleet/local';
 import type { RemoteOptions } from '../fleet/types';
-import { hostKey } from '../ssh/target';
+import { hostEntryRange } from './hostRange';
 import { needsSettingsProbe, probeEnvKeys, readProjectSettings, settingsFindings, type ProjectSettings, type SettingFinding } from './settingsProbe';
 
 /** How long one environment's hosts get to connect and answer. */
@@ -21,13 +21,6 @@ export interface SettingsCheck {
   findings: SettingFinding[];
   /** A host (or an environment whose hosts could not be resolved) that did not answer: a warning naming it and why. */
   unanswered: Finding[];
-}
-
-/** Where deploy.yml lists `host` of `envName` (its `hosts:` entry), else the `hosts:` key, else the file's top. */
-function hostEntryRange(loaded: LoadedConfig, envName: string, env: EnvironmentConfig, host?: string): SourceRange {
-  const index = host === undefined ? -1 : env.hosts.findIndex((h) => hostKey(h) === host);
-  return (index >= 0 ? loaded.rangeOf(['environments', envName, 'hosts', index]) : undefined)
-    ?? loaded.rangeOf(['environments', envName, 'hosts']) ?? { file: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
 
 /** Every environment of `loaded` that needs the check, one after the other; `remoteOptions` reaches an environment's hosts. */
